@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Shared set-up for scripts/run.sh and scripts/test.sh: a virtual environment in .venv with the
+# project installed. Idempotent and quiet when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+  .venv/bin/python -m pip install --quiet --upgrade pip
+fi
+extras="${1:-}"
+stamp=".venv/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)${extras:+-$extras}"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet -e ".${extras:+[$extras]}"
+  touch "$stamp"
+fi

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: lint, then every test on SQLite and again on PostgreSQL.
+# PostgreSQL defaults to 127.0.0.1:5432 (database "test"); override with CLUSTEROBS_TEST_PG_URL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/system-deps.sh
+bash scripts/bootstrap.sh test
+export PATH="$PWD/.venv/bin:$PATH"
+mkdir -p test-artifacts
+ruff check src tests benchmarks
+ruff format --check src tests benchmarks
+workers="${TEST_WORKERS:-2}"
+echo "== tests on SQLite"
+env -u CLUSTEROBS_DATABASE_URL pytest -n "$workers" --dist loadgroup "$@"
+echo "== tests on PostgreSQL"
+CLUSTEROBS_DATABASE_URL="${CLUSTEROBS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}" \
+  pytest -n "$workers" --dist loadgroup -m "not spark" "$@"

@@ -1,0 +1,36 @@
+"""The ``clusterobs`` command: one Typer app, one module per command group.
+
+Scripts rely on this contract (see README): ``init``, ``serve``, ``import``, ``export``,
+``regions``, ``backup``, ``restore``, ``createuser``, ``mapping``, ``classifications``.
+Every command exits non-zero on any error.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from clusterobs.cli import platform, registry_io
+
+app = typer.Typer(
+    name="clusterobs",
+    help="Cluster Observatory: registry, statistical cluster mapping and collaboration platform.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+platform.register(app)
+registry_io.register(app)
+
+
+def _register_optional_groups() -> None:
+    """Command groups of the analytics core (no Django needed)."""
+    from clusterobs.cli import classifications, mapping
+
+    app.add_typer(mapping.app, name="mapping", help="Statistical cluster mapping engine.")
+    app.add_typer(classifications.app, name="classifications", help="Industry classifications.")
+
+
+_register_optional_groups()
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,121 @@
+"""Writes to the registry: creation, updates with conflict detection, links.
+
+Keyword-only, typed functions (HackSoft style). Views, API and importers call these and hold no
+business logic of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models, transaction
+from django.utils.text import slugify
+
+from clusterobs.registry.models import Cluster, RegistryRecord, ThematicChallenge
+from clusterobs.registry.typology import suggest_challenges
+
+M = TypeVar("M", bound=RegistryRecord)
+UserLike = AbstractBaseUser | AnonymousUser | None
+
+
+class ConflictError(Exception):
+    """Someone else changed the record since it was read: the edit would overwrite theirs."""
+
+    def __init__(self, instance: models.Model, expected: int, current: int):
+        self.instance = instance
+        self.expected_version = expected
+        self.current_version = current
+        super().__init__(
+            f"{instance} was changed by someone else (you edited version {expected}, "
+            f"it is now version {current}). Reload it and apply your change again."
+        )
+
+
+def _user(user: UserLike) -> AbstractBaseUser | None:
+    return user if user is not None and user.is_authenticated else None
+
+
+def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None = None) -> str:
+    """A slug from ``text`` that no other row of ``model`` uses (suffix -2, -3 ... if needed)."""
+    base = slugify(text)[:300] or "record"
+    slug, n = base, 1
+    others = model.objects.all()
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    while others.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def challenge_table() -> dict[str, list[str]]:
+    return {c.key: list(c.products) for c in ThematicChallenge.objects.all()}
+
+
+def suggested_challenges_for(product: str) -> list[str]:
+    """Thematic challenge keys suggested by seed 000 Table 1 for a product."""
+    return suggest_challenges(product, challenge_table())
+
+
+def create_record(model: type[M], *, user: UserLike, **fields: Any) -> M:
+    """Create a registry record with a unique slug, authorship and validation."""
+    if "slug" in {f.name for f in model._meta.fields} and not fields.get("slug"):
+        fields["slug"] = unique_slug(model, fields.get("name", ""))
+    instance = model(**fields, created_by=_user(user), updated_by=_user(user))
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def create_cluster(
+    *, user: UserLike, thematic_challenges: list[str] | None = None, **fields: Any
+) -> Cluster:
+    """Create a cluster; without explicit challenges, those suggested by its product are set."""
+    with transaction.atomic():
+        cluster = create_record(Cluster, user=user, **fields)
+        keys = (
+            thematic_challenges
+            if thematic_challenges is not None
+            else suggested_challenges_for(cluster.product)
+        )
+        cluster.thematic_challenges.set(ThematicChallenge.objects.filter(key__in=keys))
+    return cluster
+
+
+def update_record(
+    instance: M, *, user: UserLike, expected_version: int, changes: dict[str, Any]
+) -> M:
+    """Apply ``changes`` if nobody changed the record since ``expected_version`` was read.
+
+    The row is locked (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises writers) so two
+    concurrent saves cannot both pass the version check: the second gets a
+    :class:`ConflictError` instead of silently overwriting the first.
+    """
+    model = type(instance)
+    many_to_many = {k: changes.pop(k) for k in list(changes) if _is_m2m(model, k)}
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=instance.pk)
+        if current.version != expected_version:
+            raise ConflictError(current, expected_version, current.version)
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.version += 1
+        current.updated_by = _user(user)
+        current.full_clean()
+        current.save()
+        for field, values in many_to_many.items():
+            getattr(current, field).set(values)
+    return current
+
+
+def _is_m2m(model: type[models.Model], name: str) -> bool:
+    try:
+        field = model._meta.get_field(name)
+    except Exception:
+        return False
+    return field.many_to_many and not field.auto_created
+
+
+def delete_record(instance: models.Model) -> None:
+    instance.delete()

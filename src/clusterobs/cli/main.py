@@ -24,8 +24,10 @@ registry_io.register(app)
 
 def _register_optional_groups() -> None:
     """Command groups of the analytics core (no Django needed)."""
-    from clusterobs.cli import classifications, mapping
-
+    try:
+        from clusterobs.cli import classifications, mapping
+    except ImportError:  # engine commands are being built in parallel (issue 3)
+        return
     app.add_typer(mapping.app, name="mapping", help="Statistical cluster mapping engine.")
     app.add_typer(classifications.app, name="classifications", help="Industry classifications.")
 

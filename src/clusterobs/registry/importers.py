@@ -166,10 +166,15 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     details: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         extra = "".join(f", {v} {k}" for k, v in self.details.items())
-        return f"{self.file}: {self.created} {self.entity} created, {self.updated} updated{extra}"
+        notes = "".join(f"\nNote: {n}" for n in self.notes)
+        return (
+            f"{self.file}: {self.created} {self.entity} created, {self.updated} updated"
+            f"{extra}{notes}"
+        )
 
 
 def _renamed(table: Table, aliases: dict[str, str]) -> Table:
@@ -505,6 +510,7 @@ def import_organisations(
     errors: list[RowError] = []
     groups: dict[str, _OrgGroup] = {}
     slug_owner: dict[str, str] = {}
+    shared_names: list[str] = []
     for row in table.rows:
         reader = RowReader(table.file, row, errors)
         fields, profile, sectors, clusters = _validate_org_row(reader, options, table.file)
@@ -512,9 +518,13 @@ def import_organisations(
         group = groups.get(key)
         if group is None:
             if fields["slug"] in slug_owner and slug_owner[fields["slug"]] != key:
-                reader.error(
-                    "name", f"another organisation in this file has the name {fields['name']!r}"
-                )
+                if not fields["external_id"]:
+                    reader.error("name", f"another organisation here is named {fields['name']!r}")
+                else:
+                    # Same name, different source ids: the source lists two records, so do we,
+                    # told apart by their id (and reported in the result).
+                    fields["slug"] = f"{fields['slug']}-{slugify(fields['external_id'])}"
+                    shared_names.append(f"{fields['name']} (id {fields['external_id']})")
             slug_owner[fields["slug"]] = key
             groups[key] = _OrgGroup(
                 [row.number],
@@ -552,7 +562,13 @@ def import_organisations(
                 group.clusters.append(link)
     if errors:
         raise ImportValidationError(errors)
-    result = ImportResult("organisations", table.file)
+    notes = []
+    if shared_names:
+        notes.append(
+            "same name under several source ids, imported as separate records: "
+            + "; ".join(shared_names)
+        )
+    result = ImportResult("organisations", table.file, notes=notes)
     with transaction.atomic():
         for group in groups.values():
             _write_organisation(group, user, result)

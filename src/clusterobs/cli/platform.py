@@ -1,0 +1,218 @@
+"""Platform commands: init, serve, createuser, backup, restore, regions import."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from clusterobs.cli.django_setup import setup_django
+from clusterobs.cli.errors import CommandError, reports_errors
+
+console = Console()
+regions_app = typer.Typer(help="Regions and boundaries.", no_args_is_help=True)
+
+#: Tables a backup leaves out: derived (content types, permissions) or transient (sessions).
+BACKUP_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+ROLES = ("admin", "editor", "manager", "viewer")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(serve)
+    app.command()(createuser)
+    app.command()(backup)
+    app.command()(restore)
+    app.add_typer(regions_app, name="regions")
+
+
+@reports_errors
+def init(
+    starter: Annotated[bool, typer.Option(help="Load the starter content")] = True,
+) -> None:
+    """Create or migrate the database and load the starter content (idempotent)."""
+    setup_django()
+    from django.core.management import call_command
+
+    from clusterobs.registry.starter import load_starter_content
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if starter:
+        created = load_starter_content()
+        summary = ", ".join(f"{n} {k}" for k, n in created.items()) or "nothing new"
+        console.print(f"Starter content: {summary}.")
+    from django.conf import settings
+
+    console.print(f"Database ready: {settings.DATABASES['default']['NAME']}")
+
+
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    threads: Annotated[int, typer.Option(help="Worker threads")] = 8,
+) -> None:
+    """Serve the platform with a production WSGI server (waitress)."""
+    setup_django()
+    from waitress import serve as waitress_serve
+
+    from clusterobs.web.wsgi import application
+
+    console.print(f"Cluster Observatory on http://{host}:{port}/ (Ctrl+C to stop)")
+    waitress_serve(application, host=host, port=port, threads=threads, ident="clusterobs")
+
+
+@reports_errors
+def createuser(
+    username: Annotated[str, typer.Argument(help="Login name")],
+    role: Annotated[str, typer.Option(help=f"One of {', '.join(ROLES)}")] = "viewer",
+    email: Annotated[str, typer.Option(help="E-mail address")] = "",
+    organisation: Annotated[
+        list[str] | None, typer.Option(help="Slug of an organisation this user manages")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+    token: Annotated[bool, typer.Option(help="Create an API token and print it")] = False,
+) -> None:
+    """Create a user with a role; managers are tied to their organisation(s)."""
+    if role not in ROLES:
+        raise CommandError(f"--role must be one of {', '.join(ROLES)}")
+    if role == "manager" and not organisation:
+        raise CommandError("a manager needs --organisation SLUG")
+    setup_django()
+    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+    from rest_framework.authtoken.models import Token
+
+    from clusterobs.registry.models import Organisation
+    from clusterobs.registry.permissions import EDITORS_GROUP
+
+    if User.objects.filter(username=username).exists():
+        raise CommandError(f"user {username!r} already exists")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = User(username=username, email=email)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise CommandError(" ".join(exc.messages)) from exc
+    with transaction.atomic():
+        orgs = []
+        for slug in organisation or []:
+            org = Organisation.objects.filter(slug=slug).first()
+            if org is None:
+                raise CommandError(f"no organisation with slug {slug!r}")
+            orgs.append(org)
+        user.is_staff = user.is_superuser = role == "admin"
+        user.set_password(password)
+        user.save()
+        if role == "editor":
+            user.groups.add(Group.objects.get_or_create(name=EDITORS_GROUP)[0])
+        for org in orgs:
+            org.managers.add(user)
+        key = Token.objects.create(user=user).key if token else None
+    console.print(f"Created {role} {username!r}.")
+    if key:
+        console.print(f"API token: {key}")
+
+
+def _open_backup(path: Path, mode: str) -> io.TextIOBase:
+    if path.suffix == ".gz":
+        return gzip.open(path, mode + "t", encoding="utf-8")  # type: ignore[return-value]
+    return path.open(mode, encoding="utf-8")
+
+
+@reports_errors
+def backup(file: Annotated[Path, typer.Argument(help="Backup file (.json or .json.gz)")]) -> None:
+    """Write every record (users, registry, history) to one JSON file."""
+    setup_django()
+    from django.core.management import call_command
+
+    tmp = file.with_name(file.name + ".partial")
+    with _open_backup(tmp, "w") as handle:
+        call_command(
+            "dumpdata",
+            exclude=BACKUP_EXCLUDE,
+            natural_foreign=True,
+            stdout=handle,
+            verbosity=0,
+        )
+    os.replace(tmp, file)
+    console.print(f"Backup written to {file}")
+
+
+@reports_errors
+def restore(
+    file: Annotated[Path, typer.Argument(help="Backup file written by 'clusterobs backup'")],
+) -> None:
+    """Restore a backup into an empty database (all or nothing)."""
+    if not file.exists():
+        raise CommandError(f"{file}: no such file")
+    setup_django()
+    from django.apps import apps
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    occupied = [
+        m._meta.label
+        for m in apps.get_models()
+        if m._meta.app_label in {"registry", "regions", "auth"}
+        and m._meta.label != "auth.Permission"
+        and m.objects.exists()
+    ]
+    if occupied:
+        raise CommandError(
+            "restore needs an empty database; these tables have rows: " + ", ".join(occupied)
+        )
+    suffix = ".json"
+    with _open_backup(file, "r") as handle:
+        call_command("loaddata", "-", format=suffix.strip("."), stdin=handle, verbosity=0)
+    console.print(f"Restored {file}")
+
+
+@regions_app.command("import")
+@reports_errors
+def regions_import(
+    file: Annotated[Path, typer.Argument(help="GeoJSON, TopoJSON or other GDAL vector file")],
+    code_field: Annotated[str, typer.Option(help="Property holding the region code")] = "id",
+    name_field: Annotated[str, typer.Option(help="Property holding the name")] = "name",
+    level: Annotated[str, typer.Option(help="country, state, district or locality")] = "state",
+    country: Annotated[str, typer.Option(help="ISO country of all features")] = "",
+    country_field: Annotated[str, typer.Option(help="Property holding the country")] = "",
+    region_type: Annotated[str, typer.Option("--type", help="Source's level name")] = "",
+    layer: Annotated[str | None, typer.Option(help="Layer (TopoJSON object)")] = None,
+    parent_field: Annotated[str, typer.Option(help="Property with the parent code")] = "",
+    parent_level: Annotated[str, typer.Option(help="Level of the parent")] = "state",
+    simplify: Annotated[float, typer.Option(help="Simplification tolerance (degrees)")] = 0.0,
+) -> None:
+    """Import region boundaries with a code field (all or nothing)."""
+    if not country and not country_field:
+        raise CommandError("give --country or --country-field")
+    setup_django()
+    from clusterobs.regions.services import RegionImportSpec, import_regions
+
+    spec = RegionImportSpec(
+        code_field=code_field,
+        name_field=name_field,
+        level=level,
+        country=country,
+        country_field=country_field,
+        region_type=region_type,
+        layer=layer,
+        parent_field=parent_field,
+        parent_level=parent_level,
+        simplify=simplify,
+    )
+    created, updated = import_regions(file, spec)
+    console.print(f"{file.name}: {created} regions created, {updated} updated")

@@ -1,0 +1,150 @@
+"""REST API of the registry: thin views over selectors (reads) and services (writes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from clusterobs.registry import selectors, serializers
+from clusterobs.registry.services import ConflictError
+
+
+def _params(names: list[str]) -> list[OpenApiParameter]:
+    return [OpenApiParameter(n, str, description=f"filter by {n}") for n in names]
+
+
+class RegistryViewSet(viewsets.ModelViewSet):
+    """Common behaviour: lookup by slug, 409 on edit conflicts, history endpoint."""
+
+    lookup_field = "slug"
+    filter_backends: list = []
+    list_serializer_class: type = serializers.serializers.Serializer
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_serializer_class(self) -> type:
+        if self.action == "list":
+            return self.list_serializer_class
+        return self.serializer_class
+
+    def get_object(self) -> Any:
+        obj = self.detail_selector(self.request.user, self.kwargs["slug"])
+        if obj is None:
+            raise NotFound()
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().update(request, *args, **kwargs)
+        except ConflictError as exc:
+            return Response(
+                {"detail": str(exc), "current_version": exc.current_version},
+                status=status.HTTP_409_CONFLICT,
+            )
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, slug: str) -> Response:
+        """Every saved version of the record: who changed what, and when."""
+        obj = self.get_object()
+        entries = []
+        for record in obj.history.all().select_related("history_user"):
+            changed = []
+            if record.prev_record is not None:
+                changed = [c.field for c in record.diff_against(record.prev_record).changes]
+            entries.append(
+                {
+                    "date": record.history_date,
+                    "user": record.history_user.username if record.history_user else None,
+                    "type": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                    "changed_fields": changed,
+                }
+            )
+        return Response(entries)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=_params(
+            [
+                "q",
+                "country",
+                "state",
+                "district",
+                "cluster_type",
+                "industry_code",
+                "classification",
+                "challenge",
+                "scheme",
+                "performance",
+            ]
+        )
+    )
+)
+class ClusterViewSet(RegistryViewSet):
+    """Clusters, named by product and place."""
+
+    serializer_class = serializers.ClusterSerializer
+    list_serializer_class = serializers.ClusterListSerializer
+    model_name = "cluster"
+    detail_selector = staticmethod(selectors.cluster_detail)
+
+    def get_queryset(self) -> QuerySet:
+        p = self.request.query_params
+        return selectors.cluster_list(
+            self.request.user,
+            selectors.ClusterFilters(
+                **{k: p.get(k, "") for k in selectors.ClusterFilters.__dataclass_fields__}
+            ),
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=_params(
+            ["q", "country", "state", "kind", "cluster", "sector_code", "classification"]
+        )
+    )
+)
+class OrganisationViewSet(RegistryViewSet):
+    """Stakeholders: firms, institutions, agencies, cluster organisations, networks."""
+
+    serializer_class = serializers.OrganisationSerializer
+    list_serializer_class = serializers.OrganisationListSerializer
+    model_name = "organisation"
+    detail_selector = staticmethod(selectors.organisation_detail)
+
+    def get_queryset(self) -> QuerySet:
+        p = self.request.query_params
+        return selectors.organisation_list(
+            self.request.user,
+            selectors.OrganisationFilters(
+                **{k: p.get(k, "") for k in selectors.OrganisationFilters.__dataclass_fields__}
+            ),
+        )
+
+
+@extend_schema_view(list=extend_schema(parameters=_params(["q", "country", "kind", "focus"])))
+class SchemeViewSet(RegistryViewSet):
+    """Schemes and programmes that support clusters."""
+
+    serializer_class = serializers.SchemeSerializer
+    list_serializer_class = serializers.SchemeListSerializer
+    model_name = "scheme"
+    detail_selector = staticmethod(selectors.scheme_detail)
+
+    def get_queryset(self) -> QuerySet:
+        p = self.request.query_params
+        return selectors.scheme_list(
+            self.request.user,
+            selectors.SchemeFilters(
+                **{k: p.get(k, "") for k in selectors.SchemeFilters.__dataclass_fields__}
+            ),
+        )

@@ -1,0 +1,394 @@
+"""JSON shapes of registry records (the API and every page's JSON twin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from clusterobs.regions.models import Region
+from clusterobs.registry import services
+from clusterobs.registry.codes import code_error, is_known_country
+from clusterobs.registry.models import (
+    Cluster,
+    ClusterIndustryCode,
+    ClusterLink,
+    KeyFigure,
+    Organisation,
+    OrganisationProfile,
+    OrganisationSector,
+    Scheme,
+    SchemeComponent,
+    SchemeCoverage,
+    ThematicChallenge,
+)
+
+PROVENANCE = (
+    "source",
+    "source_date",
+    "source_detail",
+    "published",
+    "created_at",
+    "updated_at",
+    "version",
+)
+
+
+class RegionRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ("country", "level", "code", "name")
+
+
+class IndustryCodeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClusterIndustryCode
+        fields = ("classification", "code", "title")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        problem = code_error(attrs["classification"], attrs["code"])
+        if problem:
+            raise serializers.ValidationError({"code": problem})
+        return attrs
+
+
+class KeyFigureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KeyFigure
+        fields = (
+            "indicator",
+            "label",
+            "value",
+            "unit",
+            "year",
+            "as_of",
+            "estimated",
+            "source",
+            "source_detail",
+            "recorded_at",
+        )
+
+
+class CountryField(serializers.CharField):
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data).upper()
+        if value and not is_known_country(value):
+            raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 code")
+        return value
+
+
+class VersionedSerializer(serializers.ModelSerializer):
+    """Writes go through the services: creation with authorship, updates with a version check.
+
+    An update must send the ``version`` it read; if the record changed meanwhile the API answers
+    409 Conflict instead of overwriting the other edit.
+    """
+
+    version = serializers.IntegerField(required=False)
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        validated_data.pop("version", None)
+        many = {k: validated_data.pop(k) for k in list(validated_data) if self._is_m2m(k)}
+        try:
+            instance = services.create_record(
+                self.Meta.model, user=self.context["request"].user, **validated_data
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        for field, values in many.items():
+            getattr(instance, field).set(values)
+        return instance
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        expected = validated_data.pop("version", None)
+        if expected is None:
+            raise serializers.ValidationError(
+                {"version": "send the version you edited, to detect concurrent changes"}
+            )
+        try:
+            return services.update_record(
+                instance,
+                user=self.context["request"].user,
+                expected_version=expected,
+                changes=validated_data,
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+
+    def _is_m2m(self, name: str) -> bool:
+        field = self.Meta.model._meta.get_field(name)
+        return field.many_to_many
+
+
+class ClusterListSerializer(serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api-cluster-detail", lookup_field="slug"
+    )
+    state = RegionRefSerializer(read_only=True)
+    district = RegionRefSerializer(read_only=True)
+    thematic_challenges = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
+    industry_codes = IndustryCodeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Cluster
+        fields = (
+            "api_url",
+            "slug",
+            "name",
+            "product",
+            "place",
+            "country",
+            "state",
+            "district",
+            "latitude",
+            "longitude",
+            "cluster_type",
+            "performance",
+            "thematic_challenges",
+            "industry_codes",
+            "published",
+            "version",
+        )
+
+
+class ClusterSerializer(VersionedSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api-cluster-detail", lookup_field="slug"
+    )
+    country = CountryField(max_length=2)
+    state = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.filter(level="state"),
+        required=False,
+        allow_null=True,
+    )
+    district = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.filter(level="district"),
+        required=False,
+        allow_null=True,
+    )
+    thematic_challenges = serializers.SlugRelatedField(
+        slug_field="key", many=True, queryset=ThematicChallenge.objects.all(), required=False
+    )
+    industry_codes = IndustryCodeSerializer(many=True, read_only=True)
+    key_figures = KeyFigureSerializer(many=True, read_only=True)
+    organisations = serializers.SerializerMethodField()
+    schemes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    suggested_challenges = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cluster
+        fields = (
+            "api_url",
+            "slug",
+            "name",
+            "product",
+            "place",
+            "country",
+            "state",
+            "district",
+            "latitude",
+            "longitude",
+            "location_precision",
+            "cluster_type",
+            "spread",
+            "density",
+            "breadth",
+            "depth",
+            "performance",
+            "thematic_challenges",
+            "suggested_challenges",
+            "description",
+            "industry_codes",
+            "key_figures",
+            "organisations",
+            "schemes",
+            *PROVENANCE,
+        )
+        read_only_fields = ("slug", "created_at", "updated_at")
+
+    def get_organisations(self, obj: Cluster) -> list[dict[str, str]]:
+        return [
+            {"slug": link.organisation.slug, "name": link.organisation.name, "role": link.role}
+            for link in obj.links.all()
+        ]
+
+    def get_suggested_challenges(self, obj: Cluster) -> list[str]:
+        return services.suggested_challenges_for(obj.product)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        country = attrs.get("country") or getattr(self.instance, "country", "")
+        for level in ("state", "district"):
+            region = attrs.get(level)
+            if region is not None and region.country != country:
+                raise serializers.ValidationError({level: f"{region} is not in {country}"})
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> Cluster:
+        validated_data.pop("version", None)
+        challenges = validated_data.pop("thematic_challenges", None)
+        try:
+            return services.create_cluster(
+                user=self.context["request"].user,
+                thematic_challenges=None if challenges is None else [c.key for c in challenges],
+                **validated_data,
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+
+
+class OrganisationProfileSerializer(serializers.ModelSerializer):
+    members_total = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = OrganisationProfile
+        exclude = ("id", "organisation")
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrganisationSector
+        fields = ("classification", "code", "title")
+
+
+class OrganisationListSerializer(serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api-organisation-detail", lookup_field="slug"
+    )
+    sector_codes = SectorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = (
+            "api_url",
+            "slug",
+            "name",
+            "kind",
+            "country",
+            "city",
+            "latitude",
+            "longitude",
+            "website",
+            "sector_codes",
+            "published",
+            "version",
+        )
+
+
+class OrganisationSerializer(VersionedSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api-organisation-detail", lookup_field="slug"
+    )
+    country = CountryField(max_length=2, required=False, allow_blank=True)
+    state = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.filter(level="state"),
+        required=False,
+        allow_null=True,
+    )
+    profile = OrganisationProfileSerializer(read_only=True)
+    sector_codes = SectorSerializer(many=True, read_only=True)
+    clusters = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organisation
+        fields = (
+            "api_url",
+            "slug",
+            "name",
+            "kind",
+            "external_id",
+            "country",
+            "state",
+            "city",
+            "latitude",
+            "longitude",
+            "website",
+            "description",
+            "profile",
+            "sector_codes",
+            "clusters",
+            *PROVENANCE,
+        )
+        read_only_fields = ("slug", "created_at", "updated_at")
+
+    def get_clusters(self, obj: Organisation) -> list[dict[str, str]]:
+        return [
+            {"slug": link.cluster.slug, "name": link.cluster.name, "role": link.role}
+            for link in obj.links.all()
+        ]
+
+
+class CoverageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SchemeCoverage
+        fields = ("measure", "value", "unit", "year", "as_of", "note", "source", "source_detail")
+
+
+class ComponentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SchemeComponent
+        exclude = ("id", "scheme")
+
+
+class SchemeListSerializer(serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api-scheme-detail", lookup_field="slug"
+    )
+    coverage = CoverageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Scheme
+        fields = (
+            "api_url",
+            "slug",
+            "name",
+            "acronym",
+            "kind",
+            "institution",
+            "country",
+            "focus_areas",
+            "coverage",
+            "published",
+            "version",
+        )
+
+
+class SchemeSerializer(VersionedSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api-scheme-detail", lookup_field="slug"
+    )
+    country = CountryField(max_length=2)
+    coverage = CoverageSerializer(many=True, read_only=True)
+    components = ComponentSerializer(many=True, read_only=True)
+    clusters = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Cluster.objects.all(), required=False
+    )
+
+    class Meta:
+        model = Scheme
+        fields = (
+            "api_url",
+            "slug",
+            "name",
+            "acronym",
+            "kind",
+            "institution",
+            "country",
+            "focus_areas",
+            "description",
+            "url",
+            "clusters",
+            "coverage",
+            "components",
+            *PROVENANCE,
+        )
+        read_only_fields = ("slug", "created_at", "updated_at")
+
+
+class ClusterLinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClusterLink
+        fields = ("cluster", "organisation", "role", "note")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,13 +16,13 @@ from clusterobs.cli.errors import reports_errors
 console = Console(stderr=True)
 
 
-class Entity(str, Enum):
+class Entity(StrEnum):
     clusters = "clusters"
     organisations = "organisations"
     schemes = "schemes"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
     geojson = "geojson"

@@ -1,0 +1,191 @@
+"""Shared fixtures: users of every role, registry records, the real data beside the checkout.
+
+Tests run on SQLite by default and on PostgreSQL when ``CLUSTEROBS_DATABASE_URL`` is set
+(``scripts/test.sh`` runs the suite both ways).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("CLUSTEROBS_DATA_DIR", tempfile.mkdtemp(prefix="clusterobs-test-"))
+os.environ.setdefault("CLUSTEROBS_SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public datasets that CI places beside the checkout (never copied in)."""
+    if not SHARED_DATA.exists():
+        pytest.fail(f"real data expected at {SHARED_DATA} (../shared/data beside the checkout)")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def starter(db):  # noqa: ANN001, ANN201
+    """The starter content from the seed documents."""
+    from clusterobs.registry.starter import load_starter_content
+
+    return load_starter_content()
+
+
+@pytest.fixture
+def users(db):  # noqa: ANN001, ANN201
+    """One user per role: viewer, editor, admin, manager (of ``managed_org``), other manager."""
+    from django.contrib.auth.models import Group, User
+
+    from clusterobs.registry.permissions import EDITORS_GROUP
+
+    editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    viewer = User.objects.create_user("viewer", password="pw-viewer-123")
+    editor = User.objects.create_user("editor", password="pw-editor-123")
+    editor.groups.add(editors)
+    admin = User.objects.create_user(
+        "admin", password="pw-admin-123", is_staff=True, is_superuser=True
+    )
+    manager = User.objects.create_user("manager", password="pw-manager-123")
+    other_manager = User.objects.create_user("other_manager", password="pw-other-123")
+    return {
+        "viewer": viewer,
+        "editor": editor,
+        "admin": admin,
+        "manager": manager,
+        "other_manager": other_manager,
+    }
+
+
+@pytest.fixture
+def registry(db, users):  # noqa: ANN001, ANN201
+    """A small registry: published and unpublished clusters, organisations and a scheme."""
+    from clusterobs.registry import services
+    from clusterobs.registry.models import (
+        ClusterIndustryCode,
+        ClusterLink,
+        KeyFigure,
+        Organisation,
+        OrganisationProfile,
+        Scheme,
+        ThematicChallenge,
+    )
+
+    ThematicChallenge.objects.get_or_create(
+        key="pollution-intensive",
+        defaults={"name": "Pollution intensive", "products": ["Leather", "Dyes", "Chemicals"]},
+    )
+    ThematicChallenge.objects.get_or_create(
+        key="energy-intensive",
+        defaults={"name": "Energy intensive", "products": ["Castings & Forging", "Foundry"]},
+    )
+    editor = users["editor"]
+    leather = services.create_cluster(
+        user=editor,
+        name="Leather footwear cluster, Agra",
+        product="Leather footwear",
+        place="Agra",
+        country="IN",
+        latitude=27.18,
+        longitude=78.01,
+        cluster_type="micro",
+        source="test fixture",
+    )
+    ClusterIndustryCode.objects.create(cluster=leather, classification="NIC2008", code="15201")
+    KeyFigure.objects.create(
+        cluster=leather,
+        indicator="units",
+        value=5000,
+        unit="enterprises",
+        year=2010,
+        source="test fixture",
+    )
+    foundry = services.create_cluster(
+        user=editor,
+        name="Foundry cluster, Coimbatore",
+        product="Foundry castings",
+        place="Coimbatore",
+        country="IN",
+        latitude=11.0,
+        longitude=76.96,
+        cluster_type="traditional_manufacturing",
+        source="test fixture",
+    )
+    hidden = services.create_cluster(
+        user=editor,
+        name="Draft biotech cluster, Lucknow",
+        product="Biotechnology",
+        place="Lucknow",
+        country="IN",
+        published=False,
+        source="test fixture",
+    )
+    org = services.create_record(
+        Organisation,
+        user=editor,
+        name="Agra Footwear Association",
+        kind="business_membership_organisation",
+        country="IN",
+        city="Agra",
+        source="test fixture",
+    )
+    OrganisationProfile.objects.create(organisation=org, members_sme=120, founding_year=1998)
+    org.managers.add(users["manager"])
+    other = services.create_record(
+        Organisation,
+        user=editor,
+        name="Coimbatore Foundry Cluster Organisation",
+        kind="cluster_organisation",
+        country="IN",
+        source="test fixture",
+    )
+    other.managers.add(users["other_manager"])
+    ClusterLink.objects.create(
+        cluster=leather, organisation=org, role="business_membership_organisation"
+    )
+    scheme = services.create_record(
+        Scheme,
+        user=editor,
+        name="Micro and Small Enterprises Cluster Development Programme",
+        acronym="MSE-CDP",
+        kind="scheme",
+        institution="Ministry of MSME",
+        country="IN",
+        focus_areas=["Infrastructure"],
+        source="test fixture",
+    )
+    scheme.clusters.add(leather)
+    return {
+        "leather": leather,
+        "foundry": foundry,
+        "hidden": hidden,
+        "org": org,
+        "other_org": other,
+        "scheme": scheme,
+    }
+
+
+@pytest.fixture
+def api_client():  # noqa: ANN201
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def token_for(db):  # noqa: ANN001, ANN201
+    """``token_for(user)`` -> an APIClient authenticated with that user's token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(user):  # noqa: ANN001, ANN202
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

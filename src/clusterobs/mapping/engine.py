@@ -1,0 +1,116 @@
+"""The table engine: one Ibis code path, run on DuckDB (embedded default) or Apache Spark.
+
+Why Ibis: the same expression (filter, join, group-by) compiles to DuckDB SQL for a laptop and to
+Spark SQL for inputs that do not fit one machine, so there is a single implementation of every
+heavy step and a test can check that both backends agree. Only the small aggregated
+region x cluster x year table leaves the engine (as pandas) for percentiles and flags.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import ibis
+import pandas as pd
+
+EngineName = Literal["duckdb", "spark"]
+
+
+@dataclass
+class Engine:
+    """A connected Ibis backend plus the few reader helpers that differ between backends."""
+
+    name: EngineName
+    con: Any
+    _counter: int = field(default=0, repr=False)
+
+    def _next_name(self, prefix: str) -> str:
+        self._counter += 1
+        return f"clusterobs_{prefix}_{os.getpid()}_{self._counter}"
+
+    def read_csv_strings(self, path: str | Path) -> ibis.Table:
+        """Read a CSV (optionally gzip-compressed) with every column as a string.
+
+        Codes such as FIPS ``"01"`` or NAICS ``"31----"`` must never be parsed as numbers, so we
+        read text and cast numeric columns explicitly afterwards.
+        """
+        path = str(path)
+        if self.name == "duckdb":
+            view = self.con.read_csv(
+                path, table_name=self._next_name("csv"), all_varchar=True, header=True
+            )
+            # Materialise once: a CSV view would be re-parsed by every query over it.
+            return self.con.create_table(self._next_name("csvt"), view, temp=True)
+        return self.con.read_csv(path, table_name=self._next_name("csv"), inferSchema=False).cache()
+
+    def read_csv_typed(self, path: str | Path, types: dict[str, str]) -> ibis.Table:
+        """Read a CSV with the given column types (``string`` or ``float64``), parsed by the
+        backend's own reader (fast; a non-numeric value fails the read with its line number).
+        ``types`` must list the header's columns in file order."""
+        path = str(path)
+        if self.name == "duckdb":
+            duck = {c: ("VARCHAR" if t == "string" else "DOUBLE") for c, t in types.items()}
+            view = self.con.read_csv(
+                path, table_name=self._next_name("csv"), types=duck, header=True
+            )
+            return self.con.create_table(self._next_name("csvt"), view, temp=True)
+        ddl = ", ".join(
+            f"`{c}` {'STRING' if t == 'string' else 'DOUBLE'}" for c, t in types.items()
+        )
+        return self.con.read_csv(
+            path,
+            table_name=self._next_name("csv"),
+            schema=ddl,
+            inferSchema=False,
+            mode="FAILFAST",
+        ).cache()
+
+    def materialize(self, expr: ibis.Table, prefix: str = "tmp") -> ibis.Table:
+        """Compute an expression once and keep the result (DuckDB temp table, Spark cache)."""
+        if self.name == "duckdb":
+            return self.con.create_table(self._next_name(prefix), expr, temp=True)
+        return expr.cache()
+
+    def read_parquet(self, path: str | Path) -> ibis.Table:
+        return self.con.read_parquet(str(path), table_name=self._next_name("pq"))
+
+    def table(self, df: pd.DataFrame, prefix: str = "mem") -> ibis.Table:
+        """Register a small pandas frame (definitions, crosswalks) as a backend table."""
+        if self.name == "duckdb":
+            return ibis.memtable(df)
+        return self.con.create_table(self._next_name(prefix), df, temp=True)
+
+    def to_pandas(self, expr: ibis.Table) -> pd.DataFrame:
+        return self.con.execute(expr)
+
+
+def connect(name: EngineName = "duckdb", *, spark_session: Any | None = None) -> Engine:
+    """Open an engine. ``spark`` needs the ``spark`` extra and starts a local session if none."""
+    if name == "duckdb":
+        return Engine("duckdb", ibis.duckdb.connect())
+    if name == "spark":
+        session = spark_session or local_spark_session()
+        return Engine("spark", ibis.pyspark.connect(session))
+    raise ValueError(f"unknown engine {name!r}; use 'duckdb' or 'spark'")
+
+
+def local_spark_session(cores: int = 2) -> Any:
+    """A local SparkSession without UI (for tests and single-machine runs)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - depends on the optional extra
+        raise ValueError(
+            "the Spark engine needs the 'spark' extra: pip install 'cluster-observatory[spark]'"
+        ) from exc
+    return (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName("clusterobs")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", str(cores * 2))
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "2g")
+        .getOrCreate()
+    )

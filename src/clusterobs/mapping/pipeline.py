@@ -1,0 +1,501 @@
+"""Orchestration: canonical employment table + cluster definition -> all published statistics.
+
+Heavy work (imputation expression, crosswalk and definition joins, the aggregation of detailed
+industries to region x cluster x sub-cluster x year, totals, unknown-code counts) runs in the
+engine (DuckDB or Spark through one Ibis code path). The aggregated table is small (regions x
+clusters x years) and the statistics on it (LQs, percentiles, flags, stars, change, shift-share)
+run in pandas/numpy, identical for both engines.
+
+Usable from a notebook::
+
+    from clusterobs.mapping import pipeline
+    from clusterobs.mapping.engine import connect
+    from clusterobs.sources.cbp import read_cbp
+    eng = connect()
+    result = pipeline.build(read_cbp(eng, "cbp.csv.gz"), definition, engine=eng)
+    result.cluster_region_year.head()
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import numpy as np
+import pandas as pd
+
+from clusterobs import __name__ as _pkg
+from clusterobs.classifications.crosswalk import SplitRule, crosswalk_weights
+from clusterobs.classifications.store import ClassificationStore
+from clusterobs.definitions.model import ClusterDefinition
+from clusterobs.mapping.change import change_table
+from clusterobs.mapping.engine import Engine
+from clusterobs.mapping.imputation import ImputationMethod, constrained_imputation
+from clusterobs.mapping.lq import add_shares_and_lqs
+from clusterobs.mapping.percentiles import peer_groups, rank_percentile
+from clusterobs.mapping.relatedness import colocation, related_clusters
+from clusterobs.mapping.stars import add_stars
+from clusterobs.mapping.strength import add_strength_flags, cluster_strength
+from clusterobs.sources.schema import SourceTable, midpoint_expr, validate
+
+REGION_KEYS = ["region_code", "region_type", "year"]
+CELL_KEYS = [*REGION_KEYS, "cluster_code", "subcluster_code"]
+NATION = "nation"
+
+CONVENTIONS = {
+    "detailed_level": "only the most detailed industries (6-digit NAICS) are summed into clusters",
+    "national": "national = sum over the input's regions of the same type, unless rows of type "
+    "'nation' are supplied",
+    "lq_traded_local": "(E_cr/E_Tr)/(E_c,nat/E_T,nat); T = traded employment for traded clusters, "
+    "local employment for local clusters (U.S. Cluster Mapping)",
+    "lq_total": "(E_cr/E_r,total)/(E_c,nat/E_nat,total); total = published all-industry row "
+    "(European Cluster Observatory)",
+    "percentiles": "numpy method='linear' over regions of the same type with E_cr > 0, per "
+    "cluster/sub-cluster and year",
+    "strength_flags": "traded only: qualifying LQ>P25, significant LQ>P50, strong LQ>=P75 & "
+    "LQ>=1, strong10 LQ>=P90 & LQ>=1; all need E>P25(E) and est>P25(est)",
+    "eco_stars": "size E>=P90(E); specialisation lq_total>=2; focus region_share>=P90",
+    "rank_percentile": "round_half_up(100*(i+0.5)/N), i 0-based ascending rank (ties: min), "
+    "N regions with E_cr>0; rank 1 = largest",
+    "wage": "annual payroll / reported employment, over cells with both published",
+    "shift_share": "Dunn (national share, industry mix, regional share); national growth of "
+    "all-industry employment",
+}
+
+
+@dataclass
+class MappingOptions:
+    imputation: ImputationMethod = "midpoint"
+    split_rule: SplitRule = "equal"
+    years: tuple[int, int] | None = None
+    esteban_marquillas: bool = False
+    subclusters: bool = True
+    change_pairs: list[tuple[int, int]] | None = None
+
+
+@dataclass
+class MappingResult:
+    cluster_region_year: pd.DataFrame
+    region_year: pd.DataFrame
+    cluster_region_change: pd.DataFrame
+    manifest: dict[str, Any]
+    related_clusters: pd.DataFrame | None = None
+    colocation: pd.DataFrame | None = None
+    unknown_industries: pd.DataFrame = field(default_factory=pd.DataFrame)
+    unknown_regions: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+class _Timer:
+    def __init__(self, progress: Callable[[str], None] | None) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+        self._step: str | None = None
+        self._t = time.perf_counter()
+
+    def step(self, name: str) -> None:
+        now = time.perf_counter()
+        if self._step is not None:
+            self.timings[self._step] = round(now - self._t, 3)
+        self._step, self._t = name, now
+        if self.progress:
+            self.progress(name)
+
+    def done(self) -> dict[str, float]:
+        self.step("done")
+        self.timings.pop("done", None)
+        return self.timings
+
+
+STEPS = [
+    "validate",
+    "impute",
+    "crosswalk",
+    "aggregate",
+    "statistics",
+    "change",
+    "relatedness",
+]
+
+
+def _industry_map(
+    definition: ClusterDefinition,
+    store: ClassificationStore,
+    vintages: list[str],
+    rule: SplitRule,
+    target_sizes: pd.Series | None,
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, int]]:
+    """Rows ``vintage, industry_code, cluster_code, subcluster_code, traded, weight``.
+
+    Every known detailed code of every data vintage appears; the part of its weight that lands
+    on industries outside the definition has a null cluster (unclustered, still known).
+    """
+    target = definition.classification
+    defs = definition.table[["industry_code", "cluster_code", "subcluster_code", "traded"]]
+    frames, notes, lengths = [], {}, {}
+    for vintage in vintages:
+        if vintage in ("UNKNOWN", target) and not store.has(target):
+            codes = defs["industry_code"]
+            xw = pd.DataFrame({"from_code": codes, "to_code": codes, "weight": 1.0})
+            notes[vintage] = f"{target} not imported: known codes are the definition's industries"
+        elif vintage == "UNKNOWN":
+            xw = crosswalk_weights(store, target, target)
+            notes[vintage] = f"no vintage given: data read as {target}"
+        else:
+            xw = crosswalk_weights(store, vintage, target, rule=rule, target_sizes=target_sizes)
+            kinds = sorted(set(xw["note"]))
+            notes[vintage] = (
+                "same classification"
+                if vintage == target
+                else f"crosswalk {vintage}->{target} ({', '.join(kinds)}), split rule {rule}"
+            )
+        lengths[vintage] = int(xw["from_code"].str.len().mode().iloc[0]) if len(xw) else 6
+        m = xw.merge(defs, left_on="to_code", right_on="industry_code", how="left")
+        m = m.groupby(
+            ["from_code", "cluster_code", "subcluster_code", "traded"], dropna=False, as_index=False
+        )["weight"].sum()
+        m.insert(0, "vintage", vintage)
+        frames.append(m.rename(columns={"from_code": "industry_code"}))
+    imap = pd.concat(frames, ignore_index=True)
+    imap["traded"] = imap["traded"].astype("boolean")
+    imap["subcluster_code"] = imap["subcluster_code"].astype("string")
+    imap["cluster_code"] = imap["cluster_code"].astype("string")
+    return imap, notes, lengths
+
+
+def _impute(
+    engine: Engine, t: ibis.Table, method: ImputationMethod
+) -> tuple[ibis.Table, list[str]]:
+    """Add ``employment`` (reported, else imputed) and ``suppressed`` to the canonical table."""
+    suppressed = t.employment_reported.isnull() & t.size_class.notnull()
+    t = t.mutate(
+        suppressed=suppressed,
+        employment=t.employment_reported.coalesce(midpoint_expr(t.size_class)).fill_null(0.0),
+    )
+    notes = []
+    if method == "constrained":
+        # The hierarchy of cells with at least one suppressed detailed child is small enough for
+        # pandas even for county files; imputed values go back to the engine as a join.
+        rows = engine.to_pandas(
+            t.select(
+                "region_code",
+                "region_type",
+                "year",
+                "industry_code",
+                "employment_reported",
+                "size_class",
+            )
+        )
+        done = constrained_imputation(rows)
+        fix = done.loc[
+            done["employment_reported"].isna() & done["size_class"].notna(),
+            ["region_code", "region_type", "year", "industry_code", "employment"],
+        ].rename(columns={"employment": "employment_constrained"})
+        fixt = engine.table(fix.reset_index(drop=True), "impute")
+        j = t.left_join(fixt, ["region_code", "region_type", "year", "industry_code"])
+        t = j.mutate(
+            employment=ibis.ifelse(
+                j.suppressed, j.employment_constrained.coalesce(j.employment), j.employment
+            )
+        ).drop("employment_constrained")
+        notes.append("constrained imputation within class bounds to published parent totals")
+    return t, notes
+
+
+def _national(df: pd.DataFrame, value_cols: list[str], keys: list[str]) -> pd.DataFrame:
+    """National sums per region type (or from 'nation' rows, applied to every type)."""
+    types = [x for x in df["region_type"].unique() if x != NATION]
+    nation_rows = df[df["region_type"] == NATION]
+    if len(nation_rows):
+        base = nation_rows.groupby(keys, dropna=False)[value_cols].sum().reset_index()
+        frames = [base.assign(region_type=rt) for rt in [*types, NATION]]
+        return pd.concat(frames, ignore_index=True)
+    return df.groupby(["region_type", *keys], dropna=False)[value_cols].sum().reset_index()
+
+
+def build(
+    source: SourceTable,
+    definition: ClusterDefinition,
+    *,
+    engine: Engine,
+    store: ClassificationStore | None = None,
+    regions: pd.DataFrame | None = None,
+    options: MappingOptions | None = None,
+    relatedness: str | pd.DataFrame | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> MappingResult:
+    """Compute every statistic for every region, cluster, sub-cluster and year."""
+    opts = options or MappingOptions()
+    store = store if store is not None else ClassificationStore.empty()
+    timer = _Timer(progress)
+    ex = engine.to_pandas
+
+    timer.step("validate")
+    t = source.table
+    if opts.years:
+        t = t.filter((t.year >= opts.years[0]) & (t.year <= opts.years[1]))
+        source = SourceTable(t, source.path, source.raw_field, source.python_keys, source.raw)
+    if engine.name == "duckdb" and source.path.suffix != ".parquet":
+        t = engine.materialize(t, "canon")
+        source.table = t
+    validate(source, ex)
+    overview = ex(t.group_by("vintage", "year").aggregate(rows=t.count()).order_by("year"))
+    if overview.empty:
+        raise ValueError(f"{source.path}: no rows (check --years)")
+    vintages = sorted(overview["vintage"].unique())
+
+    timer.step("impute")
+    t, impute_notes = _impute(engine, t, opts.imputation)
+
+    timer.step("crosswalk")
+    sizes = None
+    if opts.split_rule == "proportional" and definition.classification in vintages:
+        s = t.filter(t.vintage == definition.classification)
+        s = ex(s.group_by("industry_code").aggregate(e=s.employment.sum()))
+        sizes = s.set_index("industry_code")["e"]
+    imap, vintage_notes, lengths = _industry_map(
+        definition, store, vintages, opts.split_rule, sizes
+    )
+    imap_t = engine.table(imap, "imap")
+    detail_len = t.vintage.substitute(lengths, else_=6)
+    six = t.filter(t.industry_code.length() == detail_len)
+
+    timer.step("aggregate")
+    j = six.inner_join(imap_t, ["vintage", "industry_code"])
+    j = j.filter(j.cluster_code.notnull())
+    w = j.weight
+    has_wage = j.payroll.notnull() & j.employment_reported.notnull()
+    cells = ex(
+        j.group_by([*REGION_KEYS, "cluster_code", "subcluster_code", "traded"]).aggregate(
+            employment=(j.employment * w).sum(),
+            employment_reported=(j.employment_reported.fill_null(0.0) * w).sum(),
+            employment_imputed=ibis.ifelse(j.suppressed, j.employment * w, 0.0).sum(),
+            suppressed_cells=j.suppressed.cast("int64").sum(),
+            establishments=(j.establishments.fill_null(0.0) * w).sum(),
+            wage_payroll=ibis.ifelse(has_wage, j.payroll * w, 0.0).sum(),
+            wage_employment=ibis.ifelse(has_wage, j.employment_reported * w, 0.0).sum(),
+        )
+    )
+    known = six.semi_join(imap_t, ["vintage", "industry_code"])
+    unknown_t = six.anti_join(imap_t, ["vintage", "industry_code"])
+    unknown = ex(
+        unknown_t.group_by("vintage", "industry_code").aggregate(
+            rows=unknown_t.count(),
+            employment=unknown_t.employment.sum(),
+            regions=unknown_t.region_code.nunique(),
+        )
+    ).sort_values(["vintage", "industry_code"], ignore_index=True)
+    detailed = ex(
+        six.group_by(REGION_KEYS).aggregate(
+            detailed_employment=six.employment.sum(),
+            detailed_employment_reported=six.employment_reported.fill_null(0.0).sum(),
+        )
+    )
+    known_sum = ex(known.group_by(REGION_KEYS).aggregate(known_employment=known.employment.sum()))
+    totals_t = t.filter(t.industry_code == "")
+    totals = ex(totals_t.group_by(REGION_KEYS).aggregate(total_row=totals_t.employment.sum()))
+
+    timer.step("statistics")
+    for col in ("region_code", "region_type", "cluster_code"):
+        cells[col] = cells[col].astype("string")
+    cells["subcluster_code"] = cells["subcluster_code"].astype("string")
+    cells["year"] = cells["year"].astype("int64")
+    cells["traded"] = cells["traded"].astype(bool)
+    value_cols = [
+        "employment",
+        "employment_reported",
+        "employment_imputed",
+        "suppressed_cells",
+        "establishments",
+        "wage_payroll",
+        "wage_employment",
+    ]
+    cluster_level = (
+        cells.groupby([*REGION_KEYS, "cluster_code", "traded"], dropna=False)[value_cols]
+        .sum()
+        .reset_index()
+    )
+    cluster_level["subcluster_code"] = pd.Series(pd.NA, index=cluster_level.index, dtype="string")
+    frames = [cluster_level]
+    if opts.subclusters:
+        frames.append(cells[cells["subcluster_code"].notna()])
+    crt = pd.concat(frames, ignore_index=True)[[*CELL_KEYS, "traded", *value_cols]]
+
+    # Region totals: published total row, else the sum of detailed industries.
+    region = detailed.merge(known_sum, on=REGION_KEYS, how="left").merge(
+        totals, on=REGION_KEYS, how="outer"
+    )
+    for col in ("region_code", "region_type"):
+        region[col] = region[col].astype("string")
+    tl = cluster_level.assign(
+        traded_employment=cluster_level["employment"].where(cluster_level["traded"], 0.0),
+        local_employment=cluster_level["employment"].where(~cluster_level["traded"], 0.0),
+    )
+    tl = tl.groupby(REGION_KEYS)[["traded_employment", "local_employment"]].sum().reset_index()
+    region = region.merge(tl, on=REGION_KEYS, how="left")
+    region[["traded_employment", "local_employment"]] = region[
+        ["traded_employment", "local_employment"]
+    ].fillna(0.0)
+    region["employment"] = region["total_row"].fillna(region["detailed_employment"])
+    region["clustered_employment"] = region["traded_employment"] + region["local_employment"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        region["mapped_share"] = region["clustered_employment"] / region["detailed_employment"]
+    region["known_employment"] = region["known_employment"].fillna(0.0)
+    region["unknown_employment"] = (
+        region["detailed_employment"].fillna(0.0) - region["known_employment"]
+    )
+
+    nat_cells = _national(crt, ["employment"], ["cluster_code", "subcluster_code", "year"])
+    nat_cells = nat_cells.rename(columns={"employment": "national_employment"})
+    nat_region = _national(
+        region, ["employment", "traded_employment", "local_employment"], ["year"]
+    ).rename(
+        columns={
+            "employment": "national_total",
+            "traded_employment": "national_traded",
+            "local_employment": "national_local",
+        }
+    )
+    df = crt.merge(
+        nat_cells, on=["region_type", "cluster_code", "subcluster_code", "year"], how="left"
+    )
+    df = df.merge(nat_region, on=["region_type", "year"], how="left")
+    df = df.merge(
+        region[[*REGION_KEYS, "employment", "traded_employment", "local_employment"]].rename(
+            columns={"employment": "region_total"}
+        ),
+        on=REGION_KEYS,
+        how="left",
+    )
+    traded = df["traded"].to_numpy(dtype=bool)
+    df["region_traded_or_local"] = np.where(traded, df["traded_employment"], df["local_employment"])
+    df["national_traded_or_local"] = np.where(traded, df["national_traded"], df["national_local"])
+    df = add_shares_and_lqs(df)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["wage"] = np.where(
+            df["wage_employment"] > 0, df["wage_payroll"] / df["wage_employment"], np.nan
+        )
+    group = peer_groups(df)
+    df = add_strength_flags(df, group)
+    df = add_stars(df, group)
+    for col, name in (("employment", "employment"), ("lq_traded_local", "lq")):
+        rank, pct = rank_percentile(df, col, group=group)
+        df[f"{name}_rank"] = rank
+        df[f"{name}_percentile"] = pct
+    df["imputation_method"] = np.where(df["suppressed_cells"] > 0, opts.imputation, "none")
+    names = definition.table.drop_duplicates("cluster_code").set_index("cluster_code")
+    df["cluster_name"] = df["cluster_code"].map(names["cluster_name"]).astype("string")
+    subs = definition.subclusters.set_index("subcluster_code")["subcluster_name"]
+    df["subcluster_name"] = df["subcluster_code"].map(subs).astype("string")
+    df = df.drop(columns=["region_traded_or_local", "national_traded_or_local"])
+    df = df.sort_values(
+        ["region_type", "region_code", "year", "cluster_code", "subcluster_code"],
+        na_position="first",
+        ignore_index=True,
+    )
+
+    cl = df[df["subcluster_code"].isna()]
+    region = region.sort_values(REGION_KEYS, ignore_index=True)
+    region["cluster_strength"] = cluster_strength(cl, region)
+    region_year = region[
+        [
+            *REGION_KEYS,
+            "employment",
+            "traded_employment",
+            "local_employment",
+            "cluster_strength",
+            "detailed_employment",
+            "detailed_employment_reported",
+            "clustered_employment",
+            "mapped_share",
+            "unknown_employment",
+        ]
+    ]
+
+    timer.step("change")
+    change = change_table(
+        df, pairs=opts.change_pairs, esteban_marquillas_option=opts.esteban_marquillas
+    )
+
+    timer.step("relatedness")
+    related = related_clusters(relatedness) if relatedness is not None else None
+    coloc = None
+    years = sorted(df["year"].unique())
+    if years:
+        main_type = region["region_type"][region["region_type"] != NATION].mode()
+        if len(main_type) and (cl["traded"] & (cl["region_type"] == main_type[0])).any():
+            coloc = colocation(df, year=int(years[-1]), region_type=str(main_type[0]))
+            coloc.insert(0, "year", int(years[-1]))
+            coloc.insert(1, "region_type", str(main_type[0]))
+
+    unknown_regions = pd.DataFrame(columns=["region_code", "region_type"])
+    if regions is not None:
+        seen = region[["region_code", "region_type"]].drop_duplicates()
+        unknown_regions = seen[
+            ~seen["region_code"].isin(regions["code"]) & (seen["region_type"] != NATION)
+        ].reset_index(drop=True)
+
+    timings = timer.done()
+    by_year = region.groupby("year")[["detailed_employment", "clustered_employment"]].sum()
+    mapped = (by_year["clustered_employment"] / by_year["detailed_employment"]).round(6)
+    manifest = {
+        "package": _pkg,
+        "input": {
+            "path": source.path.name,
+            "rows_by_year": {
+                int(y): int(n) for y, n in zip(overview.year, overview.rows, strict=True)
+            },
+            "vintages_by_year": {
+                int(y): v for y, v in zip(overview.year, overview.vintage, strict=True)
+            },
+        },
+        "definition": {
+            "source": definition.source.rsplit("/", 1)[-1],
+            "classification": definition.classification,
+            "clusters": int(definition.table["cluster_code"].nunique()),
+            "subclusters": int(definition.table["subcluster_code"].nunique()),
+            "industries": len(definition.table),
+        },
+        "engine": engine.name,
+        "imputation": opts.imputation,
+        "imputation_notes": impute_notes,
+        "split_rule": opts.split_rule,
+        "vintage_mapping": vintage_notes,
+        "mapped_share_of_employment": {int(y): float(v) for y, v in mapped.items()},
+        "unknown_industry_codes": {
+            "count": len(unknown),
+            "employment": float(unknown["employment"].sum()) if len(unknown) else 0.0,
+            "by_code": [
+                {
+                    "vintage": r.vintage,
+                    "code": r.industry_code,
+                    "rows": int(r.rows),
+                    "employment": float(r.employment),
+                }
+                for r in unknown.itertuples()
+            ],
+        },
+        "unknown_region_codes": {
+            "count": len(unknown_regions),
+            "codes": unknown_regions["region_code"].astype(str).tolist(),
+        },
+        "conventions": CONVENTIONS,
+        "rows": {
+            "cluster_region_year": len(df),
+            "region_year": len(region_year),
+            "cluster_region_change": len(change),
+        },
+        "timings_seconds": timings,
+    }
+    return MappingResult(
+        cluster_region_year=df,
+        region_year=region_year,
+        cluster_region_change=change,
+        manifest=manifest,
+        related_clusters=related,
+        colocation=coloc,
+        unknown_industries=unknown,
+        unknown_regions=unknown_regions,
+    )

@@ -1,0 +1,229 @@
+"""The canonical long employment table every importer produces, and its validation.
+
+Columns (an Ibis table):
+
+=====================  =======  ===============================================================
+region_code            string   as in the source (CBP states: 2-digit FIPS), never a number
+region_type            string   ``state``, ``county``, ``msa``, ``nation`` or user-given
+industry_code          string   bare code; ``""`` is the all-industry total row (CBP ``------``)
+year                   int64
+vintage                string   classification of the code, e.g. ``NAICS2007``
+employment_reported    float64  null when suppressed
+size_class             string   suppression class (CBP ``empflag`` A..M), null if reported
+establishments         float64
+payroll                float64  annual payroll in currency units, null when not published
+=====================  =======  ===============================================================
+
+Validation runs in the engine (counts, group-bys) and only on failure re-reads the file in
+Python to name the exact row, so valid inputs of any size are checked at engine speed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ibis
+import pandas as pd
+import pyarrow.parquet as pq
+
+from clusterobs.sources.errors import InputValidationError
+
+CANONICAL_COLUMNS = [
+    "region_code",
+    "region_type",
+    "industry_code",
+    "year",
+    "vintage",
+    "employment_reported",
+    "size_class",
+    "establishments",
+    "payroll",
+]
+
+# Midpoints of the CBP employment-size classes used when employment is withheld
+# (Census CBP technical documentation; U.S. Cluster Mapping uses the same midpoints).
+SIZE_CLASS_MIDPOINT = {
+    "A": 10.0,
+    "B": 60.0,
+    "C": 175.0,
+    "E": 375.0,
+    "F": 750.0,
+    "G": 1750.0,
+    "H": 3750.0,
+    "I": 7500.0,
+    "J": 17500.0,
+    "K": 37500.0,
+    "L": 75000.0,
+    "M": 100000.0,
+}
+# Class bounds (inclusive), used by the constrained imputation.
+SIZE_CLASS_BOUNDS = {
+    "A": (0.0, 19.0),
+    "B": (20.0, 99.0),
+    "C": (100.0, 249.0),
+    "E": (250.0, 499.0),
+    "F": (500.0, 999.0),
+    "G": (1000.0, 2499.0),
+    "H": (2500.0, 4999.0),
+    "I": (5000.0, 9999.0),
+    "J": (10000.0, 24999.0),
+    "K": (25000.0, 49999.0),
+    "L": (50000.0, 99999.0),
+    "M": (100000.0, 1e9),
+}
+
+
+@dataclass
+class SourceTable:
+    """A canonical table plus what is needed to name a bad row in the original file.
+
+    ``raw_field`` maps canonical column -> column name in the file. ``python_keys`` turns a chunk
+    of the raw file (all strings) into canonical ``region_code, industry_code, year, vintage``.
+    """
+
+    table: ibis.Table
+    path: Path
+    raw_field: dict[str, str]
+    python_keys: Callable[[pd.DataFrame], pd.DataFrame]
+    raw: ibis.Table | None = None
+    frame: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def raw_chunks(self, size: int = 200_000) -> Iterator[pd.DataFrame]:
+        """The original file in chunks of strings, with a 1-based ``__row`` (header excluded)."""
+        start = 0
+        if self.frame is not None:
+            chunk = self.frame.astype("string").fillna("")
+            chunk.columns = [c.lower() for c in chunk.columns]
+            chunk["__row"] = range(1, len(chunk) + 1)
+            yield chunk
+            return
+        if self.path.suffix == ".parquet":
+            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=size):
+                chunk = batch.to_pandas().astype("string")
+                chunk.columns = [c.lower() for c in chunk.columns]
+                chunk["__row"] = range(start + 1, start + len(chunk) + 1)
+                start += len(chunk)
+                yield chunk
+            return
+        for chunk in pd.read_csv(self.path, dtype=str, keep_default_na=False, chunksize=size):
+            chunk.columns = [c.lower() for c in chunk.columns]
+            chunk["__row"] = range(start + 1, start + len(chunk) + 1)
+            start += len(chunk)
+            yield chunk
+
+    def first_row(self, predicate: Callable[[pd.DataFrame], pd.Series]) -> int | None:
+        for chunk in self.raw_chunks():
+            hit = predicate(chunk)
+            if hit.any():
+                return int(chunk.loc[hit.to_numpy(), "__row"].iloc[0])
+        return None
+
+
+def numeric(t: ibis.Table, column: str) -> ibis.Value:
+    """Cast a string column to float; empty strings become null."""
+    return t[column].strip().nullif("").try_cast("float64")
+
+
+def _fail_numeric(src: SourceTable, column: str, why: str, bad: Callable) -> None:
+    raw = src.raw_field.get(column, column)
+    row = src.first_row(
+        lambda c: bad(c[raw.lower()]) if raw.lower() in c.columns else c["__row"] < 0
+    )
+    raise InputValidationError(why, file=src.path, row=row, field=raw)
+
+
+def validate(src: SourceTable, execute: Callable[[ibis.Expr], object]) -> None:
+    """Raise :class:`InputValidationError` on negative or non-numeric values, duplicate keys,
+    or more than one classification vintage within one year."""
+    t = src.table
+    checks = {}
+    for col in ("employment_reported", "establishments", "payroll"):
+        if col in src.raw_field:
+            checks[f"neg_{col}"] = (t[col] < 0).sum()
+    counts = execute(t.aggregate(**checks)) if checks else None
+    if counts is not None:
+        row = counts.iloc[0]
+        for col in ("employment_reported", "establishments", "payroll"):
+            if col in src.raw_field and (row.get(f"neg_{col}") or 0) > 0:
+                _fail_numeric(
+                    src,
+                    col,
+                    "negative value",
+                    lambda s: pd.to_numeric(s, errors="coerce") < 0,
+                )
+    # Text in a numeric column: the cast gave null where the raw text was not empty.
+    if src.raw is not None:
+        raw_t = src.raw
+        bad_counts = {}
+        for col in ("employment_reported", "establishments", "payroll", "year"):
+            raw = src.raw_field.get(col)
+            if raw is None or raw not in raw_t.columns or not raw_t[raw].type().is_string():
+                continue
+            text = raw_t[raw].strip().nullif("")
+            bad_counts[col] = (text.notnull() & text.try_cast("float64").isnull()).sum()
+        if bad_counts:
+            row = execute(raw_t.aggregate(**bad_counts)).iloc[0]
+            for col, n in row.items():
+                if n:
+                    _fail_numeric(
+                        src,
+                        col,
+                        "not a number",
+                        lambda s: pd.to_numeric(
+                            s.str.strip().replace("", "0"), errors="coerce"
+                        ).isna(),
+                    )
+    keys = ["region_code", "industry_code", "year"]
+    dup = execute(t.group_by(keys).aggregate(n=t.count()).filter(lambda x: x.n > 1).limit(1))
+    if len(dup):
+        key = dup.iloc[0]
+        seen = {"n": 0}
+
+        def is_dup(chunk: pd.DataFrame) -> pd.Series:
+            k = src.python_keys(chunk)
+            hit = (
+                (k["region_code"] == key["region_code"])
+                & (k["industry_code"] == key["industry_code"])
+                & (k["year"].astype(int) == int(key["year"]))
+            )
+            cum = hit.cumsum() + seen["n"]
+            seen["n"] = int(cum.iloc[-1]) if len(cum) else seen["n"]
+            return hit & (cum >= 2)
+
+        row = src.first_row(is_dup)
+        raise InputValidationError(
+            f"duplicate key region={key['region_code']} industry={key['industry_code'] or 'total'}"
+            f" year={int(key['year'])}",
+            file=src.path,
+            row=row,
+            field=src.raw_field.get("industry_code"),
+        )
+    mixed = execute(
+        t.group_by("year")
+        .aggregate(n=t.vintage.nunique(), first=t.vintage.min())
+        .filter(lambda x: x.n > 1)
+        .limit(1)
+    )
+    if len(mixed):
+        year, first = int(mixed.iloc[0]["year"]), mixed.iloc[0]["first"]
+
+        def other_vintage(chunk: pd.DataFrame) -> pd.Series:
+            k = src.python_keys(chunk)
+            return (k["year"].astype(int) == year) & (k["vintage"] != first)
+
+        row = src.first_row(other_vintage)
+        raise InputValidationError(
+            f"mixed classification vintages in year {year} (first {first}); "
+            "one year must use one vintage",
+            file=src.path,
+            row=row,
+            field=src.raw_field.get("vintage", "vintage"),
+        )
+
+
+def midpoint_expr(size_class: ibis.Value) -> ibis.Value:
+    """Size-class midpoint as an engine expression (null for unknown classes)."""
+    return size_class.substitute(SIZE_CLASS_MIDPOINT, else_=ibis.null("float64"))

@@ -96,7 +96,9 @@ class Cluster(RegistryRecord):
 
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=320, unique=True)
-    product = models.CharField(max_length=300)
+    product = models.CharField(
+        max_length=300, blank=True, help_text="Blank if the source names none"
+    )
     place = models.CharField(max_length=200, blank=True)
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
     state = models.ForeignKey(

@@ -63,6 +63,7 @@ def create_record(model: type[M], *, user: UserLike, **fields: Any) -> M:
     if "slug" in {f.name for f in model._meta.fields} and not fields.get("slug"):
         fields["slug"] = unique_slug(model, fields.get("name", ""))
     instance = model(**fields, created_by=_user(user), updated_by=_user(user))
+    instance._history_user = _user(user)  # recorded by django-simple-history
     instance.full_clean()
     instance.save()
     return instance
@@ -102,6 +103,7 @@ def update_record(
             setattr(current, field, value)
         current.version += 1
         current.updated_by = _user(user)
+        current._history_user = _user(user)
         current.full_clean()
         current.save()
         for field, values in many_to_many.items():

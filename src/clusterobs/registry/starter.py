@@ -146,7 +146,7 @@ def load_starter_content() -> dict[str, int]:
                 user=None,
                 slug=item["key"],
                 name=item["name"],
-                product=item["product"],
+                product=item.get("product") or "",
                 place=item.get("place") or "",
                 country=item["country"],
                 latitude=item.get("latitude"),

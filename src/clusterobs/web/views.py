@@ -1,12 +1,466 @@
-"""Web pages: thin views over the registry selectors."""
+"""Web pages: thin views over the registry selectors (reads) and services (writes).
+
+Every list and detail page links its JSON twin in the API, and list filters are the API's
+query parameters, so what a page shows can always be fetched as data.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+from typing import Any
 
-from clusterobs.registry import selectors
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from clusterobs.registry import exporters, selectors, services
+from clusterobs.registry.codes import country_name
+from clusterobs.registry.models import OrganisationProfile
+from clusterobs.registry.permissions import can_create, can_edit, can_see_unpublished
+from clusterobs.web import editing, forms, helpers
+
+PAGE_SIZE = 50
 
 
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _api_url(name: str, params: dict[str, str]) -> str:
+    url = reverse(name)
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _or_404(obj: Model | None) -> Any:
+    if obj is None:
+        raise Http404
+    return obj
+
+
+# --- home -------------------------------------------------------------------------------------
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"counts": selectors.home_counts(request.user)})
+    """Search box, counts, national figures and the clusters changed last."""
+    figures = [
+        {"figure": f, "country_name": country_name(f.country)} for f in selectors.country_figures()
+    ]
+    return render(
+        request,
+        "web/home.html",
+        {
+            "counts": selectors.home_counts(request.user),
+            "figures": figures,
+            "recent": helpers.recently_updated(request.user),
+        },
+    )
+
+
+# --- clusters ---------------------------------------------------------------------------------
+
+
+@require_GET
+def cluster_list(request: HttpRequest) -> HttpResponse:
+    filters = helpers.filters_from(request.GET, selectors.ClusterFilters)
+    active = helpers.active_filters(request.GET, selectors.ClusterFilters)
+    form = forms.ClusterFilterForm(
+        request.GET or None,
+        countries=helpers.cluster_countries(request.user),
+        states=helpers.states(),
+        schemes=helpers.visible_schemes(request.user),
+    )
+    page = _page(request, selectors.cluster_list(request.user, filters))
+    return render(
+        request,
+        "web/cluster_list.html",
+        {
+            "form": form,
+            "page": page,
+            "active": active,
+            "api_url": _api_url("api-cluster-list", active),
+            "csv_url": _api_url("cluster-export-csv", active),
+            "geojson_url": _api_url("cluster-export-geojson", active),
+            "map_url": _api_url("map", active),
+            "may_create": can_create(request.user, "cluster"),
+        },
+    )
+
+
+@require_GET
+def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = _or_404(selectors.cluster_detail(request.user, slug))
+    suggested = set(services.suggested_challenges_for(cluster.product))
+    assigned = list(cluster.thematic_challenges.all())
+    assigned_keys = {c.key for c in assigned}
+    challenges = [{"challenge": c, "suggested": c.key in suggested} for c in assigned]
+    missing = [key for key in sorted(suggested) if key not in assigned_keys]
+    return render(
+        request,
+        "web/cluster_detail.html",
+        {
+            "cluster": cluster,
+            "challenges": challenges,
+            "suggested_missing": missing,
+            "key_figures": list(cluster.key_figures.all()),
+            "links": list(cluster.links.all()),
+            "country_name": country_name(cluster.country),
+            "state_geometry": cluster.state.geometry if cluster.state else None,
+            "may_edit": can_edit(request.user, cluster),
+            "api_url": reverse("api-cluster-detail", args=[cluster.slug]),
+            "history_url": reverse("api-cluster-history", args=[cluster.slug]),
+        },
+    )
+
+
+@require_GET
+def cluster_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """CSV or GeoJSON of the clusters the list shows (all of them without filters)."""
+    active = helpers.active_filters(request.GET, selectors.ClusterFilters)
+    if active:
+        qs = selectors.cluster_list(
+            request.user, helpers.filters_from(request.GET, selectors.ClusterFilters)
+        ).prefetch_related("key_figures")
+        rows = exporters.cluster_rows(qs)
+        body = exporters._csv(rows) if fmt == "csv" else exporters._geojson(rows, "clusters")
+    else:
+        body = exporters.export(
+            "clusters", fmt, include_unpublished=can_see_unpublished(request.user)
+        )
+    return _download(body, "clusters", fmt)
+
+
+def _download(body: str, entity: str, fmt: str) -> HttpResponse:
+    content_type = {
+        "csv": "text/csv; charset=utf-8",
+        "geojson": "application/geo+json",
+        "json": "application/json",
+    }[fmt]
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{entity}.{fmt}"'
+    return response
+
+
+@login_required
+def cluster_create(request: HttpRequest) -> HttpResponse:
+    if not can_create(request.user, "cluster"):
+        raise PermissionDenied
+    form = forms.ClusterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.changes()
+        challenges = [c.key for c in data.pop("thematic_challenges", [])] or None
+        try:
+            cluster = services.create_cluster(
+                user=request.user, thematic_challenges=challenges, **data
+            )
+        except DjangoValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Cluster created."))
+            return redirect("cluster-detail", slug=cluster.slug)
+    return render(
+        request,
+        "web/edit.html",
+        {"form": form, "title": _("New cluster"), "cancel_url": reverse("cluster-list")},
+    )
+
+
+@login_required
+def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = _or_404(selectors.cluster_detail(request.user, slug))
+    return _edit(request, cluster, forms.ClusterForm, "cluster-detail")
+
+
+# --- organisations ----------------------------------------------------------------------------
+
+
+@require_GET
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    filters = helpers.filters_from(request.GET, selectors.OrganisationFilters)
+    active = helpers.active_filters(request.GET, selectors.OrganisationFilters)
+    form = forms.OrganisationFilterForm(
+        request.GET or None,
+        countries=helpers.organisation_countries(request.user),
+        states=helpers.states(),
+    )
+    page = _page(request, selectors.organisation_list(request.user, filters))
+    return render(
+        request,
+        "web/organisation_list.html",
+        {
+            "form": form,
+            "page": page,
+            "active": active,
+            "api_url": _api_url("api-organisation-list", active),
+            "csv_url": reverse("organisation-export", args=["csv"]),
+            "geojson_url": reverse("organisation-export", args=["geojson"]),
+        },
+    )
+
+
+@require_GET
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    org = _or_404(selectors.organisation_detail(request.user, slug))
+    return render(
+        request,
+        "web/organisation_detail.html",
+        {
+            "org": org,
+            "profile": getattr(org, "profile", None),
+            "members": helpers.members_by_type(org),
+            "links": list(org.links.all()),
+            "country_name": country_name(org.country),
+            "may_edit": can_edit(request.user, org),
+            "api_url": reverse("api-organisation-detail", args=[org.slug]),
+            "history_url": reverse("api-organisation-history", args=[org.slug]),
+        },
+    )
+
+
+@login_required
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Edit an organisation and its profile (editors, admins and its own managers)."""
+    org = _or_404(selectors.organisation_detail(request.user, slug))
+    if not can_edit(request.user, org):
+        raise PermissionDenied
+    try:
+        profile = org.profile
+    except OrganisationProfile.DoesNotExist:
+        profile = OrganisationProfile(organisation=org)
+    form = forms.OrganisationForm(request.POST or None, instance=org)
+    profile_form = forms.OrganisationProfileForm(
+        request.POST or None, instance=profile, prefix="profile"
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid() and profile_form.is_valid():
+        try:
+            editing.update_organisation_with_profile(
+                org,
+                user=request.user,
+                expected_version=form.cleaned_data["version"] or 0,
+                changes=form.changes(),
+                profile_changes=dict(profile_form.cleaned_data),
+            )
+        except services.ConflictError as exc:
+            conflict = _conflict(request, form, exc)
+        except DjangoValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("organisation-detail", slug=org.slug)
+    return render(
+        request,
+        "web/edit.html",
+        {
+            "form": form,
+            "extra_forms": [(_("Profile"), profile_form)],
+            "object": org,
+            "conflict": conflict,
+            "title": _("Edit %(name)s") % {"name": org.name},
+            "cancel_url": reverse("organisation-detail", args=[org.slug]),
+        },
+    )
+
+
+@require_GET
+def organisation_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in {"csv", "geojson", "json"}:
+        raise Http404
+    body = exporters.export(
+        "organisations", fmt, include_unpublished=can_see_unpublished(request.user)
+    )
+    return _download(body, "organisations", fmt)
+
+
+# --- schemes ----------------------------------------------------------------------------------
+
+
+@require_GET
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    filters = helpers.filters_from(request.GET, selectors.SchemeFilters)
+    active = helpers.active_filters(request.GET, selectors.SchemeFilters)
+    form = forms.SchemeFilterForm(
+        request.GET or None, countries=helpers.scheme_countries(request.user)
+    )
+    page = _page(request, selectors.scheme_list(request.user, filters))
+    return render(
+        request,
+        "web/scheme_list.html",
+        {
+            "form": form,
+            "page": page,
+            "active": active,
+            "api_url": _api_url("api-scheme-list", active),
+            "csv_url": reverse("scheme-export"),
+        },
+    )
+
+
+@require_GET
+def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    scheme = _or_404(selectors.scheme_detail(request.user, slug))
+    clusters = [c for c in scheme.clusters.all() if c.published or can_see_unpublished(request.user)]
+    return render(
+        request,
+        "web/scheme_detail.html",
+        {
+            "scheme": scheme,
+            "clusters": clusters,
+            "country_name": country_name(scheme.country),
+            "may_edit": can_edit(request.user, scheme),
+            "api_url": reverse("api-scheme-detail", args=[scheme.slug]),
+            "history_url": reverse("api-scheme-history", args=[scheme.slug]),
+        },
+    )
+
+
+@login_required
+def scheme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    scheme = _or_404(selectors.scheme_detail(request.user, slug))
+    return _edit(request, scheme, forms.SchemeForm, "scheme-detail")
+
+
+@require_GET
+def scheme_export(request: HttpRequest) -> HttpResponse:
+    body = exporters.export("schemes", "csv", include_unpublished=can_see_unpublished(request.user))
+    return _download(body, "schemes", "csv")
+
+
+# --- map --------------------------------------------------------------------------------------
+
+
+@require_GET
+def map_page(request: HttpRequest) -> HttpResponse:
+    """Clusters and organisations on imported boundaries (no tile server: works air-gapped)."""
+    layers = helpers.boundary_layers()
+    active = helpers.active_filters(request.GET, selectors.ClusterFilters)
+    return render(
+        request,
+        "web/map.html",
+        {
+            "layers": layers,
+            "points_url": _api_url("map-points", active),
+            "active": active,
+            "geojson_url": reverse("api-region-geojson"),
+        },
+    )
+
+
+@require_GET
+def map_points(request: HttpRequest) -> JsonResponse:
+    """The map's points as a GeoJSON FeatureCollection (clusters and organisations)."""
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": helpers.map_points(request.user, request.GET)}
+    )
+
+
+# --- shared edit flow -------------------------------------------------------------------------
+
+
+def _edit(
+    request: HttpRequest,
+    instance: Model,
+    form_class: Callable[..., forms.VersionedForm],
+    detail_name: str,
+) -> HttpResponse:
+    """Edit a versioned record; a stale version shows the conflict instead of saving."""
+    if not can_edit(request.user, instance):
+        raise PermissionDenied
+    form = form_class(request.POST or None, instance=instance)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_record(
+                instance,
+                user=request.user,
+                expected_version=form.cleaned_data["version"] or 0,
+                changes=form.changes(),
+            )
+        except services.ConflictError as exc:
+            conflict = _conflict(request, form, exc)
+        except DjangoValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(detail_name, slug=instance.slug)
+    return render(
+        request,
+        "web/edit.html",
+        {
+            "form": form,
+            "object": instance,
+            "conflict": conflict,
+            "title": _("Edit %(name)s") % {"name": instance},
+            "cancel_url": reverse(detail_name, args=[instance.slug]),
+        },
+    )
+
+
+def _conflict(
+    request: HttpRequest, form: forms.VersionedForm, exc: services.ConflictError
+) -> dict[str, Any]:
+    """Describe a conflict: the record's current values next to the user's unsaved ones.
+
+    The form keeps the user's input; its hidden version becomes the current one, so saving
+    again is a deliberate choice made after seeing the other change.
+    """
+    current = exc.instance
+    rows = []
+    for name, field in form.fields.items():
+        if name == "version" or name not in form.cleaned_data:
+            continue
+        model_field = current._meta.get_field(name)
+        if model_field.many_to_many:
+            now: Any = ", ".join(str(o) for o in getattr(current, name).all())
+            mine: Any = ", ".join(str(o) for o in form.cleaned_data[name])
+        else:
+            now = getattr(current, name)
+            mine = form.cleaned_data[name]
+            display = getattr(current, f"get_{name}_display", None)
+            if display is not None:
+                now = display()
+        rows.append(
+            {
+                "label": field.label or name,
+                "current": "" if now is None else now,
+                "mine": "" if mine is None else mine,
+                "differs": str(now or "") != str(mine or ""),
+            }
+        )
+    data = form.data.copy()
+    data["version"] = str(exc.current_version)
+    form.data = data
+    messages.error(
+        request,
+        _(
+            "Not saved: someone else changed this record while you were editing it "
+            "(you edited version %(mine)s, it is now version %(now)s). Compare the current "
+            "values below; save again to apply your values over theirs."
+        )
+        % {"mine": exc.expected_version, "now": exc.current_version},
+    )
+    return {
+        "rows": rows,
+        "expected": exc.expected_version,
+        "current": exc.current_version,
+        "updated_by": current.updated_by,
+        "updated_at": current.updated_at,
+    }
+
+
+def _add_errors(form: forms.VersionedForm, exc: DjangoValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+

@@ -1,0 +1,289 @@
+"""Forms of the web pages: GET filter forms (rendering only) and edit forms (ModelForms).
+
+Filter forms only *render* the filter widgets: the list views pass the raw GET parameters to
+the same selector dataclasses the API uses, so a page and its JSON twin always filter alike.
+
+Edit forms carry the record's ``version`` as a hidden field; the views save through
+``services.update_record(expected_version=...)`` so a concurrent edit is reported, not lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clusterobs.regions.models import Region, RegionLevel
+from clusterobs.registry.codes import country_name, is_known_country
+from clusterobs.registry.models import (
+    Cluster,
+    Organisation,
+    OrganisationProfile,
+    Scheme,
+    ThematicChallenge,
+)
+from clusterobs.registry.vocabularies import (
+    Classification,
+    ClusterType,
+    OrganisationKind,
+    Performance,
+    SchemeKind,
+)
+
+ANY = [("", _("Any"))]
+
+
+def _choices(pairs: list[tuple[str, str]] | Any) -> list[tuple[str, str]]:
+    return ANY + [(str(k), str(v)) for k, v in pairs]
+
+
+def country_choices(codes: list[str]) -> list[tuple[str, str]]:
+    """Country select options with English names, for the codes that occur in the data."""
+    return _choices(sorted(((c, f"{country_name(c)} ({c})") for c in codes if c), key=lambda x: x[1]))
+
+
+class ClusterFilterForm(forms.Form):
+    """The cluster list filters; names match the API's query parameters."""
+
+    q = forms.CharField(required=False, label=_("Search"))
+    country = forms.ChoiceField(required=False, label=_("Country"))
+    state = forms.ChoiceField(required=False, label=_("State / province"))
+    district = forms.CharField(required=False, label=_("District code"))
+    cluster_type = forms.ChoiceField(
+        required=False, label=_("Type"), choices=_choices(ClusterType.choices)
+    )
+    industry_code = forms.CharField(required=False, label=_("Industry code (prefix)"))
+    classification = forms.ChoiceField(
+        required=False, label=_("Classification"), choices=_choices(Classification.choices)
+    )
+    challenge = forms.ChoiceField(required=False, label=_("Thematic challenge"))
+    scheme = forms.ChoiceField(required=False, label=_("Scheme"))
+    performance = forms.ChoiceField(
+        required=False, label=_("Performance"), choices=_choices(Performance.choices)
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        countries: list[str],
+        states: list[Region],
+        schemes: list[Scheme],
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices(countries)
+        self.fields["state"].choices = _choices(
+            (r.code, f"{r.name} ({r.country})") for r in states
+        )
+        self.fields["challenge"].choices = _choices(
+            ThematicChallenge.objects.values_list("key", "name")
+        )
+        self.fields["scheme"].choices = _choices((s.slug, s.acronym or s.name) for s in schemes)
+
+
+class OrganisationFilterForm(forms.Form):
+    """The organisation list filters; names match the API's query parameters."""
+
+    q = forms.CharField(required=False, label=_("Search"))
+    country = forms.ChoiceField(required=False, label=_("Country"))
+    state = forms.ChoiceField(required=False, label=_("State / province"))
+    kind = forms.ChoiceField(
+        required=False, label=_("Kind"), choices=_choices(OrganisationKind.choices)
+    )
+    cluster = forms.CharField(required=False, label=_("Cluster (slug)"))
+    sector_code = forms.CharField(required=False, label=_("Sector code"))
+    classification = forms.ChoiceField(
+        required=False, label=_("Classification"), choices=_choices(Classification.choices)
+    )
+
+    def __init__(self, *args: Any, countries: list[str], states: list[Region], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices(countries)
+        self.fields["state"].choices = _choices(
+            (r.code, f"{r.name} ({r.country})") for r in states
+        )
+
+
+class SchemeFilterForm(forms.Form):
+    """The scheme list filters; names match the API's query parameters."""
+
+    q = forms.CharField(required=False, label=_("Search"))
+    country = forms.ChoiceField(required=False, label=_("Country"))
+    kind = forms.ChoiceField(required=False, label=_("Kind"), choices=_choices(SchemeKind.choices))
+    focus = forms.CharField(required=False, label=_("Focus area"))
+
+    def __init__(self, *args: Any, countries: list[str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices(countries)
+
+
+class ListField(forms.CharField):
+    """A JSON list of strings edited as one line, items separated by semicolons."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, list):
+            return value
+        text = super().to_python(value) or ""
+        return [item.strip() for item in text.split(";") if item.strip()]
+
+
+class CountryCodeField(forms.CharField):
+    """ISO 3166-1 alpha-2 code, upper-cased, checked against pycountry."""
+
+    def clean(self, value: Any) -> str:
+        code = (super().clean(value) or "").strip().upper()
+        if code and not is_known_country(code):
+            raise forms.ValidationError(
+                _("%(code)s is not an ISO 3166-1 alpha-2 country code"), params={"code": code}
+            )
+        return code
+
+
+PROVENANCE_FIELDS = ["source", "source_date", "source_detail", "published"]
+
+
+class VersionedForm(forms.ModelForm):
+    """A ModelForm that round-trips the record's version for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        for name in ("source_date",):
+            if name in self.fields:
+                self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+
+    def changes(self) -> dict[str, Any]:
+        """Cleaned model values (including many-to-many) to hand to the services."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+def _region_field(level: str, country: str, label: str) -> forms.ModelChoiceField:
+    qs = Region.objects.filter(level=level).order_by("country", "name")
+    if country:
+        qs = qs.filter(country=country)
+    return forms.ModelChoiceField(queryset=qs.only("id", "name", "country", "code"), required=False, label=label)
+
+
+class ClusterForm(VersionedForm):
+    """Create or edit a cluster (typology, place, challenges, provenance)."""
+
+    country = CountryCodeField(max_length=2, label=_("Country (ISO code)"))
+
+    class Meta:
+        model = Cluster
+        fields = [
+            "name",
+            "product",
+            "place",
+            "country",
+            "state",
+            "district",
+            "latitude",
+            "longitude",
+            "location_precision",
+            "cluster_type",
+            "spread",
+            "density",
+            "breadth",
+            "depth",
+            "performance",
+            "thematic_challenges",
+            "description",
+            *PROVENANCE_FIELDS,
+        ]
+        widgets = {"thematic_challenges": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "thematic_challenges": _(
+                "Leave empty on a new cluster to use the challenges suggested by its product."
+            )
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        country = self.instance.country if self.instance.pk else ""
+        self.fields["state"] = _region_field(RegionLevel.STATE, country, _("State / province"))
+        self.fields["district"] = _region_field(RegionLevel.DISTRICT, country, _("District"))
+
+
+class OrganisationForm(VersionedForm):
+    """Edit an organisation; managers of a cluster organisation use it for their profile."""
+
+    country = CountryCodeField(max_length=2, required=False, label=_("Country (ISO code)"))
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "external_id",
+            "country",
+            "state",
+            "city",
+            "latitude",
+            "longitude",
+            "website",
+            "description",
+            *PROVENANCE_FIELDS,
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        country = self.instance.country if self.instance.pk else ""
+        self.fields["state"] = _region_field(RegionLevel.STATE, country, _("State / province"))
+
+
+class OrganisationProfileForm(forms.ModelForm):
+    """The profile part of an organisation's edit page (members, team, sectors, labels)."""
+
+    sectors = ListField(required=False, help_text=_("Separate items with semicolons"))
+    technologies = ListField(required=False, help_text=_("Separate items with semicolons"))
+    value_chains = ListField(required=False, help_text=_("Separate items with semicolons"))
+    labels = ListField(required=False, help_text=_("Separate items with semicolons"))
+
+    class Meta:
+        model = OrganisationProfile
+        fields = [
+            "members_sme",
+            "members_large",
+            "members_research",
+            "members_public",
+            "members_other",
+            "management_fte",
+            "founding_year",
+            "sectors",
+            "technologies",
+            "value_chains",
+            "labels",
+        ]
+
+
+class SchemeForm(VersionedForm):
+    """Edit a scheme or programme."""
+
+    country = CountryCodeField(max_length=2, label=_("Country (ISO code)"))
+    focus_areas = ListField(required=False, help_text=_("Separate items with semicolons"))
+
+    class Meta:
+        model = Scheme
+        fields = [
+            "name",
+            "acronym",
+            "kind",
+            "institution",
+            "country",
+            "focus_areas",
+            "description",
+            "url",
+            "clusters",
+            *PROVENANCE_FIELDS,
+        ]
+        widgets = {"clusters": forms.SelectMultiple(attrs={"size": 10})}

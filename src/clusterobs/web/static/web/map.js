@@ -1,0 +1,120 @@
+/* Maps of the registry with the vendored Leaflet. No tile server is used: the platform must
+ * work air-gapped, so imported region boundaries are the base layer on a plain background. */
+(function () {
+  "use strict";
+  if (typeof L === "undefined") { return; }
+
+  var COLORS = { cluster: "#e76f51", organisation: "#2a6f97" };
+  var BOUNDARY_STYLE = { color: "#5c7080", weight: 1, fillColor: "#f8faf7", fillOpacity: 1 };
+
+  function newMap(el) {
+    // Attribution names the boundary data source on the page instead (no tiles to credit).
+    return L.map(el, { attributionControl: true, zoomSnap: 0.25, worldCopyJump: true })
+      .setView([20, 0], 2);
+  }
+
+  function popup(props) {
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = props.url;
+    link.textContent = props.name;
+    var strong = document.createElement("strong");
+    strong.appendChild(link);
+    box.appendChild(strong);
+    if (props.detail) {
+      box.appendChild(document.createElement("br"));
+      box.appendChild(document.createTextNode(props.detail));
+    }
+    return box;
+  }
+
+  function pointLayer(features) {
+    return L.geoJSON({ type: "FeatureCollection", features: features }, {
+      pointToLayer: function (feature, latlng) {
+        var kind = feature.properties.kind;
+        return L.circleMarker(latlng, {
+          radius: kind === "cluster" ? 7 : 5,
+          color: "#ffffff", weight: 1.5,
+          fillColor: COLORS[kind] || "#444", fillOpacity: 0.9
+        });
+      },
+      onEachFeature: function (feature, layer) {
+        layer.bindPopup(popup(feature.properties));
+        layer.bindTooltip(feature.properties.name);
+      }
+    });
+  }
+
+  function boundaryLayer(geojson, pane) {
+    return L.geoJSON(geojson, {
+      pane: pane || "overlayPane",
+      style: BOUNDARY_STYLE,
+      onEachFeature: function (feature, layer) {
+        if (feature.properties && feature.properties.name) {
+          layer.bindTooltip(feature.properties.name, { sticky: true });
+        }
+      }
+    });
+  }
+
+  function detailMap(el) {
+    var map = newMap(el);
+    var lat = parseFloat(el.dataset.lat), lon = parseFloat(el.dataset.lon);
+    var geometryNode = document.getElementById("state-geometry");
+    var geometry = geometryNode ? JSON.parse(geometryNode.textContent) : null;
+    if (geometry) {
+      var state = boundaryLayer({ type: "Feature", geometry: geometry, properties: {} }).addTo(map);
+      map.fitBounds(state.getBounds(), { padding: [10, 10] });
+    } else {
+      map.setView([lat, lon], 7);
+    }
+    L.circleMarker([lat, lon], {
+      radius: 8, color: "#ffffff", weight: 2, fillColor: COLORS.cluster, fillOpacity: 0.95
+    }).bindTooltip(el.dataset.name).addTo(map);
+  }
+
+  function registryMap(el) {
+    var map = newMap(el);
+    var status = document.getElementById("map-status");
+    var select = document.getElementById("boundary-layer");
+    var boundaries = null, points = null;
+    map.createPane("boundaries").style.zIndex = 350;
+
+    function say(text) { if (status) { status.textContent = text; } }
+
+    function loadBoundaries() {
+      if (boundaries) { map.removeLayer(boundaries); boundaries = null; }
+      if (!select || !select.value) { return Promise.resolve(); }
+      say("Loading boundaries…");
+      return fetch(el.dataset.geojsonUrl + "?" + select.value, { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          boundaries = boundaryLayer(data, "boundaries");
+          boundaries.addTo(map);
+          if (!points || points.getLayers().length === 0) {
+            map.fitBounds(boundaries.getBounds(), { padding: [10, 10] });
+          }
+          say("");
+        });
+    }
+
+    function loadPoints() {
+      return fetch(el.dataset.pointsUrl, { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          points = pointLayer(data.features).addTo(map);
+          var n = data.features.length;
+          say(n + (n === 1 ? " place shown." : " places shown."));
+          if (n > 0) { map.fitBounds(points.getBounds(), { padding: [30, 30], maxZoom: 8 }); }
+        });
+    }
+
+    if (select) { select.addEventListener("change", function () { loadBoundaries(); }); }
+    loadPoints().then(loadBoundaries).catch(function (err) { say("Map data failed to load: " + err); });
+  }
+
+  var detail = document.getElementById("detail-map");
+  if (detail) { detailMap(detail); }
+  var big = document.getElementById("registry-map");
+  if (big) { registryMap(big); }
+})();

@@ -81,7 +81,17 @@ class Engine:
         """Register a small pandas frame (definitions, crosswalks) as a backend table."""
         if self.name == "duckdb":
             return ibis.memtable(df)
-        return self.con.create_table(self._next_name(prefix), df, temp=True)
+        # Spark: a temporary view (no files in a warehouse directory); Arrow keeps nulls null.
+        import pyarrow as pa
+
+        session = self.con._session
+        session.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
+        name = self._next_name(prefix)
+        arrow = pa.Table.from_pandas(df, preserve_index=False)
+        session.createDataFrame(
+            arrow.to_pandas(types_mapper=pd.ArrowDtype)
+        ).createOrReplaceTempView(name)
+        return self.con.table(name)
 
     def to_pandas(self, expr: ibis.Table) -> pd.DataFrame:
         return self.con.execute(expr)

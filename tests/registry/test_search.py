@@ -6,7 +6,7 @@ from clusterobs.registry import search, selectors, services
 from clusterobs.registry.models import Cluster, Organisation
 
 
-def names(qs) -> list[str]:  # noqa: ANN001
+def names(qs) -> list[str]:
     return sorted(c.name for c in qs)
 
 

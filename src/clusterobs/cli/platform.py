@@ -5,7 +5,9 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -127,24 +129,27 @@ def createuser(
         console.print(f"API token: {key}")
 
 
-def _open_backup(path: Path, mode: str) -> io.TextIOBase:
-    if path.suffix == ".gz":
+def _open_backup(path: Path, mode: str, *, compressed: bool) -> io.TextIOBase:
+    if compressed:
         return gzip.open(path, mode + "t", encoding="utf-8")  # type: ignore[return-value]
     return path.open(mode, encoding="utf-8")
 
 
 @reports_errors
-def backup(file: Annotated[Path, typer.Argument(help="Backup file (.json or .json.gz)")]) -> None:
-    """Write every record (users, registry, history) to one JSON file."""
+def backup(file: Annotated[Path, typer.Argument(help="Backup file (.xml or .xml.gz)")]) -> None:
+    """Write every record (users, registry, history) to one file (Django XML fixture)."""
     setup_django()
     from django.core.management import call_command
 
     tmp = file.with_name(file.name + ".partial")
-    with _open_backup(tmp, "w") as handle:
+    with _open_backup(tmp, "w", compressed=file.suffix == ".gz") as handle:
+        # XML keeps timestamps to the microsecond (Django's JSON encoder cuts them to
+        # milliseconds), so a restore reproduces every record exactly.
         call_command(
             "dumpdata",
             exclude=BACKUP_EXCLUDE,
             natural_foreign=True,
+            format="xml",
             stdout=handle,
             verbosity=0,
         )
@@ -175,9 +180,12 @@ def restore(
         raise CommandError(
             "restore needs an empty database; these tables have rows: " + ", ".join(occupied)
         )
-    suffix = ".json"
-    with _open_backup(file, "r") as handle:
-        call_command("loaddata", "-", format=suffix.strip("."), stdin=handle, verbosity=0)
+    # loaddata recognises fixtures by their extension; give it one it knows.
+    compressed = file.suffix == ".gz"
+    with tempfile.TemporaryDirectory() as tmp:
+        fixture = Path(tmp) / ("backup.xml.gz" if compressed else "backup.xml")
+        shutil.copyfile(file, fixture)
+        call_command("loaddata", str(fixture), verbosity=0)
     console.print(f"Restored {file}")
 
 

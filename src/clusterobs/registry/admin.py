@@ -7,6 +7,7 @@ editors' everyday work happens on the site's edit pages, which check versions.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusterobs.registry.models import (
@@ -63,6 +64,7 @@ class RegistryAdmin(SimpleHistoryAdmin):
 
     readonly_fields = READONLY
     list_filter = ("published", "country")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
         # Admin saves bypass the optimistic lock on purpose (admins override), but still

@@ -40,7 +40,9 @@ def _choices(pairs: list[tuple[str, str]] | Any) -> list[tuple[str, str]]:
 
 def country_choices(codes: list[str]) -> list[tuple[str, str]]:
     """Country select options with English names, for the codes that occur in the data."""
-    return _choices(sorted(((c, f"{country_name(c)} ({c})") for c in codes if c), key=lambda x: x[1]))
+    return _choices(
+        sorted(((c, f"{country_name(c)} ({c})") for c in codes if c), key=lambda x: x[1])
+    )
 
 
 class ClusterFilterForm(forms.Form):
@@ -73,9 +75,7 @@ class ClusterFilterForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices(countries)
-        self.fields["state"].choices = _choices(
-            (r.code, f"{r.name} ({r.country})") for r in states
-        )
+        self.fields["state"].choices = _choices((r.code, f"{r.name} ({r.country})") for r in states)
         self.fields["challenge"].choices = _choices(
             ThematicChallenge.objects.values_list("key", "name")
         )
@@ -100,9 +100,7 @@ class OrganisationFilterForm(forms.Form):
     def __init__(self, *args: Any, countries: list[str], states: list[Region], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices(countries)
-        self.fields["state"].choices = _choices(
-            (r.code, f"{r.name} ({r.country})") for r in states
-        )
+        self.fields["state"].choices = _choices((r.code, f"{r.name} ({r.country})") for r in states)
 
 
 class SchemeFilterForm(forms.Form):
@@ -170,7 +168,9 @@ def _region_field(level: str, country: str, label: str) -> forms.ModelChoiceFiel
     qs = Region.objects.filter(level=level).order_by("country", "name")
     if country:
         qs = qs.filter(country=country)
-    return forms.ModelChoiceField(queryset=qs.only("id", "name", "country", "code"), required=False, label=label)
+    return forms.ModelChoiceField(
+        queryset=qs.only("id", "name", "country", "code"), required=False, label=label
+    )
 
 
 class ClusterForm(VersionedForm):
@@ -218,6 +218,7 @@ class OrganisationForm(VersionedForm):
     """Edit an organisation; managers of a cluster organisation use it for their profile."""
 
     country = CountryCodeField(max_length=2, required=False, label=_("Country (ISO code)"))
+    website = forms.URLField(required=False, assume_scheme="https", label=_("Website"))
 
     class Meta:
         model = Organisation
@@ -271,6 +272,7 @@ class SchemeForm(VersionedForm):
 
     country = CountryCodeField(max_length=2, label=_("Country (ISO code)"))
     focus_areas = ListField(required=False, help_text=_("Separate items with semicolons"))
+    url = forms.URLField(required=False, assume_scheme="https", label=_("Website"))
 
     class Meta:
         model = Scheme

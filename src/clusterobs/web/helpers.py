@@ -109,7 +109,9 @@ def scheme_countries(user: Any) -> list[str]:
 
 
 def visible_schemes(user: Any) -> list[Scheme]:
-    return list(selectors.scheme_list(user, selectors.SchemeFilters()).only("slug", "name", "acronym"))
+    return list(
+        selectors.scheme_list(user, selectors.SchemeFilters()).only("slug", "name", "acronym")
+    )
 
 
 def cluster_countries(user: Any) -> list[str]:

@@ -8,9 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("clusters/", views.cluster_list, name="cluster-list"),
     path("clusters/new/", views.cluster_create, name="cluster-create"),
-    path(
-        "clusters/export.csv", views.cluster_export, {"fmt": "csv"}, name="cluster-export-csv"
-    ),
+    path("clusters/export.csv", views.cluster_export, {"fmt": "csv"}, name="cluster-export-csv"),
     path(
         "clusters/export.geojson",
         views.cluster_export,

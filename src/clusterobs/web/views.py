@@ -308,7 +308,9 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     scheme = _or_404(selectors.scheme_detail(request.user, slug))
-    clusters = [c for c in scheme.clusters.all() if c.published or can_see_unpublished(request.user)]
+    clusters = [
+        c for c in scheme.clusters.all() if c.published or can_see_unpublished(request.user)
+    ]
     return render(
         request,
         "web/scheme_detail.html",
@@ -463,4 +465,3 @@ def _add_errors(form: forms.VersionedForm, exc: DjangoValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-

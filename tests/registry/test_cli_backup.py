@@ -19,7 +19,7 @@ from clusterobs.registry.models import Cluster, Organisation, Scheme
 runner = CliRunner()
 
 
-def run(*args: str, input: str | None = None):  # noqa: ANN201, A002
+def run(*args: str, input: str | None = None):
     return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
 

@@ -144,7 +144,7 @@ def test_update_flag_updates_existing_records_with_history(db, registry, tmp_pat
 
 def test_ragged_csv_rows_are_refused(db, tmp_path) -> None:
     path = write(tmp_path, "r.csv", "product,country\nLocks,IN,extra\n")
-    with pytest.raises(ImportValidationError, match="r.csv, row 2: has 3 cells"):
+    with pytest.raises(ImportValidationError, match=r"r\.csv, row 2: has 3 cells"):
         import_clusters(path)
 
 

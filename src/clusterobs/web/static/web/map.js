@@ -77,7 +77,7 @@
     var map = newMap(el);
     var status = document.getElementById("map-status");
     var select = document.getElementById("boundary-layer");
-    var boundaries = null, points = null;
+    var boundaries = null, points = null, summary = "";
     map.createPane("boundaries").style.zIndex = 350;
 
     function say(text) { if (status) { status.textContent = text; } }
@@ -94,7 +94,7 @@
           if (!points || points.getLayers().length === 0) {
             map.fitBounds(boundaries.getBounds(), { padding: [10, 10] });
           }
-          say("");
+          say(summary);
         });
     }
 
@@ -104,7 +104,8 @@
         .then(function (data) {
           points = pointLayer(data.features).addTo(map);
           var n = data.features.length;
-          say(n + (n === 1 ? " place shown." : " places shown."));
+          summary = n + (n === 1 ? " place shown." : " places shown.");
+          say(summary);
           if (n > 0) { map.fitBounds(points.getBounds(), { padding: [30, 30], maxZoom: 8 }); }
         });
     }

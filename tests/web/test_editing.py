@@ -195,7 +195,10 @@ def test_stale_version_shows_conflict_and_does_not_save(client, registry, users)
     html = response.content.decode()
     assert "someone else changed this record" in html.lower()
     assert "Their edit" in html and "My edit" in html  # current and unsaved values side by side
-    assert "admin" in html  # who changed it
+    assert "Last changed by admin" in html
+    # only the fields that differ are compared, with readable values
+    conflict = html[html.index('class="card conflict"') : html.index("</section>")]
+    assert "Description" in conflict and "Product" not in conflict
     cluster.refresh_from_db()
     assert cluster.description == "Their edit" and cluster.version == 2
     # the form now carries the current version: saving again is a deliberate overwrite
@@ -250,3 +253,19 @@ def test_admin_site_lists_registry_models(client, registry, users):
     # an editor is no admin
     client.force_login(users["editor"])
     assert client.get("/admin/").status_code == 302
+
+
+def test_state_must_be_in_the_clusters_country(client, registry, users):
+    from clusterobs.regions.models import Region
+
+    texas = Region.objects.create(country="US", level="state", code="48", name="Texas")
+    cluster = registry["leather"]
+    client.force_login(users["editor"])
+    response = client.post(
+        "/clusters/new/",
+        {"name": "Odd cluster", "product": "Leather", "country": "IN", "state": texas.pk},
+    )
+    assert response.status_code == 200
+    assert "Texas is not in India" in response.content.decode()
+    assert not Cluster.objects.filter(name="Odd cluster").exists()
+    assert cluster.version == 1

@@ -165,3 +165,17 @@ def test_missing_record_is_404(client, db):
     assert client.get("/clusters/no-such-cluster/").status_code == 404
     assert client.get("/organisations/no-such/").status_code == 404
     assert client.get("/schemes/no-such/").status_code == 404
+
+
+def test_map_preselects_the_filtered_countrys_states(client, registry):
+    from clusterobs.regions.models import Region
+
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    Region.objects.create(country="IN", level="state", code="09", name="UP", geometry=square)
+    Region.objects.create(country="US", level="state", code="48", name="Texas", geometry=square)
+    Region.objects.create(country="IN", level="district", code="146", name="Agra", geometry=square)
+    html = client.get("/map/?country=US").content.decode()
+    assert '<option value="country=US&amp;level=state" selected>' in html
+    html = client.get("/map/").content.decode()
+    assert '<option value="country=IN&amp;level=state" selected>' in html
+    assert '<option value="country=IN&amp;level=district">' in html

@@ -213,6 +213,12 @@ class ClusterForm(VersionedForm):
         self.fields["state"] = _region_field(RegionLevel.STATE, country, _("State / province"))
         self.fields["district"] = _region_field(RegionLevel.DISTRICT, country, _("District"))
 
+    def clean(self) -> dict[str, Any]:
+        """A cluster's state and district must lie in its country (the model cannot say so)."""
+        data = super().clean()
+        _check_region_country(self, data, ("state", "district"))
+        return data
+
 
 class OrganisationForm(VersionedForm):
     """Edit an organisation; managers of a cluster organisation use it for their profile."""
@@ -240,6 +246,23 @@ class OrganisationForm(VersionedForm):
         super().__init__(*args, **kwargs)
         country = self.instance.country if self.instance.pk else ""
         self.fields["state"] = _region_field(RegionLevel.STATE, country, _("State / province"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        _check_region_country(self, data, ("state",))
+        return data
+
+
+def _check_region_country(form: forms.Form, data: dict[str, Any], names: tuple[str, ...]) -> None:
+    country = data.get("country")
+    for name in names:
+        region = data.get(name)
+        if region is not None and country and region.country != country:
+            form.add_error(
+                name,
+                _("%(region)s is not in %(country)s")
+                % {"region": region.name, "country": country_name(country)},
+            )
 
 
 class OrganisationProfileForm(forms.ModelForm):

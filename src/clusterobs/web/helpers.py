@@ -52,8 +52,12 @@ def recently_updated(user: Any, limit: int = 6) -> list[Cluster]:
     return list(qs.order_by("-updated_at", "-id")[:limit])
 
 
-def boundary_layers() -> list[dict[str, str]]:
-    """(country, level) pairs with imported boundaries, for the map's layer select."""
+def boundary_layers(preferred_country: str = "") -> list[dict[str, Any]]:
+    """(country, level) pairs with imported boundaries, for the map's layer select.
+
+    The state level of ``preferred_country`` (the map's country filter) is pre-selected, else
+    the first layer; districts are never the default because thousands of shapes load slowly.
+    """
     pairs = (
         Region.objects.exclude(geometry__isnull=True)
         .order_by("country", "level")
@@ -61,14 +65,23 @@ def boundary_layers() -> list[dict[str, str]]:
         .distinct()
     )
     labels = dict(RegionLevel.choices)
-    return [
+    layers: list[dict[str, Any]] = [
         {
             "country": country,
             "level": level,
             "label": f"{country_name(country)}: {labels.get(level, level)}",
+            "selected": False,
         }
         for country, level in pairs
     ]
+    preferred = preferred_country.upper()
+    candidates = [layer for layer in layers if layer["level"] != RegionLevel.DISTRICT] or layers
+    chosen = next((la for la in candidates if la["country"] == preferred), None)
+    if chosen is None and candidates:
+        chosen = candidates[0]
+    if chosen is not None:
+        chosen["selected"] = True
+    return layers
 
 
 def map_points(user: Any, params: QueryDict) -> list[dict[str, Any]]:

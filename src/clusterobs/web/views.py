@@ -343,8 +343,8 @@ def scheme_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def map_page(request: HttpRequest) -> HttpResponse:
     """Clusters and organisations on imported boundaries (no tile server: works air-gapped)."""
-    layers = helpers.boundary_layers()
     active = helpers.active_filters(request.GET, selectors.ClusterFilters)
+    layers = helpers.boundary_layers(preferred_country=active.get("country", ""))
     return render(
         request,
         "web/map.html",
@@ -420,24 +420,13 @@ def _conflict(
     for name, field in form.fields.items():
         if name == "version" or name not in form.cleaned_data:
             continue
-        model_field = current._meta.get_field(name)
-        if model_field.many_to_many:
-            now: Any = ", ".join(str(o) for o in getattr(current, name).all())
-            mine: Any = ", ".join(str(o) for o in form.cleaned_data[name])
+        if current._meta.get_field(name).many_to_many:
+            now = _shown(list(getattr(current, name).all()), field)
         else:
-            now = getattr(current, name)
-            mine = form.cleaned_data[name]
-            display = getattr(current, f"get_{name}_display", None)
-            if display is not None:
-                now = display()
-        rows.append(
-            {
-                "label": field.label or name,
-                "current": "" if now is None else now,
-                "mine": "" if mine is None else mine,
-                "differs": str(now or "") != str(mine or ""),
-            }
-        )
+            now = _shown(getattr(current, name), field)
+        mine = _shown(form.cleaned_data[name], field)
+        if now != mine:
+            rows.append({"label": field.label or name, "current": now, "mine": mine})
     data = form.data.copy()
     data["version"] = str(exc.current_version)
     form.data = data
@@ -457,6 +446,19 @@ def _conflict(
         "updated_by": current.updated_by,
         "updated_at": current.updated_at,
     }
+
+
+def _shown(value: Any, field: Any) -> str:
+    """A value as the user reads it: choice labels, names of related records, yes/no."""
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list | tuple) or hasattr(value, "all"):
+        items = value.all() if hasattr(value, "all") else value
+        return "; ".join(sorted(str(v) for v in items))
+    choices = dict(getattr(field, "choices", None) or []) if not hasattr(value, "pk") else {}
+    return str(choices.get(value, value))
 
 
 def _add_errors(form: forms.VersionedForm, exc: DjangoValidationError) -> None:

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "simple_history",
     "clusterobs.regions",
     "clusterobs.registry",
+    "clusterobs.collaboration",
     "clusterobs.web",
 ]
 
@@ -104,6 +105,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = str(CONFIG.media_dir)
+
+# Notification e-mails (collaboration app) are printed unless a deployment sets another backend.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = "noreply@cluster-observatory.invalid"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -97,10 +97,23 @@ class Engine:
         return self.con.execute(expr)
 
 
-def connect(name: EngineName = "duckdb", *, spark_session: Any | None = None) -> Engine:
-    """Open an engine. ``spark`` needs the ``spark`` extra and starts a local session if none."""
+def connect(
+    name: EngineName = "duckdb",
+    *,
+    spark_session: Any | None = None,
+    memory_limit: str | None = None,
+) -> Engine:
+    """Open an engine. ``spark`` needs the ``spark`` extra and starts a local session if none.
+
+    ``memory_limit`` (DuckDB, e.g. ``"3GB"``) caps the engine's memory; larger intermediate
+    results then spill to disk instead of growing the process.
+    """
     if name == "duckdb":
-        return Engine("duckdb", ibis.duckdb.connect())
+        con = ibis.duckdb.connect()
+        con.raw_sql("SET preserve_insertion_order = false")
+        if memory_limit:
+            con.raw_sql(f"SET memory_limit = '{memory_limit}'")
+        return Engine("duckdb", con)
     if name == "spark":
         session = spark_session or local_spark_session()
         return Engine("spark", ibis.pyspark.connect(session))

@@ -155,6 +155,7 @@ def test_static_assets_are_served(client):
         "/static/vendor/leaflet/leaflet.js",
         "/static/vendor/leaflet/leaflet.css",
         "/static/vendor/leaflet/images/marker-icon.png",
+        "/static/vendor/world-atlas/land-110m.geojson",
     ):
         response = client.get(path)
         assert response.status_code == 200, path

@@ -64,7 +64,12 @@ def boundary_layers(preferred_country: str = "") -> list[dict[str, Any]]:
         .values_list("country", "level")
         .distinct()
     )
-    labels = dict(RegionLevel.choices)
+    labels = {
+        RegionLevel.COUNTRY: _("countries"),
+        RegionLevel.STATE: _("states / provinces"),
+        RegionLevel.DISTRICT: _("districts / counties"),
+        RegionLevel.LOCALITY: _("localities"),
+    }
     layers: list[dict[str, Any]] = [
         {
             "country": country,

@@ -7,10 +7,25 @@
   var COLORS = { cluster: "#e76f51", organisation: "#2a6f97" };
   var BOUNDARY_STYLE = { color: "#5c7080", weight: 1, fillColor: "#f8faf7", fillOpacity: 1 };
 
+  var LAND_STYLE = { stroke: true, color: "#b9c3bb", weight: 0.6, fillColor: "#eceee6",
+                     fillOpacity: 1, interactive: false };
+
   function newMap(el) {
-    // Attribution names the boundary data source on the page instead (no tiles to credit).
-    return L.map(el, { attributionControl: true, zoomSnap: 0.25, worldCopyJump: true })
+    var map = L.map(el, { attributionControl: true, zoomSnap: 0.25, worldCopyJump: true })
       .setView([20, 0], 2);
+    // The vendored Natural Earth land outline stands in for a tile layer (none is reachable).
+    map.createPane("land").style.zIndex = 300;
+    map.createPane("boundaries").style.zIndex = 350;
+    if (el.dataset.landUrl) {
+      fetch(el.dataset.landUrl)
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          L.geoJSON(data, { pane: "land", style: LAND_STYLE, interactive: false }).addTo(map);
+          map.attributionControl.addAttribution("Land: Natural Earth");
+        })
+        .catch(function () { /* boundaries and points still show */ });
+    }
+    return map;
   }
 
   function popup(props) {
@@ -63,10 +78,21 @@
     var geometryNode = document.getElementById("state-geometry");
     var geometry = geometryNode ? JSON.parse(geometryNode.textContent) : null;
     if (geometry) {
-      var state = boundaryLayer({ type: "Feature", geometry: geometry, properties: {} }).addTo(map);
+      var state = boundaryLayer({ type: "Feature", geometry: geometry, properties: {} }, "boundaries")
+        .addTo(map);
       map.fitBounds(state.getBounds(), { padding: [10, 10] });
     } else {
-      map.setView([lat, lon], 7);
+      // No state recorded: draw the country's imported states (if any) around the point.
+      map.setView([lat, lon], 6);
+      if (el.dataset.geojsonUrl && el.dataset.country) {
+        fetch(el.dataset.geojsonUrl + "?level=state&country=" + encodeURIComponent(el.dataset.country),
+              { credentials: "same-origin" })
+          .then(function (r) { return r.json(); })
+          .then(function (data) {
+            if (data.features && data.features.length) { boundaryLayer(data, "boundaries").addTo(map); }
+          })
+          .catch(function () { /* the point alone is still shown */ });
+      }
     }
     L.circleMarker([lat, lon], {
       radius: 8, color: "#ffffff", weight: 2, fillColor: COLORS.cluster, fillOpacity: 0.95
@@ -78,7 +104,6 @@
     var status = document.getElementById("map-status");
     var select = document.getElementById("boundary-layer");
     var boundaries = null, points = null, summary = "";
-    map.createPane("boundaries").style.zIndex = 350;
 
     function say(text) { if (status) { status.textContent = text; } }
 

@@ -32,12 +32,15 @@ class CollaborationProfile(models.Model):
     """What an organisation (cluster organisation or member firm) or a project offers and seeks.
 
     ``organisation`` is the owner: its managers, and only they, edit the profile. A project
-    profile (``initiative`` set) is owned by the project's lead organisation. ``offers`` and
+    profile (``initiative`` set) is owned by the project's lead organisation, or, when the source
+    names none, edited by editors. ``offers`` and
     ``needs`` map an :class:`~clusterobs.collaboration.vocabularies.OfferCategory` to a list of
     short phrases, because partners search by category ("technologies", "markets" ...).
     """
 
-    organisation = models.ForeignKey(ORG, on_delete=models.CASCADE, related_name="collab_profiles")
+    organisation = models.ForeignKey(
+        ORG, null=True, blank=True, on_delete=models.CASCADE, related_name="collab_profiles"
+    )
     initiative = models.ForeignKey(
         "registry.Initiative",
         null=True,
@@ -82,6 +85,10 @@ class CollaborationProfile(models.Model):
                 fields=["initiative"],
                 condition=Q(initiative__isnull=False),
                 name="collab_one_profile_per_initiative",
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | Q(initiative__isnull=False),
+                name="collab_profile_has_subject",
             ),
         ]
 

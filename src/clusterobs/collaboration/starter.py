@@ -1,0 +1,101 @@
+"""Starter content from seed 004 (Europe–India cluster cooperation): cooperation agreements and
+the profiles of three international cluster projects (REINA, WIINTECH, Feeding the Planet).
+
+Call :func:`load` after ``clusterobs.registry.starter.load_starter_content()`` (it needs the
+organisations and initiatives). It is idempotent: records that exist (by key) are left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib import resources
+from typing import Any
+
+from django.db import transaction
+
+from clusterobs.collaboration.models import Agreement, CollaborationProfile
+from clusterobs.collaboration.services import create_agreement
+from clusterobs.registry.models import Initiative, Organisation
+
+# What the seed says each project seeks; the initiative's description and source are the
+# registry's (seed 004, section 7).
+PROJECT_PROFILES: dict[str, dict[str, Any]] = {
+    "reina": {
+        "target_countries": ["US", "CA", "JP", "KR", "IN", "CN", "MY", "BR", "RU"],
+        "emerging_fields": ["renewable energy", "energy efficiency", "smart grids"],
+        "offers": {"markets": ["joint internationalisation strategies for European SMEs"]},
+        "needs": {"markets": ["renewable energy partners outside the EU"]},
+    },
+    "wiintech": {
+        "target_countries": ["JP", "US", "KR", "BR", "CN", "IN", "RU"],
+        "emerging_fields": ["new materials", "clean technologies"],
+        "offers": {"technologies": ["material and production technologies for clean tech"]},
+        "needs": {"rnd": ["intercluster cooperation with leading clusters"]},
+    },
+    "feeding-the-planet": {
+        "target_countries": ["BR", "CL", "IN", "US"],
+        "emerging_fields": ["agrofood", "bio food"],
+        "offers": {"products": ["agrofood cluster expertise"]},
+        "needs": {"markets": ["market access in Brazil, Chile, India and the US"]},
+    },
+}
+
+
+def _agreements() -> list[dict[str, Any]]:
+    text = (
+        resources.files("clusterobs.registry")
+        .joinpath("starter", "agreements.json")
+        .read_text(encoding="utf-8")
+    )
+    return json.loads(text)
+
+
+def _signed_on(value: str | None) -> tuple[dt.date | None, str]:
+    """``"2010-12-01"``, ``"2012-06"`` or ``"2009"``: the date and how precise the seed is."""
+    if not value:
+        return None, "day"
+    parts = [int(p) for p in value.split("-")]
+    precision = {1: "year", 2: "month", 3: "day"}[len(parts)]
+    parts += [1] * (3 - len(parts))
+    return dt.date(*parts), precision
+
+
+def load() -> dict[str, int]:
+    """Load the agreements and project profiles; returns how many records were created."""
+    created = {"agreements": 0, "project profiles": 0}
+    orgs = {o.slug: o for o in Organisation.objects.all()}
+    with transaction.atomic():
+        for item in _agreements():
+            if Agreement.objects.filter(key=item["key"]).exists():
+                continue
+            signed_on, precision = _signed_on(item.get("signed_on"))
+            source = item.get("source") or {}
+            status_note = item.get("status") or ""
+            create_agreement(
+                user=None,
+                parties=[orgs[k] for k in item["party_keys"] if k in orgs],
+                key=item["key"],
+                title=item["title"],
+                kind=item["kind"],
+                signed_on=signed_on,
+                signed_on_precision=precision,
+                scope=item.get("scope") or "",
+                status="unknown",
+                status_note=status_note,
+                source=f"{source.get('document', '')}, {source.get('location', '')}".strip(", "),
+                source_detail=source.get("quote", ""),
+            )
+            created["agreements"] += 1
+        for key, facts in PROJECT_PROFILES.items():
+            initiative = Initiative.objects.filter(slug=key).first()
+            if initiative is None or CollaborationProfile.objects.filter(initiative=initiative).exists():
+                continue
+            CollaborationProfile.objects.create(
+                initiative=initiative,
+                organisation=initiative.organisations.order_by("pk").first(),
+                summary=initiative.description,
+                **facts,
+            )
+            created["project profiles"] += 1
+    return created

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "clusterobs.regions",
     "clusterobs.registry",
     "clusterobs.collaboration",
+    "clusterobs.programmes",
     "clusterobs.web",
 ]
 

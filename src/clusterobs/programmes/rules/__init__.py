@@ -1,0 +1,1 @@
+"""Funding rules engine (framework-free) and its data files."""

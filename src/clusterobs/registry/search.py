@@ -13,7 +13,7 @@ import re
 
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.expressions import RawSQL
 
 #: table -> text columns that are indexed, most important first
@@ -81,21 +81,24 @@ def query_terms(text: str) -> list[str]:
     return [t.lower() for t in _TOKEN.findall(text or "")]
 
 
-def search(queryset: QuerySet, text: str) -> QuerySet:
-    """Restrict ``queryset`` to rows whose indexed text matches every word (as a prefix)."""
+def matching_ids(model: type[Model], text: str) -> RawSQL:
+    """A subquery of the ids of ``model`` rows whose indexed text matches every word."""
     terms = query_terms(text)
-    if not terms:
-        return queryset
-    table = queryset.model._meta.db_table
+    table = model._meta.db_table
     if table not in SEARCHABLE:
         raise ValueError(f"{table} has no full-text index")
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{t}:*" for t in terms)
-        sub = RawSQL(
+        return RawSQL(
             f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple', %s)",
             [tsquery],
         )
-    else:
-        match = " ".join(f'"{t}"*' for t in terms)
-        sub = RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [match])
-    return queryset.filter(pk__in=sub)
+    match = " ".join(f'"{t}"*' for t in terms)
+    return RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [match])
+
+
+def search(queryset: QuerySet, text: str) -> QuerySet:
+    """Restrict ``queryset`` to rows whose indexed text matches every word (as a prefix)."""
+    if not query_terms(text):
+        return queryset
+    return queryset.filter(pk__in=matching_ids(queryset.model, text))

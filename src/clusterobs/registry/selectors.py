@@ -15,8 +15,10 @@ from clusterobs.registry import search
 from clusterobs.registry.models import (
     Cluster,
     ClusterIndustryCode,
+    ClusterLink,
     CountryFigure,
     Organisation,
+    OrganisationSector,
     Scheme,
 )
 from clusterobs.registry.permissions import can_see_unpublished
@@ -28,7 +30,8 @@ def _visible(qs: QuerySet, user: UserLike) -> QuerySet:
     if user is not None and can_see_unpublished(user):
         return qs
     if user is not None and user.is_authenticated and qs.model is Organisation:
-        return qs.filter(Q(published=True) | Q(managers=user)).distinct()
+        managed = Organisation.managers.through.objects.filter(user=user)
+        return qs.filter(Q(published=True) | Q(pk__in=managed.values("organisation_id")))
     return qs.filter(published=True)
 
 
@@ -63,17 +66,25 @@ def cluster_list(user: UserLike, filters: ClusterFilters) -> QuerySet[Cluster]:
         if filters.classification:
             codes = codes.filter(classification=filters.classification.upper())
         qs = qs.filter(pk__in=codes.values("cluster_id"))
+    # Filters on to-many relations use subqueries, not joins, so that rows never repeat and
+    # no DISTINCT (which defeats the name index) is needed.
     if filters.challenge:
-        qs = qs.filter(thematic_challenges__key=filters.challenge)
+        through = Cluster.thematic_challenges.through.objects
+        qs = qs.filter(
+            pk__in=through.filter(thematicchallenge__key=filters.challenge).values("cluster_id")
+        )
     if filters.scheme:
-        qs = qs.filter(schemes__slug=filters.scheme)
+        through = Scheme.clusters.through.objects
+        qs = qs.filter(pk__in=through.filter(scheme__slug=filters.scheme).values("cluster_id"))
     if filters.q:
         code_hits = ClusterIndustryCode.objects.filter(code=filters.q.strip())
-        qs = search.search(qs, filters.q) | qs.filter(pk__in=code_hits.values("cluster_id"))
+        qs = qs.filter(
+            Q(pk__in=search.matching_ids(Cluster, filters.q))
+            | Q(pk__in=code_hits.values("cluster_id"))
+        )
     return (
         qs.select_related("state", "district")
         .prefetch_related("thematic_challenges", "industry_codes")
-        .distinct()
         .order_by("name", "id")
     )
 
@@ -124,18 +135,18 @@ def organisation_list(user: UserLike, filters: OrganisationFilters) -> QuerySet[
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.cluster:
-        qs = qs.filter(links__cluster__slug=filters.cluster)
+        links = ClusterLink.objects.filter(cluster__slug=filters.cluster)
+        qs = qs.filter(pk__in=links.values("organisation_id"))
     if filters.sector_code:
-        sectors = Q(sector_codes__code=filters.sector_code)
+        sectors = OrganisationSector.objects.filter(code=filters.sector_code)
         if filters.classification:
-            sectors &= Q(sector_codes__classification=filters.classification.upper())
-        qs = qs.filter(sectors)
+            sectors = sectors.filter(classification=filters.classification.upper())
+        qs = qs.filter(pk__in=sectors.values("organisation_id"))
     if filters.q:
         qs = search.search(qs, filters.q)
     return (
         qs.select_related("state", "profile")
         .prefetch_related("sector_codes")
-        .distinct()
         .order_by("name", "id")
     )
 

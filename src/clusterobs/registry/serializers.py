@@ -35,6 +35,22 @@ PROVENANCE = (
 )
 
 
+def _absolute(context: dict[str, Any], path: str) -> str:
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _region_ref(region: Region | None) -> dict[str, str] | None:
+    if region is None:
+        return None
+    return {
+        "country": region.country,
+        "level": region.level,
+        "code": region.code,
+        "name": region.name,
+    }
+
+
 class RegionRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
@@ -150,6 +166,32 @@ class ClusterListSerializer(serializers.ModelSerializer):
             "published",
             "version",
         )
+
+    def to_representation(self, obj: Cluster) -> dict[str, Any]:
+        """Hand-built for list pages: same shape as the declared fields, several times faster
+        than DRF's field-by-field path (a page of 50 is the API's hot path)."""
+        region = _region_ref
+        return {
+            "api_url": _absolute(self.context, f"/api/clusters/{obj.slug}/"),
+            "slug": obj.slug,
+            "name": obj.name,
+            "product": obj.product,
+            "place": obj.place,
+            "country": obj.country,
+            "state": region(obj.state),
+            "district": region(obj.district),
+            "latitude": obj.latitude,
+            "longitude": obj.longitude,
+            "cluster_type": obj.cluster_type,
+            "performance": obj.performance,
+            "thematic_challenges": [t.key for t in obj.thematic_challenges.all()],
+            "industry_codes": [
+                {"classification": i.classification, "code": i.code, "title": i.title}
+                for i in obj.industry_codes.all()
+            ],
+            "published": obj.published,
+            "version": obj.version,
+        }
 
 
 class ClusterSerializer(VersionedSerializer):
@@ -275,6 +317,26 @@ class OrganisationListSerializer(serializers.ModelSerializer):
             "published",
             "version",
         )
+
+    def to_representation(self, obj: Organisation) -> dict[str, Any]:
+        """Hand-built for list pages (see ClusterListSerializer)."""
+        return {
+            "api_url": _absolute(self.context, f"/api/organisations/{obj.slug}/"),
+            "slug": obj.slug,
+            "name": obj.name,
+            "kind": obj.kind,
+            "country": obj.country,
+            "city": obj.city,
+            "latitude": obj.latitude,
+            "longitude": obj.longitude,
+            "website": obj.website,
+            "sector_codes": [
+                {"classification": c.classification, "code": c.code, "title": c.title}
+                for c in obj.sector_codes.all()
+            ],
+            "published": obj.published,
+            "version": obj.version,
+        }
 
 
 class OrganisationSerializer(VersionedSerializer):

@@ -28,6 +28,7 @@ DATA = REPO.parent / "shared" / "data"
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test"
 PG_BENCH_DB = "clusterobs_bench"
 
+SUFFIXES = ["Association", "Ltd", "Centre"]
 QUERIES = {
     "clusters: q=manufacturing, country=IN": "/api/clusters/?q=manufacturing&country=IN&limit=50",
     "clusters: q=steel, type=traditional": (
@@ -106,7 +107,7 @@ def load(n_clusters: int, n_orgs: int) -> None:
         sector = rng.choice(titles)
         orgs.append(
             Organisation(
-                name=f"{rng.choice(places)} {sector} {rng.choice(['Association', 'Ltd', 'Centre'])}",
+                name=f"{rng.choice(places)} {sector} {rng.choice(SUFFIXES)}",
                 slug=f"o-{i}",
                 kind=rng.choice(kinds),
                 country=rng.choice(["IN", "US", "DE"]),

@@ -202,7 +202,8 @@ def _shot(page: Page, name: str, *, tour: bool = True) -> None:
         page.screenshot(path=str(target / f"{name}.png"))
 
 
-def test_search_open_cluster_and_maps(page: Page, us_registry) -> None:
+def test_visitor_and_editor_journey(page: Page, us_registry) -> None:
+    """Search, list, detail with its map, the registry map; then an editor logs in and edits."""
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Cluster Observatory")
     _shot(page, "home")
@@ -246,8 +247,12 @@ def test_search_open_cluster_and_maps(page: Page, us_registry) -> None:
     big_map.locator(".leaflet-overlay-pane path.leaflet-interactive").first.click(force=True)
     expect(big_map.locator(".leaflet-popup-content a")).to_have_count(1)
 
+    # One test rather than two: each transactional test flushes the database afterwards,
+    # which costs seconds on PostgreSQL.
+    _editor_logs_in_and_edits(page, us_registry)
 
-def test_editor_logs_in_and_edits(page: Page, us_registry) -> None:
+
+def _editor_logs_in_and_edits(page: Page, us_registry: dict) -> None:
     from django.contrib.auth.models import User
 
     user = User.objects.get(username="editor")

@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from clusterobs.collaboration import api as collaboration_api
 from clusterobs.regions.api import RegionViewSet
 from clusterobs.registry.api import ClusterViewSet, OrganisationViewSet, SchemeViewSet
 
@@ -15,11 +16,21 @@ router.register("clusters", ClusterViewSet, basename="api-cluster")
 router.register("organisations", OrganisationViewSet, basename="api-organisation")
 router.register("schemes", SchemeViewSet, basename="api-scheme")
 router.register("regions", RegionViewSet, basename="api-region")
+for _prefix, _viewset in {
+    "profiles": collaboration_api.ProfileViewSet,
+    "partner-requests": collaboration_api.PartnerRequestViewSet,
+    "contacts": collaboration_api.ContactViewSet,
+    "agreements": collaboration_api.AgreementViewSet,
+    "events": collaboration_api.EventViewSet,
+    "me": collaboration_api.PersonalDataViewSet,
+}.items():
+    router.register(f"collaboration/{_prefix}", _viewset, basename=f"api-collab-{_prefix}")
 
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
+    path("collaboration/", include("clusterobs.collaboration.urls")),
     path("", include("clusterobs.web.pages")),
 ]

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
-bash scripts/bootstrap.sh test
+bash scripts/bootstrap.sh test,spark
 export PATH="$PWD/.venv/bin:$PATH"
 mkdir -p test-artifacts
 ruff check src tests benchmarks

@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -34,6 +35,27 @@ def register(app: typer.Typer) -> None:
     app.add_typer(regions_app, name="regions")
 
 
+def _starter_loaders() -> list[tuple[str, Callable[[], dict[str, int]]]]:
+    """Each installed app's ``starter.load`` (the registry first: the others link to it)."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    from clusterobs.registry.starter import load_starter_content
+
+    loaders: list[tuple[str, Callable[[], dict[str, int]]]] = [("registry", load_starter_content)]
+    for config in sorted(apps.get_app_configs(), key=lambda c: c.name):
+        module = f"{config.name}.starter"
+        if (
+            config.name.startswith("clusterobs.")
+            and config.label != "registry"
+            and importlib.util.find_spec(module) is not None
+        ):
+            loaders.append((config.label, importlib.import_module(module).load))
+    return loaders
+
+
 @reports_errors
 def init(
     starter: Annotated[bool, typer.Option(help="Load the starter content")] = True,
@@ -42,13 +64,12 @@ def init(
     setup_django()
     from django.core.management import call_command
 
-    from clusterobs.registry.starter import load_starter_content
-
     call_command("migrate", interactive=False, verbosity=0)
     if starter:
-        created = load_starter_content()
-        summary = ", ".join(f"{n} {k}" for k, n in created.items()) or "nothing new"
-        console.print(f"Starter content: {summary}.")
+        for app_name, load in _starter_loaders():
+            created = load()
+            summary = ", ".join(f"{n} {k}" for k, n in created.items() if n) or "nothing new"
+            console.print(f"Starter content ({app_name}): {summary}.")
     from django.conf import settings
 
     console.print(f"Database ready: {settings.DATABASES['default']['NAME']}")

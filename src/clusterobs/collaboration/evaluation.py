@@ -34,12 +34,19 @@ class EvaluationResult:
     random_expectation: float
 
 
+ALL_VARIANTS = ("matcher", "matcher_no_relatedness", "keyword", "keyword_stemmed")
+
+
 def evaluate(
-    profiles: Sequence[Profile], relatedness: Relatedness, *, query_text: dict[int, str]
+    profiles: Sequence[Profile],
+    relatedness: Relatedness,
+    *,
+    query_text: dict[int, str],
+    variants: Sequence[str] = ALL_VARIANTS,
 ) -> EvaluationResult:
     """``profiles`` carry the true sector codes; ``query_text`` the text of each org without its
     sector titles (what the query may use)."""
-    totals = {"matcher": 0.0, "matcher_no_relatedness": 0.0, "keyword": 0.0, "keyword_stemmed": 0.0}
+    totals = dict.fromkeys(variants, 0.0)
     random_total = 0.0
     n_queries = 0
     for q in profiles:
@@ -53,9 +60,13 @@ def evaluate(
         random_total += len(relevant) / len(others)
         query = replace(q, sectors=frozenset(), text=query_text[q.id])
         for name, rel in (("matcher", relatedness), ("matcher_no_relatedness", Relatedness())):
+            if name not in totals:
+                continue
             ranked = [s.id for s in MatchIndex(others, relatedness=rel).suggest(query, limit=10)]
             totals[name] += len(set(ranked) & relevant) / 10
         for name, stemmed in (("keyword", False), ("keyword_stemmed", True)):
+            if name not in totals:
+                continue
             ranked = keyword_baseline(query.text, others, limit=10, stemmed=stemmed)
             totals[name] += len(set(ranked) & relevant) / 10
     return EvaluationResult(

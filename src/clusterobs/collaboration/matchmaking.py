@@ -369,17 +369,10 @@ class MatchIndex:
 
         same = sorted(query.sectors & c.sectors)
         guessed = sorted(set(inferred) & c.sectors)
-        related = sorted(
-            {
-                o
-                for o in c.sectors - query.sectors - set(inferred)
-                for code in query.sectors | set(inferred)
-                if rel.strength(code, o) > 0 or rel.value_chain(code, o)
-            }
-        )
-        chain = sorted(
-            {o for o in related for code in query.sectors | set(inferred) if rel.value_chain(code, o)}
-        )
+        others = c.sectors - query.sectors - set(inferred)
+        basis = query.sectors | set(inferred)
+        related = sorted({o for o in others for b in basis if rel.strength(b, o) > 0})
+        chain = sorted({o for o in others for b in basis if rel.value_chain(b, o)})
         parts = []
         if same:
             parts.append("same sector: " + ", ".join(rel.name(x) for x in same))

@@ -8,6 +8,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from clusterobs.collaboration import api as collaboration_api
+from clusterobs.programmes.api import (
+    ApplicationViewSet,
+    FundingCalculatorViewSet,
+    IndicatorViewSet,
+    InitiativeViewSet,
+)
 from clusterobs.regions.api import RegionViewSet
 from clusterobs.registry.api import ClusterViewSet, OrganisationViewSet, SchemeViewSet
 
@@ -16,6 +22,12 @@ router.register("clusters", ClusterViewSet, basename="api-cluster")
 router.register("organisations", OrganisationViewSet, basename="api-organisation")
 router.register("schemes", SchemeViewSet, basename="api-scheme")
 router.register("regions", RegionViewSet, basename="api-region")
+router.register("programme-initiatives", InitiativeViewSet, basename="api-programme-initiative")
+router.register(
+    "programme-applications", ApplicationViewSet, basename="api-programme-application"
+)
+router.register("indicators", IndicatorViewSet, basename="api-indicator")
+router.register("funding-calculator", FundingCalculatorViewSet, basename="api-funding-calculator")
 for _prefix, _viewset in {
     "profiles": collaboration_api.ProfileViewSet,
     "partner-requests": collaboration_api.PartnerRequestViewSet,
@@ -31,6 +43,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
+    path("programmes/", include("clusterobs.programmes.urls")),
     path("collaboration/", include("clusterobs.collaboration.urls")),
     path("", include("clusterobs.web.pages")),
 ]

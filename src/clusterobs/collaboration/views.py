@@ -1,0 +1,383 @@
+"""Web pages of the collaboration app: thin views over ``selectors`` and ``services``.
+
+Every POST handler calls one service and turns its exceptions into a message; no rule lives here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clusterobs.collaboration import selectors, services
+from clusterobs.collaboration.models import Contact, MeetingRequest, Registration, TimeSlot
+from clusterobs.collaboration.vocabularies import OfferCategory, Visibility
+from clusterobs.registry.models import Organisation
+from clusterobs.registry.permissions import is_admin
+from clusterobs.registry.services import ConflictError
+
+
+def _list(value: str) -> list[str]:
+    return [x.strip() for x in value.replace("\n", ",").split(",") if x.strip()]
+
+
+def _guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Turn service exceptions into a message and a redirect back to the page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except (ValidationError, ConflictError, services.DoubleBooking, services.RateLimited) as exc:
+            text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(request, text)
+            return redirect(request.META.get("HTTP_REFERER") or "collab-home")
+
+    return wrapper
+
+
+def _org_from_post(request: HttpRequest, field: str = "organisation") -> Organisation:
+    return get_object_or_404(Organisation, slug=request.POST.get(field, ""))
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "requests": selectors.partner_requests(user).filter(status="open")[:20],
+        "events": selectors.events()[:10],
+        "managed": selectors.managed_organisations(user) if user.is_authenticated else [],
+        "notifications": selectors.notifications(user)[:20],
+        "contacts": selectors.contacts(user)[:20],
+    }
+    return render(request, "collaboration/home.html", context)
+
+
+# -- partner requests -----------------------------------------------------------------------------
+def request_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "collaboration/request_list.html",
+        {"requests": selectors.partner_requests(request.user)},
+    )
+
+
+@login_required
+@_guard
+def request_new(request: HttpRequest) -> HttpResponse:
+    managed = selectors.managed_organisations(request.user)
+    if request.method == "POST":
+        p = request.POST
+        deadline = dt.date.fromisoformat(p["deadline"]) if p.get("deadline") else None
+        created = services.create_partner_request(
+            organisation=_org_from_post(request),
+            user=request.user,
+            title=p.get("title", "").strip(),
+            description=p.get("description", ""),
+            partner_kinds=p.getlist("partner_kinds"),
+            sector_codes=_list(p.get("sector_codes", "")),
+            technologies=_list(p.get("technologies", "")),
+            countries=_list(p.get("countries", "")),
+            deadline=deadline,
+            visibility=p.get("visibility", Visibility.PUBLIC),
+            audience=list(Organisation.objects.filter(slug__in=p.getlist("audience"))),
+        )
+        messages.success(request, "Your partner search is published.")
+        return redirect("collab-request", pk=created.pk)
+    return render(
+        request,
+        "collaboration/request_form.html",
+        {
+            "managed": managed,
+            "visibilities": Visibility.choices,
+            "organisations": Organisation.objects.filter(published=True).order_by("name"),
+        },
+    )
+
+
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = selectors.partner_request_detail(request.user, pk)
+    if obj is None:
+        raise Http404
+    user = request.user
+    is_author = user.is_authenticated and (
+        is_admin(user) or obj.organisation.managers.filter(pk=user.pk).exists()
+    )
+    context = {
+        "obj": obj,
+        "is_author": is_author,
+        "suggestions": selectors.suggestions_for_request(obj, limit=10) if is_author else [],
+        "interests": obj.interests.select_related("sender_org") if is_author else [],
+        "managed": selectors.managed_organisations(user).exclude(pk=obj.organisation_id)
+        if user.is_authenticated
+        else [],
+        "following": user.is_authenticated and obj.follows.filter(user=user).exists(),
+    }
+    return render(request, "collaboration/request_detail.html", context)
+
+
+@login_required
+@require_POST
+@_guard
+def request_action(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = selectors.partner_request_detail(request.user, pk)
+    if obj is None:
+        raise Http404
+    what = request.POST.get("action")
+    if what == "interest":
+        services.express_interest(
+            request=obj,
+            sender_org=_org_from_post(request, "sender"),
+            user=request.user,
+            message=request.POST.get("message", ""),
+        )
+        messages.success(request, "Your interest was sent. The author decides whether to accept.")
+    elif what == "follow":
+        services.follow_request(request=obj, user=request.user)
+        messages.success(request, "You follow this request.")
+    elif what == "unfollow":
+        services.unfollow_request(request=obj, user=request.user)
+    elif what == "close":
+        services.close_partner_request(request=obj, user=request.user)
+    return redirect("collab-request", pk=pk)
+
+
+# -- profiles -------------------------------------------------------------------------------------
+def profile_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    org = selectors.organisation_for_profile(request.user, slug)
+    if org is None:
+        raise Http404
+    user = request.user
+    can_edit = user.is_authenticated and (
+        is_admin(user) or org.managers.filter(pk=user.pk).exists()
+    )
+    profile = selectors.profile_of(org)
+    context = {
+        "org": org,
+        "profile": profile,
+        "registry_profile": getattr(org, "profile", None),
+        "can_edit": can_edit,
+        "categories": OfferCategory.choices,
+        "suggestions": selectors.suggestions_for_organisation(org, limit=10) if can_edit else [],
+        "verifications": org.verifications.all()[:5] if can_edit else [],
+        "agreements": org.agreements.all(),
+        "managed": selectors.managed_organisations(user).exclude(pk=org.pk)
+        if user.is_authenticated
+        else [],
+    }
+    return render(request, "collaboration/profile_detail.html", context)
+
+
+@login_required
+@require_POST
+@_guard
+def profile_action(request: HttpRequest, slug: str) -> HttpResponse:
+    org = get_object_or_404(Organisation, slug=slug)
+    p = request.POST
+    what = p.get("action")
+    if what == "edit":
+        profile = selectors.profile_of(org)
+        if profile is None:
+            if not (is_admin(request.user) or org.managers.filter(pk=request.user.pk).exists()):
+                raise PermissionDenied
+            profile = services.get_or_create_profile(organisation=org)
+        changes: dict[str, Any] = {
+            "summary": p.get("summary", ""),
+            "offers": {c: _list(p.get(f"offers_{c}", "")) for c in OfferCategory.values},
+            "needs": {c: _list(p.get(f"needs_{c}", "")) for c in OfferCategory.values},
+            "target_countries": _list(p.get("target_countries", "")),
+            "languages": _list(p.get("languages", "")),
+            "emerging_fields": _list(p.get("emerging_fields", "")),
+            "past_cooperation": p.get("past_cooperation", ""),
+        }
+        services.update_profile(
+            profile=profile,
+            user=request.user,
+            expected_version=int(p.get("version") or profile.version),
+            changes=changes,
+        )
+        messages.success(request, "Profile saved.")
+    elif what == "verify":
+        fte = p.get("management_fte")
+        members = p.get("committed_members")
+        services.request_verification(
+            organisation=org,
+            user=request.user,
+            management_fte=services.Decimal(fte) if fte else None,
+            website=p.get("website", ""),
+            website_shows_activity=bool(p.get("website_shows_activity")),
+            committed_members=int(members) if members else None,
+            member_types=p.getlist("member_types") or None,
+            recognised_by=p.get("recognised_by", ""),
+            evidence=p.get("evidence", ""),
+        )
+        messages.success(request, "Verification requested; an administrator will check it.")
+    elif what == "contact":
+        services.contact_organisation(
+            sender_org=_org_from_post(request, "sender"),
+            recipient_org=org,
+            user=request.user,
+            message=p.get("message", ""),
+        )
+        messages.success(request, "Contact request sent.")
+    return redirect("collab-profile", slug=slug)
+
+
+@login_required
+@_guard
+def verification_queue(request: HttpRequest) -> HttpResponse:
+    if not is_admin(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        verification = get_object_or_404(
+            selectors.pending_verifications(), pk=request.POST.get("verification")
+        )
+        services.decide_verification(
+            verification=verification,
+            user=request.user,
+            approve=request.POST.get("decision") == "approve",
+            reasons=request.POST.get("reasons", ""),
+        )
+        messages.success(request, "Decision recorded.")
+        return redirect("collab-verifications")
+    return render(
+        request,
+        "collaboration/verifications.html",
+        {"pending": selectors.pending_verifications()},
+    )
+
+
+# -- contacts -------------------------------------------------------------------------------------
+@login_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "collaboration/contact_list.html", {"contacts": selectors.contacts(request.user)}
+    )
+
+
+@login_required
+@_guard
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact: Contact | None = selectors.contact_detail(request.user, pk)
+    if contact is None:
+        raise Http404
+    if request.method == "POST":
+        what = request.POST.get("action")
+        if what in ("accept", "decline"):
+            services.respond_to_contact(contact=contact, user=request.user, accept=what == "accept")
+            messages.success(request, f"Contact {what}ed.")
+        elif what == "message":
+            services.send_message(contact=contact, user=request.user, body=request.POST.get("body", ""))
+        return redirect("collab-contact", pk=pk)
+    manages_recipient = is_admin(request.user) or contact.recipient_org.managers.filter(
+        pk=request.user.pk
+    ).exists()
+    return render(
+        request,
+        "collaboration/contact_detail.html",
+        {
+            "contact": contact,
+            "messages_list": contact.messages.select_related("author"),
+            "can_answer": manages_recipient and contact.status == "pending",
+        },
+    )
+
+
+# -- events ---------------------------------------------------------------------------------------
+def event_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "collaboration/event_list.html", {"events": selectors.events()})
+
+
+@_guard
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_detail(slug)
+    if event is None:
+        raise Http404
+    user = request.user
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        what = request.POST.get("action")
+        if what == "register":
+            services.register(event=event, organisation=_org_from_post(request), user=user)
+            messages.success(request, "Registered.")
+        elif what == "meet":
+            requester = get_object_or_404(Registration, event=event, pk=request.POST.get("requester"))
+            invitee = get_object_or_404(Registration, event=event, pk=request.POST.get("invitee"))
+            services.request_meeting(
+                requester=requester, invitee=invitee, user=user, message=request.POST.get("message", "")
+            )
+            messages.success(request, "Meeting requested.")
+        elif what in ("accept", "decline"):
+            mr = get_object_or_404(MeetingRequest, event=event, pk=request.POST.get("meeting_request"))
+            services.respond_to_meeting(meeting_request=mr, user=user, accept=what == "accept")
+            messages.success(request, f"Meeting request {what}ed.")
+        elif what == "schedule":
+            mr = get_object_or_404(MeetingRequest, event=event, pk=request.POST.get("meeting_request"))
+            slot = get_object_or_404(TimeSlot, event=event, pk=request.POST.get("slot"))
+            services.schedule_meeting(meeting_request=mr, slot=slot, user=user)
+            messages.success(request, "Meeting scheduled.")
+        return redirect("collab-event", slug=slug)
+    managed = selectors.managed_organisations(user) if user.is_authenticated else []
+    registrations = event.registrations.select_related("organisation")
+    my_regs = [r for r in registrations if user.is_authenticated and r.organisation in managed]
+    my_requests = [
+        {"obj": mr, "free_slots": selectors.free_slots(mr)}
+        for mr in selectors.meeting_requests_for(user, event)
+    ]
+    return render(
+        request,
+        "collaboration/event_detail.html",
+        {
+            "event": event,
+            "registrations": registrations,
+            "managed": managed,
+            "my_regs": my_regs,
+            "my_requests": my_requests,
+            "schedule": selectors.schedule(event),
+        },
+    )
+
+
+# -- agreements -----------------------------------------------------------------------------------
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "collaboration/agreement_list.html", {"agreements": selectors.agreements()}
+    )
+
+
+def agreement_detail(request: HttpRequest, key: str) -> HttpResponse:
+    agreement = get_object_or_404(selectors.agreements(), key=key)
+    return render(request, "collaboration/agreement_detail.html", {"agreement": agreement})
+
+
+# -- personal data --------------------------------------------------------------------------------
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        delete_account = bool(request.POST.get("delete_account"))
+        services.delete_personal_data(user=request.user, delete_account=delete_account)
+        if delete_account:
+            logout(request)
+            return redirect("home")
+        messages.success(request, "Your collaboration data was deleted.")
+        return redirect("collab-me")
+    return render(request, "collaboration/my_data.html")
+
+
+@login_required
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    data = services.export_personal_data(user=request.user)
+    response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="my-collaboration-data.json"'
+    return response

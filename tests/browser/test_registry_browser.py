@@ -218,6 +218,7 @@ def test_visitor_and_editor_journey(page: Page, us_registry) -> None:
     # the list and its filters, as seen by a visitor
     page.goto("/clusters/")
     expect(page.locator("table.records tbody tr")).to_have_count(6)
+    page.get_by_text("More filters").click()
     page.get_by_label("Type").select_option("high_tech")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("table.records tbody tr")).to_have_count(3)

@@ -62,8 +62,11 @@ def test_filter_form_keeps_values_and_links_json_twin(client, registry):
     html = client.get("/clusters/?q=leather&cluster_type=micro").content.decode()
     assert 'value="leather"' in html
     assert '<option value="micro" selected>' in html
+    assert '<details class="more-filters" open>' in html  # a set filter is never hidden
     assert "/api/clusters/?q=leather&amp;cluster_type=micro" in html
     assert "/clusters/export.csv?q=leather&amp;cluster_type=micro" in html
+    html = client.get("/clusters/?q=leather").content.decode()
+    assert '<details class="more-filters" >' in html
 
 
 def test_organisation_and_scheme_filters(client, registry):

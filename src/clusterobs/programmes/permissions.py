@@ -98,5 +98,8 @@ class ProgrammePermission(permissions.BasePermission):
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        initiative = getattr(obj, "initiative", obj)
+        from clusterobs.programmes.models import ClusterInitiative
+
+        # ``ClusterInitiative.initiative`` is the registry record: only children delegate.
+        initiative = obj if isinstance(obj, ClusterInitiative) else obj.initiative
         return can_edit_initiative(request.user, initiative)

@@ -14,10 +14,16 @@ os.environ.setdefault("CLUSTEROBS_DATA_DIR", tempfile.mkdtemp(prefix="clusterobs
 os.environ.setdefault("CLUSTEROBS_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-import pytest  # noqa: E402
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users: a fast hasher keeps them quick (production keeps PBKDF2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +35,7 @@ def shared_data() -> Path:
 
 
 @pytest.fixture
-def starter(db):  # noqa: ANN001, ANN201
+def starter(db):
     """The starter content from the seed documents."""
     from clusterobs.registry.starter import load_starter_content
 
@@ -37,7 +43,7 @@ def starter(db):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def users(db):  # noqa: ANN001, ANN201
+def users(db):
     """One user per role: viewer, editor, admin, manager (of ``managed_org``), other manager."""
     from django.contrib.auth.models import Group, User
 
@@ -62,7 +68,7 @@ def users(db):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def registry(db, users):  # noqa: ANN001, ANN201
+def registry(db, users):
     """A small registry: published and unpublished clusters, organisations and a scheme."""
     from clusterobs.registry import services
     from clusterobs.registry.models import (
@@ -170,19 +176,19 @@ def registry(db, users):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def api_client():  # noqa: ANN201
+def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
 
 
 @pytest.fixture
-def token_for(db):  # noqa: ANN001, ANN201
+def token_for(db):
     """``token_for(user)`` -> an APIClient authenticated with that user's token."""
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    def make(user):  # noqa: ANN001, ANN202
+    def make(user):
         client = APIClient()
         token, _ = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")

@@ -43,8 +43,13 @@ def _app(programme, users, **kw):
 def test_status_workflow_history_and_invalid_moves(programme, users):
     app = _app(programme, users)
     editor, manager = users["editor"], users["manager"]
-    app = services.transition_application(user=editor, application=app, expected_version=1,
-                                          to_status="clarification_sought", note="land papers?")  # fmt: skip
+    app = services.transition_application(
+        user=editor,
+        application=app,
+        expected_version=1,
+        to_status="clarification_sought",
+        note="land papers?",
+    )
     app = services.transition_application(user=manager, application=app, expected_version=2,
                                           to_status="clarified")  # fmt: skip
     app = services.transition_application(user=manager, application=app, expected_version=3,
@@ -54,10 +59,20 @@ def test_status_workflow_history_and_invalid_moves(programme, users):
     with pytest.raises(ValidationError, match="grant sanctioned"):
         services.transition_application(user=editor, application=app, expected_version=5,
                                         to_status="sanctioned")  # fmt: skip
-    app = services.transition_application(user=editor, application=app, expected_version=5,
-                                          to_status="sanctioned", grant_sanctioned=Decimal(560))  # fmt: skip
-    app = services.transition_application(user=manager, application=app, expected_version=6,
-                                          to_status="completed", grant_released=Decimal(560))  # fmt: skip
+    app = services.transition_application(
+        user=editor,
+        application=app,
+        expected_version=5,
+        to_status="sanctioned",
+        grant_sanctioned=Decimal(560),
+    )
+    app = services.transition_application(
+        user=manager,
+        application=app,
+        expected_version=6,
+        to_status="completed",
+        grant_released=Decimal(560),
+    )
     history = [(c.from_status, c.to_status) for c in app.status_changes.all()]
     assert history == [
         ("", "submitted"), ("submitted", "clarification_sought"),
@@ -154,7 +169,8 @@ def test_api_writes_need_token_and_rights(programme, users, token_for, client):
         format="json")  # fmt: skip
     assert other.status_code == 200
     denied = token_for(users["other_manager"]).patch(
-        f"/api/programme-initiatives/{slug}/", {"budget": "5", "version": 2}, format="json")  # fmt: skip
+        f"/api/programme-initiatives/{slug}/", {"budget": "5", "version": 2}, format="json"
+    )
     assert denied.status_code == 403
     created = manager.post("/api/programme-applications/", {
         "initiative": slug, "component": "dpr", "proposed_cost": "5", "submitted_on": "2024-01-02",

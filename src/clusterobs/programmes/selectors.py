@@ -249,7 +249,7 @@ def firm_panel(
         value = r.answers.get(outcome)
         if value is None:
             continue
-        value = float(value) if not isinstance(value, bool) else float(value)
+        value = float(value)  # booleans (yes/no answers) become 1.0 / 0.0
         rows.append(
             {
                 "firm": r.firm.key,

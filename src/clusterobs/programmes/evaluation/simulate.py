@@ -37,7 +37,7 @@ def simulate_firm_panel(
 ) -> pd.DataFrame:
     """A balanced panel with columns firm, cluster, period, start, participant, treated, y."""
     rng = np.random.default_rng(seed)
-    n_treated = int(round(n_clusters * treated_share))
+    n_treated = round(n_clusters * treated_share)
     treated_cluster = np.zeros(n_clusters, dtype=bool)
     treated_cluster[rng.choice(n_clusters, n_treated, replace=False)] = True
     cluster_effect = rng.normal(0, 0.5, n_clusters)

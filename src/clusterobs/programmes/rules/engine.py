@@ -326,7 +326,8 @@ def _component(
     if variant is None:
         facts_needed = sorted({c["fact"] for v in comp["variants"] for c in v.get("when", [])})
         result.reasons.append(
-            f"refused: no variant of this component matches the facts (needs {', '.join(facts_needed)})"
+            "refused: no variant of this component matches the facts "
+            f"(needs {', '.join(facts_needed)})"
         )
         return result
     refusals = []

@@ -167,3 +167,9 @@ def test_unpublished_organisation_visible_to_its_manager(token_for, users, regis
     assert token_for(users["manager"]).get(f"/api/organisations/{org.slug}/").status_code == 200
     assert token_for(users["viewer"]).get(f"/api/organisations/{org.slug}/").status_code == 404
     User.objects.get(username="viewer")
+
+
+def test_stats_is_the_home_pages_json_twin(api_client, registry) -> None:
+    body = api_client.get("/api/stats/").json()
+    assert body["counts"]["clusters"] == 2  # the unpublished draft is not counted
+    assert body["counts"]["schemes"] == 1

@@ -9,8 +9,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from clusterobs.registry import selectors, serializers
 from clusterobs.registry.services import ConflictError
@@ -148,3 +150,25 @@ class SchemeViewSet(RegistryViewSet):
                 **{k: p.get(k, "") for k in selectors.SchemeFilters.__dataclass_fields__}
             ),
         )
+
+
+class StatsView(APIView):
+    """The home page's JSON twin: registry counts and national figures with their sources."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        figures = [
+            {
+                "country": f.country,
+                "indicator": f.indicator,
+                "label": f.label,
+                "value": f.value,
+                "unit": f.unit,
+                "year": f.year,
+                "source": f.source,
+            }
+            for f in selectors.country_figures()
+        ]
+        return Response({"counts": selectors.home_counts(request.user), "figures": figures})

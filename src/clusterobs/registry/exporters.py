@@ -170,6 +170,17 @@ def _geojson(rows: list[dict[str, Any]], entity: str) -> str:
     )
 
 
+def render(rows: list[dict[str, Any]], fmt: str, entity: str) -> str:
+    """Rows (from ``cluster_rows`` etc.) as CSV, JSON or GeoJSON text."""
+    if fmt == "csv":
+        return _csv(rows)
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=1)
+    if fmt == "geojson":
+        return _geojson(rows, entity)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
 def export(entity: str, fmt: str, *, include_unpublished: bool = False) -> str:
     """The records of ``entity`` in format ``fmt`` (csv, json or geojson)."""
     if entity == "clusters":
@@ -182,10 +193,4 @@ def export(entity: str, fmt: str, *, include_unpublished: bool = False) -> str:
         rows = scheme_rows(selectors.schemes_for_export(include_unpublished))
     else:
         raise ValueError(f"unknown entity {entity!r}")
-    if fmt == "csv":
-        return _csv(rows)
-    if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=1)
-    if fmt == "geojson":
-        return _geojson(rows, entity)
-    raise ValueError(f"unknown format {fmt!r}")
+    return render(rows, fmt, entity)

@@ -12,7 +12,15 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 from django.utils.text import slugify
 
-from clusterobs.registry.models import Cluster, RegistryRecord, ThematicChallenge
+from clusterobs.registry.models import (
+    Cluster,
+    ClusterIndustryCode,
+    KeyFigure,
+    Organisation,
+    OrganisationProfile,
+    RegistryRecord,
+    ThematicChallenge,
+)
 from clusterobs.registry.typology import suggest_challenges
 
 M = TypeVar("M", bound=RegistryRecord)
@@ -121,3 +129,71 @@ def _is_m2m(model: type[models.Model], name: str) -> bool:
 
 def delete_record(instance: models.Model) -> None:
     instance.delete()
+
+
+def update_organisation_with_profile(
+    organisation: Organisation,
+    *,
+    user: UserLike,
+    expected_version: int,
+    changes: dict[str, Any],
+    profile_changes: dict[str, Any],
+) -> Organisation:
+    """Update an organisation and its profile atomically behind the organisation's version.
+
+    The profile has no version of its own, so a stale page changes neither the organisation
+    nor its profile (raises :class:`ConflictError`).
+    """
+    with transaction.atomic():
+        updated = update_record(
+            organisation, user=user, expected_version=expected_version, changes=changes
+        )
+        profile, _ = OrganisationProfile.objects.get_or_create(organisation=updated)
+        for field, value in profile_changes.items():
+            setattr(profile, field, value)
+        profile.full_clean()
+        profile.save()
+    return updated
+
+
+def set_industry_codes(cluster: Cluster, codes: list[tuple[str, str]]) -> None:
+    """Make ``codes`` (classification, code) the cluster's industry codes, keeping titles."""
+    with transaction.atomic():
+        wanted = set(codes)
+        for existing in cluster.industry_codes.all():
+            key = (existing.classification, existing.code)
+            if key in wanted:
+                wanted.discard(key)
+            else:
+                existing.delete()
+        for classification, code in sorted(wanted):
+            ClusterIndustryCode.objects.create(
+                cluster=cluster, classification=classification, code=code
+            )
+
+
+def update_cluster(
+    cluster: Cluster,
+    *,
+    user: UserLike,
+    expected_version: int,
+    changes: dict[str, Any],
+    industry_codes: list[tuple[str, str]] | None = None,
+) -> Cluster:
+    """Update a cluster and, if given, its industry codes, in one versioned change."""
+    with transaction.atomic():
+        updated = update_record(
+            cluster, user=user, expected_version=expected_version, changes=changes
+        )
+        if industry_codes is not None:
+            set_industry_codes(updated, industry_codes)
+    return updated
+
+
+def add_key_figure(cluster: Cluster, *, user: UserLike, **fields: Any) -> KeyFigure:
+    """Record a new dated observation of a cluster's key figure (never overwrites one)."""
+    figure = KeyFigure(cluster=cluster, **fields)
+    figure._history_user = _user(user)
+    figure.full_clean()
+    figure.save()
+    return figure

@@ -15,9 +15,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clusterobs.regions.models import Region, RegionLevel
-from clusterobs.registry.codes import country_name, is_known_country
+from clusterobs.registry.codes import code_error, country_name, is_known_country, parse_coded_list
 from clusterobs.registry.models import (
     Cluster,
+    KeyFigure,
     Organisation,
     OrganisationProfile,
     Scheme,
@@ -207,11 +208,38 @@ class ClusterForm(VersionedForm):
             )
         }
 
+    industry_codes = forms.CharField(
+        required=False,
+        label=_("Industry codes"),
+        help_text=_(
+            "Classification and code, separated by semicolons, e.g. NAICS2017:336111; NIC2008:13111"
+        ),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         country = self.instance.country if self.instance.pk else ""
         self.fields["state"] = _region_field(RegionLevel.STATE, country, _("State / province"))
         self.fields["district"] = _region_field(RegionLevel.DISTRICT, country, _("District"))
+        if self.instance.pk and not self.is_bound:
+            self.initial["industry_codes"] = "; ".join(
+                f"{c.classification}:{c.code}" for c in self.instance.industry_codes.all()
+            )
+
+    def clean_industry_codes(self) -> list[tuple[str, str]]:
+        """Parse and check every code's format for its classification."""
+        try:
+            pairs = parse_coded_list(self.cleaned_data.get("industry_codes", ""))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        problems = [p for p in (code_error(c, code) for c, code in pairs) if p]
+        if problems:
+            raise forms.ValidationError(problems)
+        return list(dict.fromkeys(pairs))
+
+    def changes(self) -> dict[str, Any]:
+        """Model values only; industry codes are saved by ``services.update_cluster``."""
+        return {k: v for k, v in super().changes().items() if k != "industry_codes"}
 
     def clean(self) -> dict[str, Any]:
         """A cluster's state and district must lie in its country (the model cannot say so)."""
@@ -312,3 +340,34 @@ class SchemeForm(VersionedForm):
             *PROVENANCE_FIELDS,
         ]
         widgets = {"clusters": forms.SelectMultiple(attrs={"size": 10})}
+
+
+class KeyFigureForm(forms.ModelForm):
+    """A new dated observation of a key figure (earlier observations stay as they are)."""
+
+    class Meta:
+        model = KeyFigure
+        fields = [
+            "indicator",
+            "label",
+            "value",
+            "unit",
+            "year",
+            "as_of",
+            "estimated",
+            "source",
+            "source_detail",
+        ]
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_value(self) -> Any:
+        value = self.cleaned_data["value"]
+        if value is not None and value < 0:
+            raise forms.ValidationError(_("A key figure cannot be negative."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("year") and not data.get("as_of"):
+            raise forms.ValidationError(_("Give the year or the date the figure refers to."))
+        return data

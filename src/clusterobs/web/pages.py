@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("clusters/<slug:slug>/", views.cluster_detail, name="cluster-detail"),
     path("clusters/<slug:slug>/edit/", views.cluster_edit, name="cluster-edit"),
+    path(
+        "clusters/<slug:slug>/key-figures/add/",
+        views.cluster_add_key_figure,
+        name="cluster-add-key-figure",
+    ),
     path("organisations/", views.organisation_list, name="organisation-list"),
     path(
         "organisations/export.<str:fmt>",

@@ -15,7 +15,12 @@ from clusterobs.programmes.api import (
     InitiativeViewSet,
 )
 from clusterobs.regions.api import RegionViewSet
-from clusterobs.registry.api import ClusterViewSet, OrganisationViewSet, SchemeViewSet
+from clusterobs.registry.api import (
+    ClusterViewSet,
+    OrganisationViewSet,
+    SchemeViewSet,
+    StatsView,
+)
 
 router = DefaultRouter()
 router.register("clusters", ClusterViewSet, basename="api-cluster")
@@ -23,9 +28,7 @@ router.register("organisations", OrganisationViewSet, basename="api-organisation
 router.register("schemes", SchemeViewSet, basename="api-scheme")
 router.register("regions", RegionViewSet, basename="api-region")
 router.register("programme-initiatives", InitiativeViewSet, basename="api-programme-initiative")
-router.register(
-    "programme-applications", ApplicationViewSet, basename="api-programme-application"
-)
+router.register("programme-applications", ApplicationViewSet, basename="api-programme-application")
 router.register("indicators", IndicatorViewSet, basename="api-indicator")
 router.register("funding-calculator", FundingCalculatorViewSet, basename="api-funding-calculator")
 for _prefix, _viewset in {
@@ -41,6 +44,7 @@ for _prefix, _viewset in {
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/stats/", StatsView.as_view(), name="api-stats"),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
     path("programmes/", include("clusterobs.programmes.urls")),

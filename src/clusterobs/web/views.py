@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -26,7 +27,7 @@ from clusterobs.registry import exporters, selectors, services
 from clusterobs.registry.codes import country_name
 from clusterobs.registry.models import OrganisationProfile
 from clusterobs.registry.permissions import can_create, can_edit, can_see_unpublished
-from clusterobs.web import editing, forms, helpers
+from clusterobs.web import forms, helpers
 
 PAGE_SIZE = 50
 
@@ -131,7 +132,7 @@ def cluster_export(request: HttpRequest, fmt: str) -> HttpResponse:
             request.user, helpers.filters_from(request.GET, selectors.ClusterFilters)
         ).prefetch_related("key_figures")
         rows = exporters.cluster_rows(qs)
-        body = exporters._csv(rows) if fmt == "csv" else exporters._geojson(rows, "clusters")
+        body = exporters.render(rows, fmt, "clusters")
     else:
         body = exporters.export(
             "clusters", fmt, include_unpublished=can_see_unpublished(request.user)
@@ -159,9 +160,11 @@ def cluster_create(request: HttpRequest) -> HttpResponse:
         data = form.changes()
         challenges = [c.key for c in data.pop("thematic_challenges", [])] or None
         try:
-            cluster = services.create_cluster(
-                user=request.user, thematic_challenges=challenges, **data
-            )
+            with transaction.atomic():
+                cluster = services.create_cluster(
+                    user=request.user, thematic_challenges=challenges, **data
+                )
+                services.set_industry_codes(cluster, form.cleaned_data["industry_codes"])
         except DjangoValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -177,7 +180,39 @@ def cluster_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = _or_404(selectors.cluster_detail(request.user, slug))
-    return _edit(request, cluster, forms.ClusterForm, "cluster-detail")
+
+    def save(form: forms.VersionedForm, expected_version: int) -> None:
+        services.update_cluster(
+            cluster,
+            user=request.user,
+            expected_version=expected_version,
+            changes=form.changes(),
+            industry_codes=form.cleaned_data["industry_codes"],
+        )
+
+    return _edit(request, cluster, forms.ClusterForm, "cluster-detail", save=save)
+
+
+@login_required
+def cluster_add_key_figure(request: HttpRequest, slug: str) -> HttpResponse:
+    """Record a new dated key figure for a cluster (editors only)."""
+    cluster = _or_404(selectors.cluster_detail(request.user, slug))
+    if not can_edit(request.user, cluster):
+        raise PermissionDenied
+    form = forms.KeyFigureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_key_figure(cluster, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Key figure added."))
+        return redirect(reverse("cluster-detail", args=[cluster.slug]) + "#kf-h")
+    return render(
+        request,
+        "web/edit.html",
+        {
+            "form": form,
+            "title": _("New key figure for %(name)s") % {"name": cluster},
+            "cancel_url": reverse("cluster-detail", args=[cluster.slug]),
+        },
+    )
 
 
 # --- organisations ----------------------------------------------------------------------------
@@ -243,7 +278,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid() and profile_form.is_valid():
         try:
-            editing.update_organisation_with_profile(
+            services.update_organisation_with_profile(
                 org,
                 user=request.user,
                 expected_version=form.cleaned_data["version"] or 0,
@@ -373,6 +408,7 @@ def _edit(
     instance: Model,
     form_class: Callable[..., forms.VersionedForm],
     detail_name: str,
+    save: Callable[[forms.VersionedForm, int], None] | None = None,
 ) -> HttpResponse:
     """Edit a versioned record; a stale version shows the conflict instead of saving."""
     if not can_edit(request.user, instance):
@@ -380,13 +416,17 @@ def _edit(
     form = form_class(request.POST or None, instance=instance)
     conflict = None
     if request.method == "POST" and form.is_valid():
+        expected = form.cleaned_data["version"] or 0
         try:
-            services.update_record(
-                instance,
-                user=request.user,
-                expected_version=form.cleaned_data["version"] or 0,
-                changes=form.changes(),
-            )
+            if save is not None:
+                save(form, expected)
+            else:
+                services.update_record(
+                    instance,
+                    user=request.user,
+                    expected_version=expected,
+                    changes=form.changes(),
+                )
         except services.ConflictError as exc:
             conflict = _conflict(request, form, exc)
         except DjangoValidationError as exc:

@@ -2,21 +2,27 @@
 
 Why Ibis: the same expression (filter, join, group-by) compiles to DuckDB SQL for a laptop and to
 Spark SQL for inputs that do not fit one machine, so there is a single implementation of every
-heavy step and a test can check that both backends agree. Only the small aggregated
-region x cluster x year table leaves the engine (as pandas) for percentiles and flags.
+heavy step and a test can check that both backends agree. Big results leave the engine as
+Arrow record batches streamed to Parquet; only small tables (totals, thresholds) become pandas.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import ibis
 import pandas as pd
+import pyarrow as pa
 
 EngineName = Literal["duckdb", "spark"]
+BATCH_ROWS = 1_000_000
 
 
 @dataclass
@@ -96,6 +102,17 @@ class Engine:
     def to_pandas(self, expr: ibis.Table) -> pd.DataFrame:
         return self.con.execute(expr)
 
+    def to_pyarrow_batches(self, expr: ibis.Table) -> Iterator[pa.RecordBatch]:
+        """Stream a result as Arrow record batches (DuckDB streams; Spark collects per call)."""
+        if self.name == "duckdb":
+            # ibis 12's to_pyarrow_batches calls fetch_record_batch, which DuckDB 2.0 removed;
+            # same steps with DuckDB's own streaming reader.
+            self.con._run_pre_execute_hooks(expr)
+            cursor = self.con.raw_sql(self.con.compile(expr.as_table()))
+            yield from cursor.to_arrow_reader(BATCH_ROWS)
+        else:
+            yield from self.con.to_pyarrow(expr).to_batches(max_chunksize=BATCH_ROWS)
+
 
 def connect(
     name: EngineName = "duckdb",
@@ -106,11 +123,15 @@ def connect(
     """Open an engine. ``spark`` needs the ``spark`` extra and starts a local session if none.
 
     ``memory_limit`` (DuckDB, e.g. ``"3GB"``) caps the engine's memory; larger intermediate
-    results then spill to disk instead of growing the process.
+    results and temporary tables then spill to a temporary directory (``$TMPDIR``, removed
+    with the process's other temporary files) instead of growing the process.
     """
     if name == "duckdb":
         con = ibis.duckdb.connect()
         con.raw_sql("SET preserve_insertion_order = false")
+        spill = tempfile.mkdtemp(prefix="clusterobs-duckdb-")
+        atexit.register(shutil.rmtree, spill, ignore_errors=True)
+        con.raw_sql(f"SET temp_directory = '{spill}'")
         if memory_limit:
             con.raw_sql(f"SET memory_limit = '{memory_limit}'")
         return Engine("duckdb", con)

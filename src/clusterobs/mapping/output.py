@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from clusterobs.mapping.pipeline import MappingResult
+from clusterobs.mapping.statistics import EngineTable
 
 CLUSTER_REGION_YEAR = "cluster_region_year.parquet"
 REGION_YEAR = "region_year.parquet"
@@ -22,11 +23,11 @@ CLUSTER_REGION_CHANGE = "cluster_region_change.parquet"
 MANIFEST = "manifest.json"
 
 
-def _frames(result: MappingResult) -> dict[str, pd.DataFrame]:
-    frames = {
-        CLUSTER_REGION_YEAR: result.cluster_region_year,
+def _frames(result: MappingResult) -> dict[str, pd.DataFrame | EngineTable]:
+    frames: dict[str, pd.DataFrame | EngineTable] = {
+        CLUSTER_REGION_YEAR: result.cluster_region_year_table,
         REGION_YEAR: result.region_year,
-        CLUSTER_REGION_CHANGE: result.cluster_region_change,
+        CLUSTER_REGION_CHANGE: result.cluster_region_change_table,
         "unknown_industries.parquet": result.unknown_industries,
     }
     if result.related_clusters is not None:
@@ -43,7 +44,10 @@ def write_result(result: MappingResult, out: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         for name, frame in _frames(result).items():
-            frame.to_parquet(tmp / name, index=False)
+            if isinstance(frame, EngineTable):
+                frame.write_parquet(tmp / name)  # streamed from the engine, part by part
+            else:
+                frame.to_parquet(tmp / name, index=False)
         (tmp / MANIFEST).write_text(json.dumps(result.manifest, indent=2, default=str))
         if out.exists():
             old = out.with_name(f".{out.name}.old")

@@ -1,10 +1,15 @@
 """Orchestration: canonical employment table + cluster definition -> all published statistics.
 
-Heavy work (imputation expression, crosswalk and definition joins, the aggregation of detailed
-industries to region x cluster x sub-cluster x year, totals, unknown-code counts) runs in the
-engine (DuckDB or Spark through one Ibis code path). The aggregated table is small (regions x
-clusters x years) and the statistics on it (LQs, percentiles, flags, stars, change, shift-share)
-run in pandas/numpy, identical for both engines.
+Everything that scales with the number of regions runs in the engine (DuckDB or Spark through
+one Ibis code path): imputation, crosswalk and definition joins, the aggregation of detailed
+industries to region x cluster x sub-cluster x year, LQs, percentile thresholds, flags, stars,
+ranks and the change table (one join per year pair; :mod:`clusterobs.mapping.statistics`).
+Only small tables (region x year totals, national totals per cluster and year, thresholds of
+co-location) are pandas. The two big tables stay in the engine as
+:class:`~clusterobs.mapping.statistics.EngineTable` and are streamed to Parquet by
+:func:`clusterobs.mapping.output.write_result`; reading ``result.cluster_region_year`` or
+``result.cluster_region_change`` computes them as pandas frames (fine for state files; a county
+file with all pairs is ~200 M change rows, so write it instead).
 
 Usable from a notebook::
 
@@ -31,17 +36,67 @@ from clusterobs import __name__ as _pkg
 from clusterobs.classifications.crosswalk import SplitRule, crosswalk_weights
 from clusterobs.classifications.store import ClassificationStore
 from clusterobs.definitions.model import ClusterDefinition
-from clusterobs.mapping.change import change_table
+from clusterobs.mapping.change import year_pairs
 from clusterobs.mapping.engine import Engine
 from clusterobs.mapping.imputation import ImputationMethod, constrained_imputation
-from clusterobs.mapping.lq import add_shares_and_lqs
-from clusterobs.mapping.percentiles import peer_groups, rank_percentile
 from clusterobs.mapping.relatedness import colocation, related_clusters
-from clusterobs.mapping.stars import add_stars
-from clusterobs.mapping.strength import add_strength_flags, cluster_strength
+from clusterobs.mapping.statistics import (
+    SUB,
+    EngineTable,
+    change_pair,
+    left_join,
+    with_flags_stars_ranks,
+    with_lqs,
+)
 from clusterobs.sources.schema import SourceTable, midpoint_expr, validate
 
 REGION_KEYS = ["region_code", "region_type", "year"]
+VALUE_COLS = [
+    "employment",
+    "employment_reported",
+    "employment_imputed",
+    "suppressed_cells",
+    "establishments",
+    "wage_payroll",
+    "wage_employment",
+]
+CRT_COLUMNS = [
+    "region_code", "region_type", "year", "cluster_code", "subcluster_code", "traded",
+    *VALUE_COLS,
+    "national_employment", "national_total", "national_traded", "national_local",
+    "region_total", "traded_employment", "local_employment",
+    "lq_traded_local", "lq_total", "region_share", "national_share", "wage",
+    "qualifying", "significant", "strong", "strong10",
+    "star_size", "star_specialisation", "star_focus", "eco_stars",
+    "employment_rank", "employment_percentile", "lq_rank", "lq_percentile",
+    "imputation_method", "cluster_name", "subcluster_name",
+]  # fmt: skip
+_CODES = {c: "string" for c in ("region_code", "region_type", "cluster_code", "subcluster_code")}
+_RANKS = ("rank", "percentile")
+CRT_DTYPES = {
+    **_CODES,
+    "year": "int64",
+    "traded": "bool",
+    "suppressed_cells": "int64",
+    **{f: "boolean" for f in ("qualifying", "significant", "strong", "strong10")},
+    **{s: "bool" for s in ("star_size", "star_specialisation", "star_focus")},
+    "eco_stars": "int8",
+    **{f"{c}_{r}": "Int64" for c in ("employment", "lq") for r in _RANKS},
+    "cluster_name": "string",
+    "subcluster_name": "string",
+}
+CHANGE_DTYPES = {
+    **_CODES,
+    "traded": "bool",
+    "start_year": "int64",
+    "end_year": "int64",
+    **{f"{c}_{r}": "Int64" for c in ("job_creation", "emp_cagr") for r in _RANKS},
+}
+CHANGE_CELL = ["region_code", "region_type", "cluster_code", SUB]
+COLOCATION_COLUMNS = [
+    "region_code", "region_type", "year", "cluster_code", "subcluster_code", "traded",
+    "employment", "lq_traded_local",
+]  # fmt: skip
 CELL_KEYS = [*REGION_KEYS, "cluster_code", "subcluster_code"]
 NATION = "nation"
 
@@ -78,14 +133,42 @@ class MappingOptions:
 
 @dataclass
 class MappingResult:
-    cluster_region_year: pd.DataFrame
+    """The statistics of one build. The two big tables stay in the engine
+    (``*_table``: :class:`EngineTable`, streamed to Parquet by ``output.write_result``); the
+    properties ``cluster_region_year`` and ``cluster_region_change`` compute them as pandas
+    frames on first access (sorted by region type, region, year, cluster, sub-cluster)."""
+
+    cluster_region_year_table: EngineTable
     region_year: pd.DataFrame
-    cluster_region_change: pd.DataFrame
+    cluster_region_change_table: EngineTable
     manifest: dict[str, Any]
     related_clusters: pd.DataFrame | None = None
     colocation: pd.DataFrame | None = None
     unknown_industries: pd.DataFrame = field(default_factory=pd.DataFrame)
     unknown_regions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    _frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def cluster_region_year(self) -> pd.DataFrame:
+        if "crt" not in self._frames:
+            self._frames["crt"] = self.cluster_region_year_table.to_pandas()
+        return self._frames["crt"]
+
+    @property
+    def cluster_region_change(self) -> pd.DataFrame:
+        if "change" not in self._frames:
+            self._frames["change"] = self.cluster_region_change_table.to_pandas()
+        return self._frames["change"]
+
+
+def _strings(df: pd.DataFrame) -> pd.DataFrame:
+    """Engine results as the pipeline's pandas dtypes (codes ``string``, years ``int64``)."""
+    for col in ("region_code", "region_type", "cluster_code", "subcluster_code", SUB):
+        if col in df.columns:
+            df[col] = df[col].astype("string")
+    if "year" in df.columns:
+        df["year"] = df["year"].astype("int64")
+    return df
 
 
 class _Timer:
@@ -267,7 +350,7 @@ def build(
     j = j.filter(j.cluster_code.notnull())
     w = j.weight
     has_wage = j.payroll.notnull() & j.employment_reported.notnull()
-    cells = ex(
+    cells = engine.materialize(
         j.group_by([*REGION_KEYS, "cluster_code", "subcluster_code", "traded"]).aggregate(
             employment=(j.employment * w).sum(),
             employment_reported=(j.employment_reported.fill_null(0.0) * w).sum(),
@@ -276,7 +359,8 @@ def build(
             establishments=(j.establishments.fill_null(0.0) * w).sum(),
             wage_payroll=ibis.ifelse(has_wage, j.payroll * w, 0.0).sum(),
             wage_employment=ibis.ifelse(has_wage, j.employment_reported * w, 0.0).sum(),
-        )
+        ),
+        "cells",
     )
     known = six.semi_join(imap_t, ["vintage", "industry_code"])
     unknown_t = six.anti_join(imap_t, ["vintage", "industry_code"])
@@ -298,30 +382,17 @@ def build(
     totals = ex(totals_t.group_by(REGION_KEYS).aggregate(total_row=totals_t.employment.sum()))
 
     timer.step("statistics")
-    for col in ("region_code", "region_type", "cluster_code"):
-        cells[col] = cells[col].astype("string")
-    cells["subcluster_code"] = cells["subcluster_code"].astype("string")
-    cells["year"] = cells["year"].astype("int64")
-    cells["traded"] = cells["traded"].astype(bool)
-    value_cols = [
-        "employment",
-        "employment_reported",
-        "employment_imputed",
-        "suppressed_cells",
-        "establishments",
-        "wage_payroll",
-        "wage_employment",
-    ]
-    cluster_level = (
-        cells.groupby([*REGION_KEYS, "cluster_code", "traded"], dropna=False)[value_cols]
-        .sum()
-        .reset_index()
+    cells = cells.mutate(year=cells.year.cast("int64"), traded=cells.traded.cast("boolean"))
+    cluster_level = cells.group_by([*REGION_KEYS, "cluster_code", "traded"]).aggregate(
+        **{c: cells[c].sum() for c in VALUE_COLS}
     )
-    cluster_level["subcluster_code"] = pd.Series(pd.NA, index=cluster_level.index, dtype="string")
-    frames = [cluster_level]
+    cluster_level = cluster_level.mutate(subcluster_code=ibis.null("string"))
+    cols = [*CELL_KEYS, "traded", *VALUE_COLS]
+    parts = [cluster_level.select(cols)]
     if opts.subclusters:
-        frames.append(cells[cells["subcluster_code"].notna()])
-    crt = pd.concat(frames, ignore_index=True)[[*CELL_KEYS, "traded", *value_cols]]
+        parts.append(cells.filter(cells.subcluster_code.notnull()).select(cols))
+    crt = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    crt = crt.mutate(**{SUB: crt.subcluster_code.fill_null("")})
 
     # Region totals: published total row, else the sum of detailed industries.
     region = detailed.merge(known_sum, on=REGION_KEYS, how="left").merge(
@@ -329,11 +400,16 @@ def build(
     )
     for col in ("region_code", "region_type"):
         region[col] = region[col].astype("string")
-    tl = cluster_level.assign(
-        traded_employment=cluster_level["employment"].where(cluster_level["traded"], 0.0),
-        local_employment=cluster_level["employment"].where(~cluster_level["traded"], 0.0),
+    region["year"] = region["year"].astype("int64")
+    tl = ex(
+        cluster_level.group_by(REGION_KEYS).aggregate(
+            traded_employment=ibis.ifelse(
+                cluster_level.traded, cluster_level.employment, 0.0
+            ).sum(),
+            local_employment=ibis.ifelse(cluster_level.traded, 0.0, cluster_level.employment).sum(),
+        )
     )
-    tl = tl.groupby(REGION_KEYS)[["traded_employment", "local_employment"]].sum().reset_index()
+    tl = _strings(tl)
     region = region.merge(tl, on=REGION_KEYS, how="left")
     region[["traded_employment", "local_employment"]] = region[
         ["traded_employment", "local_employment"]
@@ -347,8 +423,14 @@ def build(
         region["detailed_employment"].fillna(0.0) - region["known_employment"]
     )
 
-    nat_cells = _national(crt, ["employment"], ["cluster_code", "subcluster_code", "year"])
-    nat_cells = nat_cells.rename(columns={"employment": "national_employment"})
+    # National figures: small tables (region types x clusters x years), computed in pandas.
+    nat_keys = ["cluster_code", SUB, "year"]
+    by_cell = _strings(
+        ex(crt.group_by(["region_type", *nat_keys]).aggregate(employment=crt.employment.sum()))
+    )
+    nat_cells = _national(by_cell, ["employment"], nat_keys).rename(
+        columns={"employment": "national_employment"}
+    )
     nat_region = _national(
         region, ["employment", "traded_employment", "local_employment"], ["year"]
     ).rename(
@@ -358,47 +440,50 @@ def build(
             "local_employment": "national_local",
         }
     )
-    df = crt.merge(
-        nat_cells, on=["region_type", "cluster_code", "subcluster_code", "year"], how="left"
-    )
-    df = df.merge(nat_region, on=["region_type", "year"], how="left")
-    df = df.merge(
+    nat_cells = nat_cells.merge(nat_region[["region_type", "year", "national_total"]], how="left")
+    region_t = engine.table(
         region[[*REGION_KEYS, "employment", "traded_employment", "local_employment"]].rename(
             columns={"employment": "region_total"}
         ),
-        on=REGION_KEYS,
-        how="left",
+        "region",
     )
-    traded = df["traded"].to_numpy(dtype=bool)
-    df["region_traded_or_local"] = np.where(traded, df["traded_employment"], df["local_employment"])
-    df["national_traded_or_local"] = np.where(traded, df["national_traded"], df["national_local"])
-    df = add_shares_and_lqs(df)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        df["wage"] = np.where(
-            df["wage_employment"] > 0, df["wage_payroll"] / df["wage_employment"], np.nan
-        )
-    group = peer_groups(df)
-    df = add_strength_flags(df, group)
-    df = add_stars(df, group)
-    for col, name in (("employment", "employment"), ("lq_traded_local", "lq")):
-        rank, pct = rank_percentile(df, col, group=group)
-        df[f"{name}_rank"] = rank
-        df[f"{name}_percentile"] = pct
-    df["imputation_method"] = np.where(df["suppressed_cells"] > 0, opts.imputation, "none")
-    names = definition.table.drop_duplicates("cluster_code").set_index("cluster_code")
-    df["cluster_name"] = df["cluster_code"].map(names["cluster_name"]).astype("string")
-    subs = definition.subclusters.set_index("subcluster_code")["subcluster_name"]
-    df["subcluster_name"] = df["subcluster_code"].map(subs).astype("string")
-    df = df.drop(columns=["region_traded_or_local", "national_traded_or_local"])
-    df = df.sort_values(
-        ["region_type", "region_code", "year", "cluster_code", "subcluster_code"],
-        na_position="first",
-        ignore_index=True,
+    nat_cells_t = engine.table(nat_cells, "natcells")
+    df = left_join(crt, nat_cells_t.drop("national_total"), ["region_type", *nat_keys])
+    df = left_join(df, engine.table(nat_region, "natregion"), ["region_type", "year"])
+    df = left_join(df, region_t, REGION_KEYS)
+    base = engine.materialize(with_lqs(df), "base")
+    final = with_flags_stars_ranks(base)
+    final = final.mutate(
+        imputation_method=ibis.ifelse(final.suppressed_cells > 0, opts.imputation, "none")
+    )
+    names = definition.table.drop_duplicates("cluster_code")[["cluster_code", "cluster_name"]]
+    final = left_join(final, engine.table(names.reset_index(drop=True), "names"), ["cluster_code"])
+    subs = definition.subclusters[["subcluster_code", "subcluster_name"]].dropna(
+        subset=["subcluster_code"]
+    )
+    subs = subs.drop_duplicates("subcluster_code").rename(columns={"subcluster_code": SUB})
+    final = left_join(final, engine.table(subs.reset_index(drop=True), "subnames"), [SUB])
+    final = final.select(CRT_COLUMNS)
+    crt_table = EngineTable(
+        engine,
+        [final],
+        order_by=[
+            final.region_type,
+            final.region_code,
+            final.year,
+            final.cluster_code,
+            ibis.asc(final.subcluster_code, nulls_first=True),
+        ],
+        dtypes=CRT_DTYPES,
     )
 
-    cl = df[df["subcluster_code"].isna()]
     region = region.sort_values(REGION_KEYS, ignore_index=True)
-    region["cluster_strength"] = cluster_strength(cl, region)
+    st = final.filter(final.subcluster_code.isnull() & final.traded & final.strong.fill_null(False))
+    strong = _strings(ex(st.group_by(REGION_KEYS).aggregate(strong_employment=st.employment.sum())))
+    num = region.merge(strong, on=REGION_KEYS, how="left")["strong_employment"].fillna(0.0)
+    den = region["traded_employment"].to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        region["cluster_strength"] = np.where(den > 0, num.to_numpy() / den, np.nan)
     region_year = region[
         [
             *REGION_KEYS,
@@ -415,20 +500,54 @@ def build(
     ]
 
     timer.step("change")
-    change = change_table(
-        df, pairs=opts.change_pairs, esteban_marquillas_option=opts.esteban_marquillas
+    years = sorted(int(y) for y in region["year"].unique())
+    pairs = opts.change_pairs or year_pairs(years)
+    regions_t = engine.table(
+        region[[*REGION_KEYS, "employment"]].rename(columns={"employment": "region_total"}),
+        "regiontotals",
+    )
+    change_parts = [
+        change_pair(base, nat_cells_t, regions_t, s, e, esteban_marquillas=opts.esteban_marquillas)
+        for s, e in pairs
+    ]
+    change = EngineTable(
+        engine,
+        change_parts,
+        order_by=["region_type", "region_code", "cluster_code", "subcluster_code"],
+        dtypes=CHANGE_DTYPES,
+    )
+    change_rows = int(
+        sum(
+            ex(
+                base.filter(base.year.isin([s, e]))
+                .select(*CHANGE_CELL)
+                .distinct()
+                .count()
+                .as_table()
+            ).iloc[0, 0]
+            for s, e in pairs
+        )
     )
 
     timer.step("relatedness")
     related = related_clusters(relatedness) if relatedness is not None else None
     coloc = None
-    years = sorted(df["year"].unique())
     if years:
         main_type = region["region_type"][region["region_type"] != NATION].mode()
-        if len(main_type) and (cl["traded"] & (cl["region_type"] == main_type[0])).any():
-            coloc = colocation(df, year=int(years[-1]), region_type=str(main_type[0]))
-            coloc.insert(0, "year", int(years[-1]))
-            coloc.insert(1, "region_type", str(main_type[0]))
+        if len(main_type):
+            rt, last = str(main_type[0]), int(years[-1])
+            sel = base.filter(
+                (base.year == last)
+                & (base.region_type == rt)
+                & base.subcluster_code.isnull()
+                & base.traded
+                & (base.employment > 0)
+            )
+            small = _strings(ex(sel.select(*COLOCATION_COLUMNS)))
+            if len(small):
+                coloc = colocation(small, year=last, region_type=rt)
+                coloc.insert(0, "year", last)
+                coloc.insert(1, "region_type", rt)
 
     unknown_regions = pd.DataFrame(columns=["region_code", "region_type"])
     if regions is not None:
@@ -437,6 +556,7 @@ def build(
             ~seen["region_code"].isin(regions["code"]) & (seen["region_type"] != NATION)
         ].reset_index(drop=True)
 
+    crt_rows = int(ex(base.count().as_table()).iloc[0, 0])
     timings = timer.done()
     by_year = region.groupby("year")[["detailed_employment", "clustered_employment"]].sum()
     mapped = (by_year["clustered_employment"] / by_year["detailed_employment"]).round(6)
@@ -483,16 +603,16 @@ def build(
         },
         "conventions": CONVENTIONS,
         "rows": {
-            "cluster_region_year": len(df),
+            "cluster_region_year": crt_rows,
             "region_year": len(region_year),
-            "cluster_region_change": len(change),
+            "cluster_region_change": change_rows,
         },
         "timings_seconds": timings,
     }
     return MappingResult(
-        cluster_region_year=df,
+        cluster_region_year_table=crt_table,
         region_year=region_year,
-        cluster_region_change=change,
+        cluster_region_change_table=change,
         manifest=manifest,
         related_clusters=related,
         colocation=coloc,

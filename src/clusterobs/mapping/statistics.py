@@ -1,0 +1,313 @@
+"""Engine-side statistics: the cluster-region-year and change tables as Ibis expressions.
+
+One code path for DuckDB and Spark. The aggregated table (regions x clusters and sub-clusters x
+years, 12.8 M rows for a U.S. county file) never becomes a pandas frame: LQs, percentile
+thresholds, flags, stars, ranks and the change table (a join of two years per pair) are Ibis
+expressions, written to Parquet by the engine, pair by pair (:class:`EngineTable`). Only small
+tables (national and regional totals, thresholds summaries) are computed in pandas.
+
+The formulas and conventions are those of the pandas reference implementations, which the
+tests run side by side with the engine:
+
+* LQs and shares: :mod:`clusterobs.mapping.lq` (null where a denominator is 0);
+* percentile thresholds: linear interpolation between order statistics (numpy
+  ``method="linear"``, Hyndman & Fan definition 7) -- DuckDB ``percentile_cont`` / Spark
+  ``percentile``, both exact -- over peers ``E_cr > 0`` of the same region type, per cluster (or
+  sub-cluster) and year: :mod:`clusterobs.mapping.percentiles`;
+* rank percentile ``floor(100 * (i + 0.5) / N + 0.5)``, ``i`` the 0-based ascending SQL
+  ``RANK()`` (ties: min) among peers, rank 1 = largest;
+* U.S. Cluster Mapping flags: :mod:`clusterobs.mapping.strength`; ECO stars:
+  :mod:`clusterobs.mapping.stars`; change and shift-share: :mod:`clusterobs.mapping.change`,
+  :mod:`clusterobs.mapping.shiftshare`.
+
+Null sub-cluster codes (cluster-level rows) are joined and grouped through ``sub_key`` =
+``coalesce(subcluster_code, '')`` because SQL joins never match nulls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from clusterobs.mapping.engine import Engine
+
+SUB = "sub_key"
+PEERS = ["region_type", "cluster_code", SUB, "year"]
+CELL = ["region_code", "region_type", "cluster_code", SUB]
+
+
+def ratio(num: ir.NumericValue, den: ir.NumericValue) -> ir.FloatingValue:
+    """``num / den`` as float64; null where ``den`` is 0 or null (no inf, no NaN)."""
+    return ibis.ifelse(den != 0, num.cast("float64") / den.cast("float64"), ibis.null("float64"))
+
+
+def left_join(a: ir.Table, b: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Left join on equally named keys, keeping one copy of each key."""
+    j = a.left_join(b, list(keys))
+    return j.drop(*[f"{k}_right" for k in keys if f"{k}_right" in j.columns])
+
+
+def cmp(value: ir.BooleanValue) -> ir.BooleanValue:
+    """A comparison with a null side is False (as numpy compares with NaN)."""
+    return value.fill_null(False)
+
+
+def thresholds(t: ir.Table, spec: dict[str, tuple[str, float]]) -> ir.Table:
+    """Per peer group, ``name = quantile(column, q)`` (linear) over rows with ``E_cr > 0``
+    and a non-null value; ``spec`` maps ``name -> (column, q)``."""
+    peers = t.filter(t.employment > 0)
+    return peers.group_by(PEERS).aggregate(
+        **{name: peers[col].quantile(q) for name, (col, q) in spec.items()}
+    )
+
+
+def rank_percentile(
+    t: ir.Table, column: str, by: Sequence[str], peers: ir.BooleanValue
+) -> tuple[ir.IntegerValue, ir.IntegerValue]:
+    """``(rank, percentile)`` of ``column`` among ``peers`` within ``by`` (null elsewhere)."""
+    mask = peers & t[column].notnull()
+    part = [*by, mask.name("_peer")]
+    asc = ibis.rank().over(group_by=part, order_by=t[column])
+    desc = ibis.rank().over(group_by=part, order_by=ibis.desc(t[column])) + 1
+    n = t[column].count().over(group_by=part)
+    pct = (100.0 * (asc.cast("float64") + 0.5) / n.cast("float64") + 0.5).floor()
+    null = ibis.null("int64")
+    return ibis.ifelse(mask, desc.cast("int64"), null), ibis.ifelse(mask, pct.cast("int64"), null)
+
+
+def with_lqs(t: ir.Table) -> ir.Table:
+    """LQs, shares and wage (see :mod:`clusterobs.mapping.lq`); expects the denominators."""
+    traded_or_local_r = ibis.ifelse(t.traded, t.traded_employment, t.local_employment)
+    traded_or_local_n = ibis.ifelse(t.traded, t.national_traded, t.national_local)
+    return t.mutate(
+        lq_traded_local=ratio(
+            ratio(t.employment, traded_or_local_r),
+            ratio(t.national_employment, traded_or_local_n),
+        ),
+        lq_total=ratio(
+            ratio(t.employment, t.region_total), ratio(t.national_employment, t.national_total)
+        ),
+        region_share=ratio(t.employment, t.region_total),
+        national_share=ratio(t.employment, t.national_employment),
+        wage=ibis.ifelse(
+            t.wage_employment > 0, t.wage_payroll / t.wage_employment, ibis.null("float64")
+        ),
+    )
+
+
+FLAG_SPEC = {
+    "q_lq25": ("lq_traded_local", 0.25),
+    "q_lq50": ("lq_traded_local", 0.5),
+    "q_lq75": ("lq_traded_local", 0.75),
+    "q_lq90": ("lq_traded_local", 0.9),
+    "q_e25": ("employment", 0.25),
+    "q_est25": ("establishments", 0.25),
+    "q_e90": ("employment", 0.9),
+    "q_s90": ("region_share", 0.9),
+}
+
+
+def with_flags_stars_ranks(t: ir.Table) -> ir.Table:
+    """U.S. Cluster Mapping flags (traded only), ECO stars and rank percentiles."""
+    j = left_join(t, thresholds(t, FLAG_SPEC), PEERS)
+    lq, emp, est = j.lq_traded_local, j.employment, j.establishments
+    size_ok = cmp(emp > j.q_e25) & cmp(est > j.q_est25)
+    one = cmp(lq >= 1)
+    flags = {
+        "qualifying": cmp(lq > j.q_lq25) & size_ok,
+        "significant": cmp(lq > j.q_lq50) & size_ok,
+        "strong": cmp(lq >= j.q_lq75) & one & size_ok,
+        "strong10": cmp(lq >= j.q_lq90) & one & size_ok,
+    }
+    peers = emp > 0
+    stars = {
+        "star_size": peers & cmp(emp >= j.q_e90),
+        "star_specialisation": peers & cmp(j.lq_total >= 2.0),
+        "star_focus": peers & cmp(j.region_share >= j.q_s90),
+    }
+    j = j.mutate(
+        **{k: ibis.ifelse(j.traded, v, ibis.null("boolean")) for k, v in flags.items()},
+        **stars,
+    )
+    j = j.mutate(
+        eco_stars=(
+            j.star_size.cast("int8")
+            + j.star_specialisation.cast("int8")
+            + j.star_focus.cast("int8")
+        ).cast("int8")
+    )
+    ranks = {}
+    for col, name in (("employment", "employment"), ("lq_traded_local", "lq")):
+        rank, pct = rank_percentile(j, col, PEERS, j.employment > 0)
+        ranks[f"{name}_rank"] = rank
+        ranks[f"{name}_percentile"] = pct
+    return j.mutate(**ranks).drop(*FLAG_SPEC)
+
+
+def growth(end: ir.NumericValue, start: ir.NumericValue) -> ir.FloatingValue:
+    """``end / start - 1``; null where ``start`` is 0 or null."""
+    return ratio(end, start) - 1.0
+
+
+def cagr(start: ir.NumericValue, end: ir.NumericValue, years: int) -> ir.FloatingValue:
+    """``(end / start) ** (1 / years) - 1``; null where ``start <= 0`` or a value is null."""
+    value = (end.cast("float64") / start.cast("float64")).pow(1.0 / years) - 1.0
+    return ibis.ifelse(start > 0, value, ibis.null("float64"))
+
+
+CARRIED = [
+    "employment",
+    "wage",
+    "establishments",
+    "lq_traded_local",
+    "lq_total",
+]
+
+
+def change_pair(
+    base: ir.Table,
+    national: ir.Table,
+    regions: ir.Table,
+    start: int,
+    end: int,
+    *,
+    esteban_marquillas: bool,
+) -> ir.Table:
+    """The change table of one year pair (see :mod:`clusterobs.mapping.change`).
+
+    ``base``: cluster-region-year rows with ``CARRIED`` columns; ``national``: ``region_type,
+    cluster_code, sub_key, year, national_employment, national_total``; ``regions``:
+    ``region_code, region_type, year, region_total``. Cells present in either year take part;
+    a missing side counts as zero employment and establishments.
+    """
+    pair = base.filter(base.year.isin([start, end]))
+    cells = pair.select(*CELL, "subcluster_code", "traded").distinct()
+    m = cells
+    for side, year in (("s", start), ("e", end)):
+        rows = base.filter(base.year == year).select(
+            *CELL, **{f"{c}_{side}": base[c] for c in CARRIED}
+        )
+        m = left_join(m, rows, CELL)
+        nat = national.filter(national.year == year).select(
+            "region_type",
+            "cluster_code",
+            SUB,
+            **{f"n_{side}": national.national_employment, f"t_{side}": national.national_total},
+        )
+        m = left_join(m, nat, ["region_type", "cluster_code", SUB])
+        reg = regions.filter(regions.year == year).select(
+            "region_code", "region_type", **{f"r_{side}": regions.region_total}
+        )
+        m = left_join(m, reg, ["region_code", "region_type"])
+    years = end - start
+    e0 = m.employment_s.fill_null(0.0)
+    e1 = m.employment_e.fill_null(0.0)
+    g_nat = growth(m.t_e, m.t_s)
+    g_c = growth(m.n_e, m.n_s)
+    cols: dict[str, ir.Value] = {
+        "region_code": m.region_code,
+        "region_type": m.region_type,
+        "cluster_code": m.cluster_code,
+        "subcluster_code": m.subcluster_code,
+        SUB: m[SUB],
+        "traded": m.traded,
+        "start_year": ibis.literal(start, "int64"),
+        "end_year": ibis.literal(end, "int64"),
+        "employment_start": e0,
+        "employment_end": e1,
+        "emp_cagr": cagr(e0, e1, years),
+        "wage_start": m.wage_s,
+        "wage_end": m.wage_e,
+        "wage_cagr": cagr(m.wage_s, m.wage_e, years),
+        "establishments_start": m.establishments_s.fill_null(0.0),
+        "establishments_end": m.establishments_e.fill_null(0.0),
+        "est_cagr": cagr(
+            m.establishments_s.fill_null(0.0), m.establishments_e.fill_null(0.0), years
+        ),
+        "job_creation": e1 - e0,
+        "expected_job_creation": e0 * growth(m.n_e, m.n_s),
+        "lq_start": m.lq_traded_local_s,
+        "lq_end": m.lq_traded_local_e,
+        "lq_change": m.lq_traded_local_e - m.lq_traded_local_s,
+        "lq_total_change": m.lq_total_e - m.lq_total_s,
+        "ss_national_share": e0 * g_nat,
+        "ss_industry_mix": e0 * (g_c - g_nat),
+        "ss_regional_share": e1 - e0 * (1.0 + g_c),
+    }
+    if esteban_marquillas:
+        homothetic = ratio(m.r_s * m.n_s, m.t_s)
+        diff = growth(e1, e0) - g_c
+        cols["ss_em_competitive"] = homothetic * diff
+        cols["ss_em_allocation"] = (e0 - homothetic) * diff
+    out = m.select(**cols)
+    by = ["region_type", "cluster_code", SUB]
+    ranks = {}
+    for col in ("job_creation", "emp_cagr"):
+        rank, pct = rank_percentile(out, col, by, out.employment_start > 0)
+        ranks[f"{col}_rank"] = rank
+        ranks[f"{col}_percentile"] = pct
+    return out.mutate(**ranks).drop(SUB)
+
+
+@dataclass
+class EngineTable:
+    """A result table kept in the engine until it is read (pandas) or written (Parquet).
+
+    ``parts`` are written one after the other into one Parquet file (e.g. one part per year
+    pair), so no more than one part's record batches are in Python memory at a time.
+    """
+
+    engine: Engine
+    parts: list[ir.Table]
+    order_by: list[ir.Value] = field(default_factory=list)
+    dtypes: dict[str, str] = field(default_factory=dict)
+
+    def _ordered(self, part: ir.Table) -> ir.Table:
+        return part.order_by(self.order_by) if self.order_by else part
+
+    def _fix(self, df: pd.DataFrame) -> pd.DataFrame:
+        for col, dtype in self.dtypes.items():
+            if col in df.columns:
+                df[col] = df[col].astype(dtype)
+        return df
+
+    def to_pandas(self) -> pd.DataFrame:
+        frames = [self.engine.to_pandas(self._ordered(p)) for p in self.parts]
+        df = pd.concat(frames, ignore_index=True) if len(frames) != 1 else frames[0]
+        return self._fix(df)
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        for part in self.parts:
+            yield from self.engine.to_pyarrow_batches(self._ordered(part))
+
+    def write_parquet(self, path: Path) -> int:
+        """Stream every part into one Parquet file; returns the number of rows written."""
+        writer: pq.ParquetWriter | None = None
+        rows = 0
+        try:
+            for batch in self.batches():
+                if writer is None:
+                    schema = batch.schema
+                    writer = pq.ParquetWriter(path, schema, compression="zstd")
+                if batch.schema != schema:
+                    batch = pa.Table.from_batches([batch]).cast(schema).to_batches()[0]
+                if batch.num_rows:
+                    writer.write_batch(batch, row_group_size=1_000_000)
+                    rows += batch.num_rows
+            if writer is None:  # no parts: an empty file with the expression's schema
+                schema = self.parts[0].schema().to_pyarrow() if self.parts else pa.schema([])
+                pq.write_table(schema.empty_table(), path)
+        finally:
+            if writer is not None:
+                writer.close()
+        return rows
+
+    def count(self) -> int:
+        return int(sum(self.engine.to_pandas_scalar(p.count()) for p in self.parts))

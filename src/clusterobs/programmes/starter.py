@@ -50,11 +50,19 @@ def _source_text(source: Any) -> tuple[str, str]:
 
 @transaction.atomic
 def load() -> dict[str, int]:
-    """Create or refresh stages, indicators, status limits and rule sets; returns counts."""
+    """Create or refresh stages, indicators, status limits and rule sets.
+
+    Returns the number of records *created* per kind (zero on a second run), like the other
+    apps' starter loaders; existing rows are refreshed from the packaged data files.
+    """
     counts: dict[str, int] = {}
+
+    def created(kind: str, was_created: bool) -> None:
+        counts[kind] = counts.get(kind, 0) + int(was_created)
+
     lifecycle = _data("lifecycle.json")
     for order, stage in enumerate(lifecycle["stages"], start=1):
-        LifecycleStage.objects.update_or_create(
+        _, new = LifecycleStage.objects.update_or_create(
             key=stage["key"],
             defaults={
                 "name": stage["name"],
@@ -64,11 +72,11 @@ def load() -> dict[str, int]:
                 "source": lifecycle["source"][:500],
             },
         )
-    counts["stages"] = len(lifecycle["stages"])
+        created("stages", new)
 
     library = _data("indicators.json")
     for item in library["indicators"]:
-        Indicator.objects.update_or_create(
+        _, new = Indicator.objects.update_or_create(
             key=item["key"],
             defaults={
                 **{k: item[k] for k in ("name", "level", "definition", "unit", "direction")},
@@ -77,11 +85,11 @@ def load() -> dict[str, int]:
                 "source": library["source"][:500],
             },
         )
-    counts["indicators"] = len(library["indicators"])
+        created("indicators", new)
 
     for status, days in _data("status_limits.json")["limits"].items():
-        StatusLimit.objects.get_or_create(status=status, defaults={"days": days})
-    counts["status_limits"] = StatusLimit.objects.count()
+        _, new = StatusLimit.objects.get_or_create(status=status, defaults={"days": days})
+        created("status limits", new)
 
     documents = {name: _data(f"rules/{name}") for name in rule_files()}
     by_version = {(d["scheme"], d["version"]): d for d in documents.values()}
@@ -89,7 +97,7 @@ def load() -> dict[str, int]:
         parent = by_version.get((document["scheme"], document.get("inherits")))
         engine.validate(engine.resolve(document, parent))
         source, detail = _source_text(document["source"])
-        RuleSet.objects.update_or_create(
+        _, new = RuleSet.objects.update_or_create(
             scheme_key=document["scheme"],
             version=document["version"],
             defaults={
@@ -107,5 +115,5 @@ def load() -> dict[str, int]:
                 "data_file": f"programmes/data/rules/{name}",
             },
         )
-    counts["rule_sets"] = len(documents)
+        created("rule sets", new)
     return counts

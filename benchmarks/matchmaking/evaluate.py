@@ -24,7 +24,10 @@ def load_relatedness() -> Relatedness:
         for row in csv.DictReader(handle):
             a, b = f"USCMP:{row['cluster_code']}", f"USCMP:{row['cluster_code_2']}"
             io = row["cr_io_pc"].strip()
-            rel.pairs.setdefault(a, {})[b] = (int(float(row["cr_all_pc"])), int(float(io)) if io else None)
+            rel.pairs.setdefault(a, {})[b] = (
+                int(float(row["cr_all_pc"])),
+                int(float(io)) if io else None,
+            )
             rel.names[a], rel.names[b] = row["cluster_name"], row["cluster_name_2"]
     return rel
 

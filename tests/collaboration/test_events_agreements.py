@@ -43,7 +43,9 @@ def test_registration_rules(event, collab, users):
 
 def test_meeting_flow_and_no_double_booking(event, collab, users, third):
     slot1, slot2, _ = event.slots.all()
-    mr = _accepted(event, users, collab["org"], users["manager"], collab["other"], users["other_manager"])
+    mr = _accepted(
+        event, users, collab["org"], users["manager"], collab["other"], users["other_manager"]
+    )
     with pytest.raises(PermissionDenied):
         services.schedule_meeting(meeting_request=mr, slot=slot1, user=users["viewer"])
     services.schedule_meeting(meeting_request=mr, slot=slot1, user=users["other_manager"])
@@ -54,7 +56,7 @@ def test_meeting_flow_and_no_double_booking(event, collab, users, third):
     with pytest.raises(ValidationError):  # not yet accepted
         services.schedule_meeting(meeting_request=mr2, slot=slot2, user=users["viewer"])
     services.respond_to_meeting(meeting_request=mr2, user=users["manager"], accept=True)
-    with pytest.raises(services.DoubleBooking):
+    with pytest.raises(services.DoubleBookingError):
         services.schedule_meeting(meeting_request=mr2, slot=slot1, user=users["viewer"])
     meeting = services.schedule_meeting(meeting_request=mr2, slot=slot2, user=users["viewer"])
     assert meeting.slot == slot2
@@ -63,7 +65,9 @@ def test_meeting_flow_and_no_double_booking(event, collab, users, third):
 
 def test_database_refuses_double_booking(event, collab, users, third):
     slot = event.slots.first()
-    mr = _accepted(event, users, collab["org"], users["manager"], collab["other"], users["other_manager"])
+    mr = _accepted(
+        event, users, collab["org"], users["manager"], collab["other"], users["other_manager"]
+    )
     meeting = services.schedule_meeting(meeting_request=mr, slot=slot, user=users["manager"])
     ra = event.registrations.get(organisation=collab["org"])
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -72,7 +76,9 @@ def test_database_refuses_double_booking(event, collab, users, third):
 
 def test_outcome_after_meeting_starts_agreement(event, collab, users):
     slot = event.slots.first()
-    mr = _accepted(event, users, collab["org"], users["manager"], collab["other"], users["other_manager"])
+    mr = _accepted(
+        event, users, collab["org"], users["manager"], collab["other"], users["other_manager"]
+    )
     meeting = services.schedule_meeting(meeting_request=mr, slot=slot, user=users["manager"])
     with pytest.raises(ValidationError):  # the meeting is in 2030
         services.record_outcome(meeting=meeting, user=users["manager"], outcome="x")
@@ -83,7 +89,10 @@ def test_outcome_after_meeting_starts_agreement(event, collab, users):
     with pytest.raises(PermissionDenied):
         services.record_outcome(meeting=meeting, user=users["viewer"], outcome="x")
     services.record_outcome(
-        meeting=meeting, user=users["manager"], outcome="Joint tanning pilot", start_agreement="Tanning MoU"
+        meeting=meeting,
+        user=users["manager"],
+        outcome="Joint tanning pilot",
+        start_agreement="Tanning MoU",
     )
     agreement = Agreement.objects.get(title="Tanning MoU")
     assert set(agreement.parties.all()) == {collab["org"], collab["other"]}
@@ -92,7 +101,9 @@ def test_outcome_after_meeting_starts_agreement(event, collab, users):
 
 def test_event_pages_and_schedule_api(event, collab, users, client, api_client):
     slot = event.slots.first()
-    mr = _accepted(event, users, collab["org"], users["manager"], collab["other"], users["other_manager"])
+    mr = _accepted(
+        event, users, collab["org"], users["manager"], collab["other"], users["other_manager"]
+    )
     services.schedule_meeting(meeting_request=mr, slot=slot, user=users["manager"])
     page = client.get(f"/collaboration/events/{event.slug}/").content.decode()
     assert "Agra Footwear Association – Coimbatore Foundry Cluster Organisation" in page
@@ -105,10 +116,15 @@ def test_agreement_edit_rules(collab, users):
         user=users["manager"], parties=[collab["org"]], title="Test MoU", kind="mou"
     )
     with pytest.raises(PermissionDenied):
-        services.create_agreement(user=users["viewer"], parties=[collab["org"]], title="No", kind="mou")
+        services.create_agreement(
+            user=users["viewer"], parties=[collab["org"]], title="No", kind="mou"
+        )
     with pytest.raises(PermissionDenied):
         services.update_agreement(
-            agreement=agreement, user=users["other_manager"], expected_version=1, changes={"outcomes": "x"}
+            agreement=agreement,
+            user=users["other_manager"],
+            expected_version=1,
+            changes={"outcomes": "x"},
         )
     services.update_agreement(
         agreement=agreement, user=users["manager"], expected_version=1, changes={"outcomes": "x"}
@@ -127,9 +143,11 @@ def test_starter_agreements_and_projects(starter, client, api_client):
     assert {p.slug for p in mou.parties.all()} >= {"ebtc", "clusterland-oberoesterreich"}
     ccc = Agreement.objects.get(key="ccc-ebtc-memorandum-2012")
     assert (ccc.signed_on, ccc.signed_on_precision) == (dt.date(2012, 6, 1), "month")
-    assert set(CollaborationProfile.objects.filter(initiative__isnull=False).values_list(
-        "initiative__slug", flat=True
-    )) == {"reina", "wiintech", "feeding-the-planet"}
+    assert set(
+        CollaborationProfile.objects.filter(initiative__isnull=False).values_list(
+            "initiative__slug", flat=True
+        )
+    ) == {"reina", "wiintech", "feeding-the-planet"}
     page = client.get("/collaboration/agreements/").content.decode()
     assert "1 December 2010" in page and "June 2012" in page
     assert client.get("/collaboration/agreements/ebtc-clusterland-mou-2010/").status_code == 200

@@ -20,12 +20,18 @@ def test_scores_are_sums_of_explained_reasons():
     candidates = [
         Profile(1, "Same sector", sectors=frozenset({"X:1"}), text="tannery"),
         Profile(2, "Related", sectors=frozenset({"X:2"}), text="shoes"),
-        Profile(3, "Supplier", sectors=frozenset({"X:3"}), offers=("tanning agents",), country="DE"),
+        Profile(
+            3, "Supplier", sectors=frozenset({"X:3"}), offers=("tanning agents",), country="DE"
+        ),
         Profile(4, "Unrelated", sectors=frozenset({"X:9"}), text="software"),
     ]
     query = Profile(
-        99, "Query", sectors=frozenset({"X:1"}), needs=("tanning agents",),
-        target_countries=frozenset({"DE"}), text="tannery cluster",
+        99,
+        "Query",
+        sectors=frozenset({"X:1"}),
+        needs=("tanning agents",),
+        target_countries=frozenset({"DE"}),
+        text="tannery cluster",
     )
     result = MatchIndex(candidates, relatedness=_rel()).suggest(query, limit=10)
     by_id = {s.id: s for s in result}

@@ -40,7 +40,10 @@ def test_admin_may_edit_profile(collab, users):
 
 def test_stale_edit_is_a_conflict(collab, users):
     services.update_profile(
-        profile=collab["profile"], user=users["manager"], expected_version=1, changes={"summary": "a"}
+        profile=collab["profile"],
+        user=users["manager"],
+        expected_version=1,
+        changes={"summary": "a"},
     )
     with pytest.raises(ConflictError):
         services.update_profile(
@@ -68,7 +71,9 @@ def test_api_profile_edit_rules(collab, users, token_for, api_client):
         401,
         403,
     )
-    denied = token_for(users["other_manager"]).patch(url, {"summary": "x", "version": 1}, format="json")
+    denied = token_for(users["other_manager"]).patch(
+        url, {"summary": "x", "version": 1}, format="json"
+    )
     assert denied.status_code == 403
     ok = token_for(users["manager"]).patch(url, {"summary": "API", "version": 1}, format="json")
     assert ok.status_code == 200, ok.content
@@ -134,9 +139,13 @@ def test_verification_rules(collab, users):
             verification=weak, user=users["editor"], approve=False, reasons="no"
         )
     with pytest.raises(ValidationError):
-        services.decide_verification(verification=weak, user=users["admin"], approve=True, reasons="")
+        services.decide_verification(
+            verification=weak, user=users["admin"], approve=True, reasons=""
+        )
     with pytest.raises(ValidationError):
-        services.decide_verification(verification=weak, user=users["admin"], approve=False, reasons="")
+        services.decide_verification(
+            verification=weak, user=users["admin"], approve=False, reasons=""
+        )
     services.decide_verification(
         verification=weak, user=users["admin"], approve=False, reasons="Fewer than 15 members"
     )

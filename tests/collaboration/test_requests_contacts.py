@@ -53,12 +53,20 @@ def test_private_request_hidden_in_pages_and_api(collab, users, client, token_fo
     client.force_login(users["viewer"])
     assert client.get(f"/collaboration/requests/{request.pk}/").status_code == 404
     assert request.title not in client.get("/collaboration/requests/").content.decode()
-    assert token_for(users["viewer"]).get(f"/api/collaboration/partner-requests/{request.pk}/").status_code == 404
+    assert (
+        token_for(users["viewer"])
+        .get(f"/api/collaboration/partner-requests/{request.pk}/")
+        .status_code
+        == 404
+    )
     client.force_login(users["other_manager"])
     assert client.get(f"/collaboration/requests/{request.pk}/").status_code == 200
-    assert token_for(users["other_manager"]).get(
-        f"/api/collaboration/partner-requests/{request.pk}/"
-    ).status_code == 200
+    assert (
+        token_for(users["other_manager"])
+        .get(f"/api/collaboration/partner-requests/{request.pk}/")
+        .status_code
+        == 200
+    )
     # the audience was told, by notification and e-mail
     assert Notification.objects.filter(user=users["other_manager"]).exists()
 
@@ -81,7 +89,7 @@ def test_interest_consent_and_messages(collab, users):
     services.send_message(contact=contact, user=users["other_manager"], body="Shall we meet?")
     with pytest.raises(PermissionDenied):
         services.send_message(contact=contact, user=users["viewer"], body="intruder")
-    assert users["manager"].collab_notifications.filter(text__contains="New message").exists()
+    assert users["manager"].collab_notifications.filter(text__contains="New message from").exists()
 
 
 def test_api_interest_never_shows_email(collab, users, token_for):
@@ -93,11 +101,16 @@ def test_api_interest_never_shows_email(collab, users, token_for):
         format="json",
     )
     assert response.status_code == 201, response.content
-    for url in ("/api/collaboration/contacts/", f"/api/collaboration/partner-requests/{request.pk}/"):
+    for url in (
+        "/api/collaboration/contacts/",
+        f"/api/collaboration/partner-requests/{request.pk}/",
+    ):
         body = token_for(users["manager"]).get(url).content.decode()
         assert "@example.org" not in body
     accept = token_for(users["manager"]).post(
-        f"/api/collaboration/contacts/{response.json()['id']}/respond/", {"accept": True}, format="json"
+        f"/api/collaboration/contacts/{response.json()['id']}/respond/",
+        {"accept": True},
+        format="json",
     )
     assert accept.status_code == 200 and accept.json()["status"] == "accepted"
 
@@ -117,7 +130,7 @@ def test_contact_rate_limit(collab, users, settings, registry, token_for):
         services.contact_organisation(
             sender_org=collab["org"], recipient_org=target, user=users["manager"]
         )
-    with pytest.raises(services.RateLimited):
+    with pytest.raises(services.RateLimitedError):
         services.contact_organisation(
             sender_org=collab["org"], recipient_org=targets[2], user=users["manager"]
         )
@@ -129,7 +142,9 @@ def test_contact_rate_limit(collab, users, settings, registry, token_for):
         sender_org=collab["org"], recipient_org=targets[2], user=users["manager"]
     )
     request = _post(collab, users, organisation=collab["other"], user=users["other_manager"])
-    services.contact_organisation(sender_org=collab["org"], recipient_org=targets[3], user=users["manager"])
+    services.contact_organisation(
+        sender_org=collab["org"], recipient_org=targets[3], user=users["manager"]
+    )
     response = token_for(users["manager"]).post(
         f"/api/collaboration/partner-requests/{request.pk}/interest/",
         {"sender": collab["org"].slug},
@@ -144,7 +159,9 @@ def test_follow_and_close_notifies_followers(collab, users):
     services.close_partner_request(request=request, user=users["manager"])
     assert users["viewer"].collab_notifications.filter(text__contains="closed").exists()
     with pytest.raises(ValidationError):
-        services.express_interest(request=request, sender_org=collab["other"], user=users["other_manager"])
+        services.express_interest(
+            request=request, sender_org=collab["other"], user=users["other_manager"]
+        )
 
 
 def test_personal_data_export_and_delete(collab, users, client):

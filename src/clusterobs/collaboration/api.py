@@ -156,9 +156,9 @@ class CollaborationViewSet(viewsets.GenericViewSet):
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, DjangoValidationError):
             return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
-        if isinstance(exc, (ConflictError, services.DoubleBooking)):
+        if isinstance(exc, (ConflictError, services.DoubleBookingError)):
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        if isinstance(exc, services.RateLimited):
+        if isinstance(exc, services.RateLimitedError):
             return Response(
                 {"detail": str(exc)},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
@@ -200,7 +200,9 @@ class ProfileViewSet(CollaborationViewSet):
     def suggestions(self, request: Request, slug: str) -> Response:
         """Suggested partners for this organisation, with the reasons behind each score."""
         profile = self.get_object()
-        return Response(suggestions_json(selectors.suggestions_for_organisation(profile.organisation)))
+        return Response(
+            suggestions_json(selectors.suggestions_for_organisation(profile.organisation))
+        )
 
 
 class PartnerRequestViewSet(CollaborationViewSet):
@@ -288,8 +290,9 @@ class ContactViewSet(CollaborationViewSet):
         return Response({"id": message.pk}, status=status.HTTP_201_CREATED)
 
 
-class AgreementViewSet(CollaborationViewSet, viewsets.mixins.ListModelMixin,
-                       viewsets.mixins.RetrieveModelMixin):
+class AgreementViewSet(
+    CollaborationViewSet, viewsets.mixins.ListModelMixin, viewsets.mixins.RetrieveModelMixin
+):
     """Cooperation agreements: MoUs, strategic partnerships, joint projects."""
 
     serializer_class = AgreementSerializer
@@ -299,8 +302,9 @@ class AgreementViewSet(CollaborationViewSet, viewsets.mixins.ListModelMixin,
         return selectors.agreements()
 
 
-class EventViewSet(CollaborationViewSet, viewsets.mixins.ListModelMixin,
-                   viewsets.mixins.RetrieveModelMixin):
+class EventViewSet(
+    CollaborationViewSet, viewsets.mixins.ListModelMixin, viewsets.mixins.RetrieveModelMixin
+):
     """Matchmaking events; ``schedule`` lists the bilateral meetings per slot."""
 
     serializer_class = EventSerializer

@@ -65,7 +65,20 @@ VALUE_CHAIN_MIN_PERCENTILE = 90
 INFERRED_SECTORS = 3
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+\-]*")
-_SUFFIXES = ("ational", "ation", "ations", "ural", "ure", "ing", "ical", "ics", "ic", "al", "es", "s")
+_SUFFIXES = (
+    "ational",
+    "ation",
+    "ations",
+    "ural",
+    "ure",
+    "ing",
+    "ical",
+    "ics",
+    "ic",
+    "al",
+    "es",
+    "s",
+)
 
 
 def stem(word: str) -> str:
@@ -377,14 +390,24 @@ class MatchIndex:
         if same:
             parts.append("same sector: " + ", ".join(rel.name(x) for x in same))
         if guessed:
-            parts.append("sector suggested by your description: " + ", ".join(rel.name(x) for x in guessed))
+            parts.append(
+                "sector suggested by your description: " + ", ".join(rel.name(x) for x in guessed)
+            )
         if related:
             parts.append("related sector: " + ", ".join(rel.name(x) for x in related))
         if chain:
-            parts.append("value-chain link (up- or downstream): " + ", ".join(rel.name(x) for x in chain))
+            parts.append(
+                "value-chain link (up- or downstream): " + ", ".join(rel.name(x) for x in chain)
+            )
         add("sectors", self._part(row, q, "sectors"), "; ".join(parts))
-        shared_chains = sorted({v.lower() for v in query.value_chains} & {v.lower() for v in c.value_chains})
-        add("value_chains", self._part(row, q, "value_chains"), "shared value chain: " + ", ".join(shared_chains))
+        shared_chains = sorted(
+            {v.lower() for v in query.value_chains} & {v.lower() for v in c.value_chains}
+        )
+        add(
+            "value_chains",
+            self._part(row, q, "value_chains"),
+            "shared value chain: " + ", ".join(shared_chains),
+        )
         need_words = {w for phrase in query.needs for w in words(phrase)}
         matched = [p for p in c.offers if need_words & set(words(p))]
         add("offers", self._part(row, q, "offers"), "offers what you need: " + "; ".join(matched))
@@ -393,7 +416,9 @@ class MatchIndex:
         add("needs", self._part(row, q, "needs"), "needs what you offer: " + "; ".join(matched))
         add("markets", self._part(row, q, "location"), f"located in a target market ({c.country})")
         add("markets", self._part(row, q, "targets"), f"targets your market ({query.country})")
-        fields = sorted({f.lower() for f in query.emerging_fields} & {f.lower() for f in c.emerging_fields})
+        fields = sorted(
+            {f.lower() for f in query.emerging_fields} & {f.lower() for f in c.emerging_fields}
+        )
         add("fields", self._part(row, q, "fields"), "common emerging fields: " + ", ".join(fields))
         labels = sorted({x.lower() for x in query.labels} & {x.lower() for x in c.labels})
         add("labels", self._part(row, q, "labels"), "same labels: " + ", ".join(labels))
@@ -401,17 +426,30 @@ class MatchIndex:
         add("languages", self._part(row, q, "languages"), "common language: " + ", ".join(langs))
         add("kind", self._part(row, q, "kind"), f"the partner type you seek ({c.kind})")
         text_score = self._part(row, q, "text")
-        add("text", text_score, f"similar description (similarity {text_score / WEIGHTS['text']:.2f})")
+        add(
+            "text",
+            text_score,
+            f"similar description (similarity {text_score / WEIGHTS['text']:.2f})",
+        )
         reasons.sort(key=lambda r: -r.score)
         return Suggestion(c.id, c.name, round(score, 3), tuple(reasons))
 
 
-def keyword_baseline(query_text: str, profiles: Sequence[Profile], *, limit: int = 10,
-                     exclude: Iterable[int] = (), stemmed: bool = False) -> list[int]:
+def keyword_baseline(
+    query_text: str,
+    profiles: Sequence[Profile],
+    *,
+    limit: int = 10,
+    exclude: Iterable[int] = (),
+    stemmed: bool = False,
+) -> list[int]:
     """A plain keyword search, the baseline of the evaluation: candidates whose text contains any
     of the query's words, ranked by how many distinct words they contain (ties by name)."""
-    split = words if stemmed else (lambda t: [w for w in _WORD.findall(t.lower())
-                                              if w not in ENGLISH_STOP_WORDS])
+    split = (
+        words
+        if stemmed
+        else (lambda t: [w for w in _WORD.findall(t.lower()) if w not in ENGLISH_STOP_WORDS])
+    )
     wanted = set(split(query_text))
     skip = set(exclude)
     hits = []

@@ -108,9 +108,7 @@ class VerificationRequest(models.Model):
     """
 
     organisation = models.ForeignKey(ORG, on_delete=models.CASCADE, related_name="verifications")
-    requested_by = models.ForeignKey(
-        USER, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     management_fte = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     website = models.URLField(blank=True)
     website_shows_activity = models.BooleanField(default=False)
@@ -464,5 +462,7 @@ class MeetingSeat(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["slot", "registration"], name="collab_no_double_booking")
+            models.UniqueConstraint(
+                fields=["slot", "registration"], name="collab_no_double_booking"
+            )
         ]

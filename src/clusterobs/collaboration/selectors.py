@@ -45,7 +45,9 @@ def organisation_for_profile(user: UserLike, slug: str) -> Organisation | None:
     org = Organisation.objects.filter(slug=slug).first()
     if org is None:
         return None
-    if org.published or (user.is_authenticated and managed_organisations(user).filter(pk=org.pk).exists()):
+    if org.published or (
+        user.is_authenticated and managed_organisations(user).filter(pk=org.pk).exists()
+    ):
         return org
     return None
 

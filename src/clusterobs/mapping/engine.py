@@ -94,9 +94,14 @@ class Engine:
         session.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
         name = self._next_name(prefix)
         arrow = pa.Table.from_pandas(df, preserve_index=False)
-        session.createDataFrame(
-            arrow.to_pandas(types_mapper=pd.ArrowDtype)
-        ).createOrReplaceTempView(name)
+        if len(df):
+            frame = session.createDataFrame(arrow.to_pandas(types_mapper=pd.ArrowDtype))
+        else:  # Spark cannot infer a schema from no rows: give it the frame's
+            from ibis.backends.pyspark.datatypes import PySparkSchema
+
+            schema = PySparkSchema.from_ibis(ibis.Schema.from_pyarrow(arrow.schema))
+            frame = session.createDataFrame([], schema=schema)
+        frame.createOrReplaceTempView(name)
         return self.con.table(name)
 
     def to_pandas(self, expr: ibis.Table) -> pd.DataFrame:

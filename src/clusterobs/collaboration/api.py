@@ -341,6 +341,9 @@ class EventViewSet(
 class PersonalDataViewSet(CollaborationViewSet):
     """Your personal data: ``GET`` exports it, ``POST .../erase/`` deletes it."""
 
+    serializer_class = serializers.Serializer
+
+    @extend_schema(responses={200: dict})
     def list(self, request: Request) -> Response:
         if not request.user.is_authenticated:
             return Response(status=status.HTTP_401_UNAUTHORIZED)

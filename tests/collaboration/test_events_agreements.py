@@ -152,3 +152,49 @@ def test_starter_agreements_and_projects(starter, client, api_client):
     assert "1 December 2010" in page and "June 2012" in page
     assert client.get("/collaboration/agreements/ebtc-clusterland-mou-2010/").status_code == 200
     assert api_client.get("/api/collaboration/agreements/").json()["count"] == 19
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_scheduling_books_a_participant_once(event, collab, users, third):
+    """Two schedulers race to put the same participant in one slot: exactly one wins.
+
+    Both pass the application-level check at the same time; the unique seat constraint makes the
+    second insert wait for the first transaction and then fail (PostgreSQL only: SQLite's test
+    database is an in-memory one that serialises everything anyway)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent transactions (PostgreSQL)")
+    slot = event.slots.first()
+    mr1 = _accepted(
+        event, users, collab["org"], users["manager"], collab["other"], users["other_manager"]
+    )
+    ra = event.registrations.get(organisation=collab["org"])
+    r3 = services.register(event=event, organisation=third, user=users["viewer"])
+    mr2 = services.request_meeting(requester=r3, invitee=ra, user=users["viewer"])
+    services.respond_to_meeting(meeting_request=mr2, user=users["manager"], accept=True)
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def run(meeting_request, user):
+        try:
+            barrier.wait()
+            services.schedule_meeting(meeting_request=meeting_request, slot=slot, user=user)
+            results.append("booked")
+        except services.DoubleBookingError:
+            results.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(mr1, users["other_manager"])),
+        threading.Thread(target=run, args=(mr2, users["viewer"])),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results) == ["booked", "refused"]
+    assert MeetingSeat.objects.filter(slot=slot, registration=ra).count() == 1

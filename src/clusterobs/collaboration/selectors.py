@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Max, Q, QuerySet
 
-from clusterobs.collaboration import matchmaking
 from clusterobs.collaboration.models import (
     Agreement,
     ClusterRelatedness,
@@ -24,6 +24,9 @@ from clusterobs.collaboration.models import (
 from clusterobs.collaboration.vocabularies import VerificationStatus, Visibility
 from clusterobs.registry.models import Organisation, OrganisationSector
 from clusterobs.registry.permissions import is_admin
+
+if TYPE_CHECKING:  # scikit-learn is imported only when suggestions are first asked for
+    from clusterobs.collaboration import matchmaking
 
 UserLike = User | AnonymousUser
 
@@ -169,6 +172,8 @@ def meeting_requests_for(user: UserLike, event: Event) -> QuerySet[MeetingReques
 
 # -- matchmaking ---------------------------------------------------------------------------------
 def relatedness(classification: str = "USCMP") -> matchmaking.Relatedness:
+    from clusterobs.collaboration import matchmaking
+
     rel = matchmaking.Relatedness()
     for row in ClusterRelatedness.objects.filter(classification=classification).values_list(
         "code", "name", "related_code", "related_name", "percentile", "io_percentile"
@@ -189,6 +194,8 @@ def candidate_profiles(*, hide_sectors_of: int | None = None) -> list[matchmakin
     """Every published organisation as a matchmaking profile (registry facts + its
     collaboration profile, if any). ``hide_sectors_of`` drops one organisation's sector codes
     (used by the evaluation to hold out the answer)."""
+    from clusterobs.collaboration import matchmaking
+
     orgs = Organisation.objects.filter(published=True).select_related("profile")
     sectors: dict[int, set[str]] = {}
     titles: dict[int, list[str]] = {}
@@ -252,6 +259,8 @@ def _data_version() -> tuple:
 
 def match_index() -> matchmaking.MatchIndex:
     """The matchmaking index, rebuilt only when the underlying data changed (per process)."""
+    from clusterobs.collaboration import matchmaking
+
     version = _data_version()
     with _LOCK:
         if _CACHE.get("version") != version:
@@ -263,6 +272,8 @@ def match_index() -> matchmaking.MatchIndex:
 
 
 def query_for_organisation(organisation: Organisation) -> matchmaking.Profile:
+    from clusterobs.collaboration import matchmaking
+
     index = match_index()
     row = index.row_of.get(organisation.pk)
     if row is not None:
@@ -274,6 +285,8 @@ def query_for_organisation(organisation: Organisation) -> matchmaking.Profile:
 
 
 def query_for_request(request: PartnerRequest) -> matchmaking.Profile:
+    from clusterobs.collaboration import matchmaking
+
     org = request.organisation
     return matchmaking.Profile(
         id=org.pk,

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "clusterobs.registry",
     "clusterobs.collaboration",
     "clusterobs.programmes",
+    "clusterobs.observatory",
     "clusterobs.web",
 ]
 

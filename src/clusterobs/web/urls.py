@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from clusterobs.collaboration import api as collaboration_api
+from clusterobs.observatory.api import ROUTES as OBSERVATORY_ROUTES
 from clusterobs.programmes.api import (
     ApplicationViewSet,
     FundingCalculatorViewSet,
@@ -41,6 +42,9 @@ for _prefix, _viewset in {
 }.items():
     router.register(f"collaboration/{_prefix}", _viewset, basename=f"api-collab-{_prefix}")
 
+for _prefix, (_viewset, _basename) in OBSERVATORY_ROUTES.items():
+    router.register(_prefix, _viewset, basename=_basename)
+
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -49,5 +53,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("programmes/", include("clusterobs.programmes.urls")),
     path("collaboration/", include("clusterobs.collaboration.urls")),
+    path("observatory/", include("clusterobs.observatory.urls")),
     path("", include("clusterobs.web.pages")),
 ]

@@ -1,0 +1,381 @@
+"""JSON twins of the observatory pages (``/api/observatory/...``) with CSV export.
+
+Every statistical endpoint returns the selector's dict unchanged; ``?format=csv&table=NAME``
+returns one of its ``tables`` as CSV, so a downloaded table is byte-for-byte the API's numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from clusterobs.observatory import selectors, services
+from clusterobs.observatory.models import CustomRegion, Job, SavedView
+from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore, datasets, get_store
+
+
+class TableCSVRenderer(BaseRenderer):
+    """One table of a statistical response as CSV (``?table=``; default: the first table)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):
+        ctx = renderer_context or {}
+        request, response = ctx.get("request"), ctx.get("response")
+        if isinstance(data, dict) and "tables" in data:
+            tables = data["tables"]
+            name = request.query_params.get("table") if request else None
+            name = name or next(iter(tables))
+            table = tables[name]
+            columns, rows = table["columns"], table["rows"]
+            if response is not None:
+                response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        elif isinstance(data, list):
+            rows = data
+            columns = list(rows[0]) if rows else []
+        else:
+            rows, columns = [data], list(data) if isinstance(data, dict) else []
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
+        return buf.getvalue().encode("utf-8")
+
+
+RENDERERS = [JSONRenderer, BrowsableAPIRenderer, TableCSVRenderer]
+
+COMMON = [
+    OpenApiParameter("dataset", str, description="Published result name (default: first)"),
+    OpenApiParameter("type", str, description="Region type (default: the result's main type)"),
+    OpenApiParameter("year", int),
+    OpenApiParameter("table", str, description="With format=csv: which table"),
+]
+
+
+def _store(request: Request) -> ResultsStore:
+    try:
+        return get_store(request.query_params.get("dataset") or None)
+    except DatasetNotFoundError as exc:
+        raise NotFound(str(exc)) from exc
+
+
+def _year(request: Request) -> int | None:
+    y = request.query_params.get("year")
+    if not y:
+        return None
+    try:
+        return int(y)
+    except ValueError as exc:
+        raise ValidationError({"year": "must be an integer"}) from exc
+
+
+def _list(request: Request, name: str) -> list[str]:
+    raw = request.query_params.getlist(name)
+    return [x.strip() for v in raw for x in v.split(",") if x.strip()]
+
+
+class _Stats(viewsets.ViewSet):
+    permission_classes = [AllowAny]
+    renderer_classes = RENDERERS
+    filter_backends: list = []
+
+    def finalize_response(self, request: Request, response: Response, *args, **kwargs):
+        """An unknown ``table`` for CSV is a 404 with a JSON body naming the tables."""
+        table = request.query_params.get("table")
+        data = getattr(response, "data", None)
+        if table and isinstance(data, dict) and "tables" in data and table not in data["tables"]:
+            response = Response(
+                {"detail": f"no table {table!r}; tables: {', '.join(data['tables'])}"},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class DatasetViewSet(_Stats):
+    """Published results of the mapping engine."""
+
+    @extend_schema(responses={200: dict})
+    def list(self, request: Request) -> Response:
+        out = []
+        for name in datasets():
+            out.append(selectors.dataset_info(get_store(name)))
+        return Response(out)
+
+
+class RegionStatsViewSet(_Stats):
+    """Region dashboards (``retrieve``) and region x cluster views."""
+
+    @extend_schema(parameters=COMMON, responses={200: dict})
+    def list(self, request: Request) -> Response:
+        store = _store(request)
+        return Response(selectors.region_list(store, request.query_params.get("type")))
+
+    def _check(self, store: ResultsStore, rt: str, code: str) -> None:
+        if not selectors.region_exists(store, rt, code):
+            raise NotFound(f"no {rt} {code!r} in {store.name}")
+
+    @extend_schema(parameters=COMMON, responses={200: dict})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        store = _store(request)
+        rt = request.query_params.get("type") or store.main_type
+        self._check(store, rt, pk)
+        return Response(selectors.region_dashboard(store, rt, pk, _year(request)))
+
+    @extend_schema(parameters=COMMON, responses={200: dict})
+    @action(detail=True, methods=["get"], url_path=r"clusters/(?P<cluster>[^/.]+)")
+    def cluster(self, request: Request, pk: str, cluster: str) -> Response:
+        store = _store(request)
+        rt = request.query_params.get("type") or store.main_type
+        self._check(store, rt, pk)
+        if not selectors.cluster_exists(store, cluster):
+            raise NotFound(f"no cluster {cluster!r}")
+        return Response(selectors.region_cluster(store, rt, pk, cluster, _year(request)))
+
+    @extend_schema(parameters=[*COMMON, OpenApiParameter("cluster", str)], responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def peers(self, request: Request, pk: str) -> Response:
+        store = _store(request)
+        rt = request.query_params.get("type") or store.main_type
+        self._check(store, rt, pk)
+        return Response(selectors.peers(store, rt, pk, request.query_params.get("cluster")))
+
+
+class ClusterStatsViewSet(_Stats):
+    """Cluster dashboards."""
+
+    @extend_schema(parameters=COMMON, responses={200: dict})
+    def list(self, request: Request) -> Response:
+        return Response(selectors.cluster_list(_store(request)))
+
+    @extend_schema(
+        parameters=[*COMMON, OpenApiParameter("region", str, description="Colour related graph")],
+        responses={200: dict},
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        store = _store(request)
+        if not selectors.cluster_exists(store, pk):
+            raise NotFound(f"no cluster {pk!r}")
+        return Response(
+            selectors.cluster_dashboard(
+                store,
+                pk,
+                request.query_params.get("type"),
+                _year(request),
+                request.query_params.get("region") or None,
+            )
+        )
+
+
+class MapViewSet(_Stats):
+    """Choropleth values with their classes and colours."""
+
+    @extend_schema(
+        parameters=[
+            *COMMON,
+            OpenApiParameter("cluster", str),
+            OpenApiParameter("subcluster", str),
+            OpenApiParameter("indicator", str, enum=list(selectors.MAP_INDICATORS)),
+        ],
+        responses={200: dict},
+    )
+    def list(self, request: Request) -> Response:
+        store = _store(request)
+        p = request.query_params
+        cluster = p.get("cluster") or None
+        if cluster and not selectors.cluster_exists(store, cluster):
+            raise NotFound(f"no cluster {cluster!r}")
+        try:
+            data = selectors.map_values(
+                store,
+                region_type=p.get("type") or None,
+                cluster=cluster,
+                subcluster=p.get("subcluster") or None,
+                indicator=p.get("indicator") or "lq_traded_local",
+                year=_year(request),
+            )
+        except ValueError as exc:
+            raise ValidationError({"indicator": str(exc)}) from exc
+        return Response(data)
+
+
+class SearchViewSet(_Stats):
+    """Autocomplete over region names, cluster names, industry titles and codes."""
+
+    @extend_schema(parameters=[OpenApiParameter("q", str), *COMMON[:1]], responses={200: dict})
+    def list(self, request: Request) -> Response:
+        return Response(selectors.search(_store(request), request.query_params.get("q", "")))
+
+
+class CompareViewSet(_Stats):
+    """Up to 10 regions side by side."""
+
+    @extend_schema(
+        parameters=[
+            *COMMON,
+            OpenApiParameter("regions", str, description="Comma-separated codes"),
+            OpenApiParameter("clusters", str, description="Comma-separated cluster codes"),
+            OpenApiParameter("indicator", str),
+        ],
+        responses={200: dict},
+    )
+    def list(self, request: Request) -> Response:
+        store = _store(request)
+        rt = request.query_params.get("type") or store.main_type
+        indicator = request.query_params.get("indicator") or "lq_traded_local"
+        if indicator not in selectors.MAP_INDICATORS or indicator == "cluster_strength":
+            raise ValidationError({"indicator": "unknown indicator"})
+        return Response(
+            selectors.compare(
+                store,
+                rt,
+                _list(request, "regions"),
+                _list(request, "clusters"),
+                _year(request),
+                indicator,
+            )
+        )
+
+
+class SavedViewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SavedView
+        fields = ("id", "kind", "name", "params", "created_at")
+        read_only_fields = ("id", "created_at")
+
+
+class SavedViewViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The signed-in user's saved views (comparisons, maps)."""
+
+    serializer_class = SavedViewSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends: list = []
+    pagination_class = None
+
+    def get_queryset(self):
+        return SavedView.objects.filter(owner=self.request.user)
+
+    def perform_create(self, serializer: SavedViewSerializer) -> None:
+        d = serializer.validated_data
+        serializer.instance = services.save_view(
+            owner=self.request.user, kind=d["kind"], name=d["name"], params=d["params"]
+        )
+
+
+class JobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Job
+        fields = ("id", "kind", "status", "progress", "message", "seconds", "custom_region")
+        read_only_fields = fields
+
+
+class CustomRegionSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.get_username", read_only=True)
+    job = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CustomRegion
+        fields = (
+            "id",
+            "name",
+            "dataset",
+            "region_type",
+            "members",
+            "shared",
+            "owner",
+            "job",
+            "result",
+        )
+        read_only_fields = ("id", "owner", "job", "result")
+        extra_kwargs = {"dataset": {"required": False}, "region_type": {"required": False}}
+
+    def get_job(self, obj: CustomRegion) -> dict | None:
+        job = obj.jobs.order_by("-created_at").first()
+        return JobSerializer(job).data if job else None
+
+
+class CustomRegionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Custom regions: yours and those shared; creating one starts its recomputation."""
+
+    serializer_class = CustomRegionSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    filter_backends: list = []
+    pagination_class = None
+
+    def get_queryset(self):
+        user = self.request.user
+        visible = Q(shared=True)
+        if user.is_authenticated:
+            visible |= Q(owner=user)
+        qs = CustomRegion.objects.filter(visible).select_related("owner")
+        if self.action == "destroy":
+            qs = qs.filter(owner=user)
+        return qs
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        s = self.get_serializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        try:
+            cr = services.create_custom_region(
+                owner=request.user,
+                name=d["name"],
+                members=d["members"],
+                region_type=d.get("region_type"),
+                dataset=d.get("dataset"),
+                shared=d.get("shared", False),
+            )
+        except (ValueError, DatasetNotFoundError) as exc:
+            raise ValidationError({"members": str(exc)}) from exc
+        services.start_recompute(custom_region=cr)
+        return Response(self.get_serializer(cr).data, status=status.HTTP_201_CREATED)
+
+
+class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Status of a background job (polled by the custom region builder)."""
+
+    serializer_class = JobSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return Job.objects.filter(owner=self.request.user)
+
+
+ROUTES = {
+    "observatory/datasets": (DatasetViewSet, "api-obs-dataset"),
+    "observatory/regions": (RegionStatsViewSet, "api-obs-region"),
+    "observatory/clusters": (ClusterStatsViewSet, "api-obs-cluster"),
+    "observatory/map": (MapViewSet, "api-obs-map"),
+    "observatory/search": (SearchViewSet, "api-obs-search"),
+    "observatory/compare": (CompareViewSet, "api-obs-compare"),
+    "observatory/saved-views": (SavedViewViewSet, "api-obs-saved-view"),
+    "observatory/custom-regions": (CustomRegionViewSet, "api-obs-custom-region"),
+    "observatory/jobs": (JobViewSet, "api-obs-job"),
+}

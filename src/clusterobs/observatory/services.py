@@ -1,0 +1,154 @@
+"""Writes of the observatory: saved views, custom regions and their background jobs.
+
+Recomputation runs in a small thread pool started by the server process (one worker: the work is
+pandas/numpy-bound and the machine may be small); the page polls the job's status. A job that
+dies with its process stays ``running``: ``start_recompute`` can simply be called again, the
+result is idempotent.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from clusterobs.observatory import selectors
+from clusterobs.observatory.models import CustomRegion, Job, SavedView
+from clusterobs.observatory.recompute import union_measures
+from clusterobs.observatory.store import get_store
+
+MAX_MEMBERS = 500
+_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="observatory-job")
+
+RESULT_COLUMNS = [
+    "year",
+    "cluster_code",
+    "cluster_name",
+    "traded",
+    "employment",
+    "employment_reported",
+    "employment_imputed",
+    "establishments",
+    "wage",
+    "lq_traded_local",
+    "lq_total",
+    "national_share",
+    "strong",
+    "eco_stars",
+    "employment_rank",
+    "lq_rank",
+    "lq_percentile",
+    "peer_regions",
+]
+
+
+def save_view(*, owner: AbstractBaseUser, kind: str, name: str, params: dict) -> SavedView:
+    if kind not in SavedView.Kind.values:
+        raise ValueError(f"unknown view kind {kind!r}")
+    return SavedView.objects.create(owner=owner, kind=kind, name=name[:200], params=params)
+
+
+def create_custom_region(
+    *,
+    owner: AbstractBaseUser,
+    name: str,
+    members: list[str],
+    region_type: str | None = None,
+    dataset: str | None = None,
+    shared: bool = False,
+) -> CustomRegion:
+    """Validate the members against the published result and save the region (no job yet)."""
+    store = get_store(dataset)
+    rt = region_type or store.main_type
+    members = sorted({str(m).strip() for m in members if str(m).strip()})
+    if len(members) < 1:
+        raise ValueError("pick at least one region")
+    if len(members) > MAX_MEMBERS:
+        raise ValueError(f"at most {MAX_MEMBERS} regions")
+    known = set(store.region_codes(rt))
+    unknown = [m for m in members if m not in known]
+    if unknown:
+        raise ValueError(f"unknown {rt} codes: {', '.join(unknown)}")
+    return CustomRegion.objects.create(
+        owner=owner,
+        name=(name or "Custom region")[:200],
+        dataset=store.name,
+        region_type=rt,
+        members=members,
+        shared=shared,
+    )
+
+
+def start_recompute(*, custom_region: CustomRegion) -> Job:
+    """Queue the recomputation; runs inline when ``OBSERVATORY_JOBS_SYNC`` (unit tests)."""
+    job = Job.objects.create(owner=custom_region.owner, custom_region=custom_region)
+    if getattr(settings, "OBSERVATORY_JOBS_SYNC", False):
+        run_job(job.pk)
+        job.refresh_from_db()
+    else:
+        _EXECUTOR.submit(_run_in_thread, job.pk)
+    return job
+
+
+def _run_in_thread(job_id: int) -> None:
+    close_old_connections()
+    try:
+        run_job(job_id)
+    finally:
+        connection.close()
+
+
+def run_job(job_id: int) -> None:
+    """Recompute a custom region's measures; progress and errors are written to the job."""
+    job = Job.objects.select_related("custom_region").get(pk=job_id)
+    cr = job.custom_region
+    started = time.perf_counter()
+
+    def progress(fraction: float, message: str) -> None:
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.RUNNING, progress=round(fraction, 3), message=message[:300]
+        )
+
+    try:
+        progress(0.02, "loading results")
+        store = get_store(cr.dataset)
+        cry = store.query("SELECT * FROM cry WHERE region_type = ?", [cr.region_type])
+        ry = store.query("SELECT * FROM ry WHERE region_type = ?", [cr.region_type])
+        rows, region_rows = union_measures(cry, ry, list(cr.members), progress=progress)
+        rows = rows[rows["subcluster_code"].isna()]
+        cols = [c for c in RESULT_COLUMNS if c in rows.columns]
+        result: dict[str, Any] = {
+            "clusters": selectors.records(rows[cols].sort_values(["year", "cluster_code"])),
+            "region_year": selectors.records(
+                region_rows[
+                    [
+                        "year",
+                        "employment",
+                        "traded_employment",
+                        "local_employment",
+                        "cluster_strength",
+                        "strength_rank",
+                    ]
+                ]
+            ),
+            "peers": len(store.region_codes(cr.region_type)) - len(cr.members) + 1,
+        }
+        CustomRegion.objects.filter(pk=cr.pk).update(result=result, updated_at=timezone.now())
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.DONE,
+            progress=1.0,
+            message="done",
+            seconds=round(time.perf_counter() - started, 3),
+            finished_at=timezone.now(),
+        )
+    except Exception as exc:  # the job records any failure for the user; never re-raised
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED,
+            message=f"{type(exc).__name__}: {exc}"[:300],
+            finished_at=timezone.now(),
+        )

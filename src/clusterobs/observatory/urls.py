@@ -1,0 +1,30 @@
+"""Observatory page URLs (their JSON twins are under ``/api/observatory/``)."""
+
+from django.urls import path
+
+from clusterobs.observatory import views
+
+app_name = "observatory"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("search/", views.search, name="search"),
+    path("map/", views.map_page, name="map"),
+    path("compare/", views.compare, name="compare"),
+    path("custom-regions/", views.custom_regions, name="custom-regions"),
+    path("custom-regions/<int:pk>/", views.custom_region, name="custom-region"),
+    path("clusters/<str:code>/", views.cluster, name="cluster"),
+    path("clusters/<str:code>/profile.pdf", views.cluster_pdf, name="cluster-pdf"),
+    path("regions/<str:region_type>/<str:code>/", views.region, name="region"),
+    path("regions/<str:region_type>/<str:code>/profile.pdf", views.region_pdf, name="region-pdf"),
+    path(
+        "regions/<str:region_type>/<str:code>/cluster/",
+        views.region_cluster_pick,
+        name="region-cluster-pick",
+    ),
+    path(
+        "regions/<str:region_type>/<str:code>/<str:cluster>/",
+        views.region_cluster,
+        name="region-cluster",
+    ),
+]

@@ -1,0 +1,397 @@
+"""Observatory pages: thin wrappers that render a selector's data (the API returns the same)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from clusterobs.observatory import reports, selectors, services
+from clusterobs.observatory.models import CustomRegion, SavedView
+from clusterobs.observatory.services import RESULT_COLUMNS
+from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore, get_store
+
+SUMMARY_KEYS = [
+    "employment",
+    "employment_cagr",
+    "establishments",
+    "establishments_cagr",
+    "wage",
+    "wage_cagr",
+    "traded_share",
+    "cluster_strength",
+]
+TOP_COLUMNS = [
+    "cluster_name",
+    "employment",
+    "lq_traded_local",
+    "national_share",
+    "emp_cagr",
+    "wage",
+    "strong",
+]
+ALL_COLUMNS = [
+    "cluster_name",
+    "traded",
+    "employment",
+    "employment_imputed",
+    "establishments",
+    "wage",
+    "lq_traded_local",
+    "lq_total",
+    "national_share",
+    "national_share_change",
+    "emp_cagr",
+    "job_creation",
+    "strong",
+    "eco_stars",
+    "employment_rank",
+]
+REGION_COLUMNS = [
+    "name",
+    "employment",
+    "lq_traded_local",
+    "lq_total",
+    "national_share",
+    "emp_cagr",
+    "wage",
+    "strong",
+    "eco_stars",
+]
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "employment": _("Employment"),
+        "employment_cagr": _("Employment growth (CAGR)"),
+        "establishments": _("Establishments"),
+        "establishments_cagr": _("Establishment growth (CAGR)"),
+        "wage": _("Average wage"),
+        "wage_cagr": _("Wage growth (CAGR)"),
+        "traded_share": _("Traded share of employment"),
+        "cluster_strength": _("Cluster strength"),
+    }
+
+
+def _store(request: HttpRequest) -> ResultsStore:
+    try:
+        return get_store(request.GET.get("dataset") or None)
+    except DatasetNotFoundError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _api(name: str, *args: str, **params: object) -> str:
+    url = reverse(name, args=args)
+    q = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{url}?{q}" if q else url
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    try:
+        store = get_store(request.GET.get("dataset") or None)
+    except DatasetNotFoundError:
+        return render(request, "observatory/index.html", {"store": None})
+    return render(
+        request,
+        "observatory/index.html",
+        {
+            "store": store,
+            "info": selectors.dataset_info(store),
+            "regions": selectors.region_list(store),
+            "clusters": selectors.cluster_list(store),
+        },
+    )
+
+
+def region(request: HttpRequest, region_type: str, code: str) -> HttpResponse:
+    store = _store(request)
+    if not selectors.region_exists(store, region_type, code):
+        raise Http404(_("No such region in this result"))
+    d = selectors.region_dashboard(store, region_type, code, _int(request.GET.get("year")))
+    known = set(store.region_codes(region_type))
+    for s in d["sub_regions"]:
+        s["linked"] = s["code"] in set(store.region_codes(s["region_type"])) if s else False
+    rc = "observatory:region-cluster"
+
+    def links(rows: list[dict]) -> list[str]:
+        return [
+            reverse(rc, args=[region_type, code, r["cluster_code"]]) + f"?year={d['year']}"
+            for r in rows
+        ]
+
+    s = d["summary"]["region"]
+    return render(
+        request,
+        "observatory/region.html",
+        {
+            "d": d,
+            "api": _api("api-obs-region-detail", code, type=region_type, year=d["year"]),
+            "summary_keys": SUMMARY_KEYS,
+            "summary_labels": _labels(),
+            "top_columns": TOP_COLUMNS,
+            "all_columns": ALL_COLUMNS,
+            "top_links": links(d["tables"]["top_clusters"]["rows"]),
+            "all_links": links(d["tables"]["clusters"]["rows"]),
+            "split": [
+                {"kind": _("Traded"), "employment": s["traded_employment"]},
+                {"kind": _("Local"), "employment": s["local_employment"]},
+            ],
+            "known": known,
+        },
+    )
+
+
+def region_cluster_pick(request: HttpRequest, region_type: str, code: str) -> HttpResponse:
+    """The cluster switcher's target (works without JavaScript)."""
+    cluster = request.GET.get("cluster", "")
+    url = reverse("observatory:region-cluster", args=[region_type, code, cluster])
+    year = _int(request.GET.get("year"))
+    return redirect(f"{url}?year={year}" if year else url)
+
+
+def region_cluster(request: HttpRequest, region_type: str, code: str, cluster: str) -> HttpResponse:
+    store = _store(request)
+    if not selectors.region_exists(store, region_type, code) or not selectors.cluster_exists(
+        store, cluster
+    ):
+        raise Http404(_("No such region or cluster in this result"))
+    d = selectors.region_cluster(store, region_type, code, cluster, _int(request.GET.get("year")))
+    change_rows = [
+        {**r, "period": f"{r['start_year']}–{r['end_year']}"} for r in d["tables"]["change"]["rows"]
+    ]
+    return render(
+        request,
+        "observatory/region_cluster.html",
+        {
+            "d": d,
+            "change_rows": change_rows,
+            "api": _api("api-obs-region-cluster", code, cluster, type=region_type, year=d["year"]),
+        },
+    )
+
+
+def cluster(request: HttpRequest, code: str) -> HttpResponse:
+    store = _store(request)
+    if not selectors.cluster_exists(store, code):
+        raise Http404(_("No such cluster in this result"))
+    rt = request.GET.get("type") or store.main_type
+    d = selectors.cluster_dashboard(
+        store, code, rt, _int(request.GET.get("year")), request.GET.get("region") or None
+    )
+    return render(
+        request,
+        "observatory/cluster.html",
+        {
+            "d": d,
+            "regions": selectors.region_list(store, rt),
+            "region_columns": REGION_COLUMNS,
+            "region_links": [
+                reverse("observatory:region-cluster", args=[rt, r["region_code"], code])
+                for r in d["tables"]["top_regions"]["rows"]
+            ],
+            "api": _api("api-obs-cluster-detail", code, type=rt, year=d["year"]),
+        },
+    )
+
+
+def map_page(request: HttpRequest) -> HttpResponse:
+    store = _store(request)
+    g = request.GET
+    cluster = g.get("cluster") or None
+    if cluster and not selectors.cluster_exists(store, cluster):
+        cluster = None
+    indicator = g.get("indicator") or ("lq_traded_local" if cluster else "cluster_strength")
+    if indicator not in selectors.MAP_INDICATORS:
+        indicator = "lq_traded_local"
+    rt = g.get("type") or store.main_type
+    if rt not in store.region_types:
+        rt = store.main_type
+    d = selectors.map_values(
+        store, region_type=rt, cluster=cluster, indicator=indicator, year=_int(g.get("year"))
+    )
+    return render(
+        request,
+        "observatory/map.html",
+        {
+            "d": d,
+            "info": selectors.dataset_info(store),
+            "clusters": selectors.cluster_list(store),
+            "indicators": selectors.MAP_INDICATORS,
+            "columns": ["region_code", "name", "value", "employment"],
+            "bubbles": bool(g.get("bubbles")),
+            "orgs": bool(g.get("orgs")),
+            "api": _api(
+                "api-obs-map-list",
+                type=rt,
+                cluster=cluster,
+                indicator=d["indicator"],
+                year=d["year"],
+            ),
+        },
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    store = _store(request)
+    q = request.GET.get("q", "")
+    results = selectors.search(store, q, limit=50)
+    if len(results) == 1 or (results and results[0]["label"].lower() == q.strip().lower()):
+        return redirect(results[0]["url"])
+    return render(request, "observatory/search.html", {"q": q, "results": results})
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    store = _store(request)
+    rt = request.GET.get("type") or store.main_type
+    if request.method == "POST" and request.user.is_authenticated:
+        services.save_view(
+            owner=request.user,
+            kind="compare",
+            name=request.POST.get("name", ""),
+            params={"query": request.POST.get("params", "")},
+        )
+        messages.success(request, _("Comparison saved."))
+        return redirect(f"{reverse('observatory:compare')}?{request.POST.get('params', '')}")
+    codes = [x for v in request.GET.getlist("regions") for x in v.split(",") if x][:10]
+    clusters = [x for v in request.GET.getlist("clusters") for x in v.split(",") if x]
+    indicator = request.GET.get("indicator") or "lq_traded_local"
+    if indicator not in selectors.MAP_INDICATORS or indicator == "cluster_strength":
+        indicator = "lq_traded_local"
+    d = selectors.compare(store, rt, codes, clusters, _int(request.GET.get("year")), indicator)
+    peers, peer_of = {}, None
+    if d["tables"]["compare"]["rows"]:
+        peer_of = d["tables"]["compare"]["rows"][0]
+        peers = selectors.peers(
+            store, rt, peer_of["region_code"], clusters[0] if clusters else None
+        )
+    first = f"{indicator}:{clusters[0]}" if clusters else "employment"
+    cnames = selectors.cluster_names(store)
+    saved = (
+        SavedView.objects.filter(owner=request.user, kind="compare")
+        if request.user.is_authenticated
+        else []
+    )
+    return render(
+        request,
+        "observatory/compare.html",
+        {
+            "d": d,
+            "regions": selectors.region_list(store, rt),
+            "clusters": selectors.cluster_list(store),
+            "chosen": codes,
+            "chosen_clusters": clusters,
+            "indicators": selectors.MAP_INDICATORS,
+            "first_cluster_col": first,
+            "first_cluster_label": (
+                f"{selectors.MAP_INDICATORS[indicator]}: {cnames.get(clusters[0], clusters[0])}"
+                if clusters
+                else _("Employment")
+            ),
+            "peers": peers,
+            "peer_of": peer_of,
+            "peer_labels": {
+                "neighbours": _("Neighbours (shared border)"),
+                "same_parent": _("Same parent region"),
+                "similar_size": _("Similar size (employment)"),
+                "strong_in_cluster": _("Where the first chosen cluster is strong"),
+            },
+            "saved": saved,
+            "api": _api(
+                "api-obs-compare-list",
+                type=rt,
+                regions=",".join(codes),
+                clusters=",".join(clusters),
+                indicator=indicator,
+            ),
+        },
+    )
+
+
+def _visible_custom(request: HttpRequest):
+    q = Q(shared=True)
+    if request.user.is_authenticated:
+        q |= Q(owner=request.user)
+    return CustomRegion.objects.filter(q)
+
+
+def custom_regions(request: HttpRequest) -> HttpResponse:
+    store = _store(request)
+    rt = request.GET.get("type") or store.main_type
+    return render(
+        request,
+        "observatory/custom_regions.html",
+        {
+            "regions": selectors.region_list(store, rt),
+            "region_type": rt,
+            "custom": _visible_custom(request)[:100],
+        },
+    )
+
+
+def custom_region(request: HttpRequest, pk: int) -> HttpResponse:
+    cr = get_object_or_404(_visible_custom(request), pk=pk)
+    job = cr.jobs.order_by("-created_at").first()
+    result = cr.result or {}
+    rows = result.get("clusters", [])
+    year = max((r["year"] for r in rows), default=None)
+    last = [r for r in rows if r["year"] == year]
+    last.sort(key=lambda r: -(r.get("employment") or 0))
+    for r in last:
+        r["employment_status"] = selectors.employment_status(
+            r.get("employment_reported") or 0, r.get("employment_imputed") or 0, r["employment"]
+        )
+    strength = next((r for r in result.get("region_year", []) if r["year"] == year), None)
+    try:
+        names = selectors.region_names(get_store(cr.dataset), cr.region_type)
+    except DatasetNotFoundError:
+        names = {}
+    return render(
+        request,
+        "observatory/custom_region.html",
+        {
+            "cr": cr,
+            "job": job,
+            "year": year,
+            "peers": result.get("peers"),
+            "strength": strength,
+            "member_names": [names.get(m, m) for m in cr.members],
+            "table": {"rows": last},
+            "columns": [
+                c
+                for c in RESULT_COLUMNS
+                if c not in ("year", "cluster_code", "employment_reported", "peer_regions")
+            ],
+            "fields": selectors.FIELDS,
+            "api": reverse("api-obs-custom-region-detail", args=[cr.pk]),
+        },
+    )
+
+
+def region_pdf(request: HttpRequest, region_type: str, code: str) -> HttpResponse:
+    store = _store(request)
+    if not selectors.region_exists(store, region_type, code):
+        raise Http404(_("No such region in this result"))
+    d = selectors.region_dashboard(store, region_type, code, _int(request.GET.get("year")))
+    return reports.pdf_response(
+        reports.region_pdf(d, request), f"region-{region_type}-{code}-{d['year']}.pdf"
+    )
+
+
+def cluster_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    store = _store(request)
+    if not selectors.cluster_exists(store, code):
+        raise Http404(_("No such cluster in this result"))
+    d = selectors.cluster_dashboard(store, code, None, _int(request.GET.get("year")))
+    return reports.pdf_response(reports.cluster_pdf(d, request), f"cluster-{code}-{d['year']}.pdf")

@@ -1,0 +1,71 @@
+"""The real CBP state data (2008-2011) built once per session into a temporary results store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO.parent / "shared" / "data"
+CBP = DATA / "us_cbp_state_2000_2011" / "cbp_state_naics_2000_2011.csv.gz"
+DEFS = DATA / "us_cluster_definitions"
+WEB_DEFS = DEFS / "naics2007_to_cluster_uscmp_2014_web.csv"
+RELATEDNESS = DEFS / "traded_cluster_relatedness_uscmp.csv"
+CLASSIFICATIONS = DATA / "industry_classifications"
+DATASET = "us-cbp-states"
+
+
+@pytest.fixture(scope="session")
+def obs_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Build and publish like ``clusterobs mapping build`` (manifest inputs included)."""
+    from clusterobs.classifications.store import ClassificationStore, import_classifications
+    from clusterobs.definitions.model import load_definition
+    from clusterobs.mapping import output, pipeline
+    from clusterobs.mapping.engine import connect
+    from clusterobs.sources.cbp import read_cbp
+    from clusterobs.sources.regions import us_states
+
+    root = tmp_path_factory.mktemp("observatory")
+    classifications = root / "classifications"
+    import_classifications(CLASSIFICATIONS, classifications)
+    store = ClassificationStore.load(classifications)
+    eng = connect()
+    result = pipeline.build(
+        read_cbp(eng, CBP),
+        load_definition(WEB_DEFS, "NAICS2007"),
+        engine=eng,
+        store=store,
+        regions=us_states(),
+        options=pipeline.MappingOptions(years=(2008, 2011)),
+        relatedness=RELATEDNESS,
+    )
+    result.manifest["inputs"] = {
+        "employment": str(CBP),
+        "format": "cbp",
+        "definitions": str(WEB_DEFS),
+        "regions": "built-in U.S. states",
+        "relatedness": str(RELATEDNESS),
+    }
+    output.write_result(result, root / "results" / DATASET)
+    return {"results": root / "results", "classifications": classifications}
+
+
+@pytest.fixture(autouse=True)
+def _observatory_settings(settings, obs_results: dict[str, Path]) -> None:
+    settings.OBSERVATORY_RESULTS_DIR = str(obs_results["results"])
+    settings.OBSERVATORY_CLASSIFICATIONS_DIR = str(obs_results["classifications"])
+    settings.OBSERVATORY_JOBS_SYNC = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def store():
+    from clusterobs.observatory.store import get_store
+
+    return get_store(DATASET)
+
+
+def read_manifest(results: Path) -> dict:
+    return json.loads((results / DATASET / "manifest.json").read_text())

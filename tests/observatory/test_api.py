@@ -1,0 +1,199 @@
+"""Observatory API on the real CBP state data: JSON twins, CSV export, conventions shown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+CA, TX, MI = "06", "48", "26"
+
+
+def _get(client, url: str, **params):
+    r = client.get(url, params, HTTP_ACCEPT="application/json")
+    assert r.status_code == 200, r.content[:500]
+    return r.json()
+
+
+def test_store_basics(store) -> None:
+    assert store.years == [2008, 2009, 2010, 2011]
+    assert store.main_type == "state"
+    assert len(store.region_codes("state")) == 51
+    assert store.clusters["traded"].sum() > 40
+    d = store.definition
+    assert len(d) > 1000 and d["industry_title"].notna().mean() > 0.9
+
+
+def test_region_dashboard_matches_results(client, store) -> None:
+    d = _get(client, f"/api/observatory/regions/{CA}/", year=2011)
+    assert d["region"]["name"] == "California" and d["year"] == 2011
+    ry = pd.read_parquet(store.path / "region_year.parquet")
+    ca = ry[(ry.region_code == CA) & (ry.year == 2011)].iloc[0]
+    assert d["summary"]["region"]["employment"] == pytest.approx(ca.employment)
+    assert d["summary"]["nation"]["employment"] == pytest.approx(113.4e6, rel=0.001)
+    assert d["summary"]["region"]["cluster_strength"] == pytest.approx(ca.cluster_strength)
+    top = d["tables"]["top_clusters"]["rows"]
+    assert len(top) == 10 and all(r["traded"] for r in top)
+    assert [r["employment"] for r in top] == sorted((r["employment"] for r in top), reverse=True)
+    rows = d["tables"]["clusters"]["rows"]
+    statuses = {r["employment_status"] for r in rows}
+    assert "partly_imputed" in statuses and statuses <= {
+        "reported",
+        "partly_imputed",
+        "imputed",
+        "none",
+    }
+    for r in rows:  # suppressed wages are null and say so; never zero
+        if r["wage"] is None and r["employment"]:
+            assert r["wage_status"] == "suppressed"
+        assert r["wage"] is None or r["wage"] > 0
+    assert d["tables"]["timeline"]["rows"][0]["employment_index"] == pytest.approx(100)
+    assert "lq_traded_local" in d["fields"] and d["fields"]["wage"]["source"]
+
+
+def test_unknown_region_and_cluster_are_404(client) -> None:
+    assert client.get("/api/observatory/regions/99/").status_code == 404
+    assert client.get("/api/observatory/clusters/9999/").status_code == 404
+    assert client.get("/observatory/regions/state/99/").status_code == 404
+
+
+def test_csv_export_equals_api(client) -> None:
+    d = _get(client, f"/api/observatory/regions/{TX}/", year=2010)
+    r = client.get(
+        f"/api/observatory/regions/{TX}/", {"year": 2010, "format": "csv", "table": "clusters"}
+    )
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode())))
+    api = d["tables"]["clusters"]["rows"]
+    assert len(rows) == len(api)
+    for got, want in zip(rows, api, strict=True):
+        assert got["cluster_code"] == want["cluster_code"]
+        assert float(got["employment"]) == pytest.approx(want["employment"])
+        assert (got["wage"] == "") == (want["wage"] is None)
+    bad = client.get(f"/api/observatory/regions/{TX}/", {"format": "csv", "table": "nope"})
+    assert bad.status_code == 404
+
+
+def test_cluster_dashboard(client, store) -> None:
+    code = store.clusters[store.clusters.traded].iloc[0]["cluster_code"]
+    d = _get(client, f"/api/observatory/clusters/{code}/", region=MI)
+    assert len(d["tables"]["trend"]["rows"]) == 4
+    regions = d["tables"]["top_regions"]["rows"]
+    assert len(regions) <= 51 and regions[0]["employment"] >= regions[-1]["employment"]
+    assert d["tables"]["industries"]["rows"]
+    nodes = d["related"]["nodes"]
+    assert nodes[0]["cluster_code"] == code
+    assert {lk["relatedness"] for lk in d["related"]["links"]} <= {"strong", "weaker"}
+    assert any(n["strong"] is not None for n in nodes)
+
+
+def test_region_cluster_shift_share(client, store) -> None:
+    code = store.clusters[store.clusters.traded].iloc[0]["cluster_code"]
+    d = _get(client, f"/api/observatory/regions/{CA}/clusters/{code}/")
+    assert [r["year"] for r in d["tables"]["timeline"]["rows"]] == [2008, 2009, 2010, 2011]
+    for r in d["tables"]["change"]["rows"]:
+        parts = r["ss_national_share"] + r["ss_industry_mix"] + r["ss_regional_share"]
+        assert parts == pytest.approx(r["job_creation"], abs=1e-3)
+    assert all("national_wage" in r for r in d["tables"]["timeline"]["rows"])
+
+
+def test_map_values_and_colours(client, store) -> None:
+    code = store.clusters[store.clusters.traded].iloc[0]["cluster_code"]
+    d = _get(client, "/api/observatory/map/", cluster=code, indicator="lq_traded_local")
+    rows = d["tables"]["values"]["rows"]
+    assert len(rows) == 51 and d["palette"][0] == "#440154"
+    for r in rows:
+        if r["value"] is None:
+            assert r["color"] == d["no_data"]
+        else:
+            assert r["color"] == d["palette"][r["class"]]
+    lo = min((r for r in rows if r["value"] is not None), key=lambda r: r["value"])
+    hi = max((r for r in rows if r["value"] is not None), key=lambda r: r["value"])
+    assert lo["color"] == "#440154" and hi["color"] == "#fde725"
+    regions = _get(client, "/api/observatory/map/", indicator="cluster_strength")
+    assert regions["cluster"] is None and len(regions["tables"]["values"]["rows"]) == 51
+    assert client.get("/api/observatory/map/", {"indicator": "bogus"}).status_code == 400
+
+
+def test_search_regions_clusters_industries(client, store) -> None:
+    hits = _get(client, "/api/observatory/search/", q="336111")
+    ind = [h for h in hits if h["kind"] == "industry" and h["code"] == "336111"]
+    assert ind, hits
+    d = store.definition
+    assert ind[0]["cluster_code"] == d[d.industry_code == "336111"].iloc[0]["cluster_code"]
+    assert _get(client, "/api/observatory/search/", q="Texa")[0]["code"] == TX
+    auto = _get(client, "/api/observatory/search/", q="automotive")
+    assert any(h["kind"] == "cluster" for h in auto)
+    assert _get(client, "/api/observatory/search/", q="x") == []
+
+
+def test_compare_and_peers(client) -> None:
+    d = _get(client, "/api/observatory/compare/", regions=f"{CA},{TX},{MI}", clusters="1,2")
+    rows = d["tables"]["compare"]["rows"]
+    assert [r["region_code"] for r in rows] == [CA, TX, MI]
+    assert "lq_traded_local:1" in d["tables"]["compare"]["columns"]
+    p = _get(client, f"/api/observatory/regions/{CA}/peers/", cluster="1")
+    assert {r["region_code"] for r in p["neighbours"]} == {"04", "32", "41"}
+    assert len(p["similar_size"]) == 5
+
+
+def test_union_recompute_reproduces_engine_and_is_fast(store) -> None:
+    from clusterobs.observatory.recompute import union_measures
+
+    cry = store.query("SELECT * FROM cry WHERE region_type = 'state'")
+    ry = store.query("SELECT * FROM ry WHERE region_type = 'state'")
+    rows, _ = union_measures(cry, ry, [MI], code=MI)
+    orig = cry[cry.region_code == MI].sort_values(["year", "cluster_code"], ignore_index=True)
+    rows = rows.sort_values(["year", "cluster_code"], ignore_index=True)
+    for col in ("lq_traded_local", "lq_total", "strong", "eco_stars", "employment_rank"):
+        a, b = orig[col].astype("float64"), rows[col].astype("float64")
+        assert ((a - b).abs() < 1e-9).where(a.notna(), b.isna()).all(), col
+    ten = ["06", "41", "53", "32", "04", "16", "49", "08", "35", "30"]
+    t0 = time.perf_counter()
+    rows, region = union_measures(cry, ry, ten)
+    assert time.perf_counter() - t0 < 5
+    assert region["employment"].tolist() == pytest.approx(
+        ry[ry.region_code.isin(ten)].groupby("year")["employment"].sum().tolist()
+    )
+    assert rows["peer_regions"].max() <= 42
+    with pytest.raises(ValueError, match="unknown region"):
+        union_measures(cry, ry, ["ZZ"])
+
+
+def test_custom_region_job_and_privacy(client, django_user_model) -> None:
+    from rest_framework.test import APIClient
+
+    alice = django_user_model.objects.create_user("alice", password="pw-alice-1")
+    bob = django_user_model.objects.create_user("bob", password="pw-bob-1")
+    api = APIClient()
+    assert api.post("/api/observatory/custom-regions/", {}, format="json").status_code in (401, 403)
+    api.force_authenticate(alice)
+    r = api.post(
+        "/api/observatory/custom-regions/",
+        {"name": "Pacific", "members": ["06", "41", "53"]},
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["job"]["status"] == "done" and body["region_type"] == "state"
+    job = api.get(f"/api/observatory/jobs/{body['job']['id']}/").json()
+    assert job["progress"] == 1.0
+    detail = api.get(f"/api/observatory/custom-regions/{body['id']}/").json()
+    rows = [x for x in detail["result"]["clusters"] if x["year"] == 2011]
+    assert rows and all(x["lq_traded_local"] is None or x["lq_traded_local"] >= 0 for x in rows)
+    bad = api.post(
+        "/api/observatory/custom-regions/", {"name": "x", "members": ["ZZ"]}, format="json"
+    )
+    assert bad.status_code == 400
+    other = APIClient()
+    other.force_authenticate(bob)
+    assert other.get(f"/api/observatory/custom-regions/{body['id']}/").status_code == 404
+    assert client.get(f"/observatory/custom-regions/{body['id']}/").status_code == 404
+    client.force_login(alice)
+    page = client.get(f"/observatory/custom-regions/{body['id']}/")
+    assert page.status_code == 200 and b"Recomputed" in page.content

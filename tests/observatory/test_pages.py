@@ -1,0 +1,65 @@
+"""Observatory pages render the selectors' data; imputed values are marked; PDFs render."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/observatory/",
+        "/observatory/regions/state/06/",
+        "/observatory/regions/state/06/?year=2009",
+        "/observatory/clusters/1/",
+        "/observatory/clusters/1/?region=26",
+        "/observatory/regions/state/26/1/",
+        "/observatory/map/",
+        "/observatory/map/?cluster=1&indicator=eco_stars&bubbles=1",
+        "/observatory/search/?q=auto",
+        "/observatory/compare/?regions=06,48&clusters=1",
+        "/observatory/custom-regions/",
+    ],
+)
+def test_pages_render(client, url: str) -> None:
+    r = client.get(url)
+    assert r.status_code == 200, url
+    assert b"obs-" in r.content
+
+
+def test_region_page_marks_imputed_and_exports(client) -> None:
+    html = client.get("/observatory/regions/state/06/").content.decode()
+    assert "obs-imputed" in html
+    assert "format=csv&amp;table=top_clusters" in html
+    assert 'data-kind="bubble"' in html
+    assert "California" in html
+
+
+def test_cluster_switch_redirects(client) -> None:
+    r = client.get("/observatory/regions/state/06/cluster/", {"cluster": "5", "year": "2010"})
+    assert r.status_code == 302 and r["Location"].endswith("/regions/state/06/5/?year=2010")
+
+
+def test_search_page_redirects_on_single_hit(client) -> None:
+    r = client.get("/observatory/search/", {"q": "California"})
+    assert r.status_code == 302 and r["Location"].endswith("/regions/state/06/")
+
+
+def test_compare_saved_per_user(client, django_user_model) -> None:
+    u = django_user_model.objects.create_user("ann", password="pw-ann-12")
+    client.force_login(u)
+    r = client.post("/observatory/compare/", {"name": "Sun belt", "params": "regions=48,12"})
+    assert r.status_code == 302
+    page = client.get("/observatory/compare/?regions=48,12").content.decode()
+    assert "Sun belt" in page
+
+
+@pytest.mark.parametrize(
+    "url", ["/observatory/regions/state/48/profile.pdf", "/observatory/clusters/1/profile.pdf"]
+)
+def test_pdf_reports(client, url: str) -> None:
+    r = client.get(url)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content[:4] == b"%PDF" and len(r.content) > 5000

@@ -113,8 +113,8 @@ class Engine:
             # ibis 12's to_pyarrow_batches calls fetch_record_batch, which DuckDB 2.0 removed;
             # same steps with DuckDB's own streaming reader.
             self.con._run_pre_execute_hooks(expr)
-            cursor = self.con.raw_sql(self.con.compile(expr.as_table()))
-            yield from cursor.to_arrow_reader(BATCH_ROWS)
+            relation = self.con.con.sql(self.con.compile(expr.as_table()))
+            yield from relation.to_arrow_reader(BATCH_ROWS)
         else:
             yield from self.con.to_pyarrow(expr).to_batches(max_chunksize=BATCH_ROWS)
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import ibis
 import numpy as np
@@ -43,8 +43,10 @@ from clusterobs.mapping.relatedness import colocation, related_clusters
 from clusterobs.mapping.statistics import (
     SUB,
     EngineTable,
-    change_pair,
+    change_pairs,
     left_join,
+    pair_cells,
+    with_flags_stars,
     with_flags_stars_ranks,
     with_lqs,
 )
@@ -129,6 +131,9 @@ class MappingOptions:
     esteban_marquillas: bool = False
     subclusters: bool = True
     change_pairs: list[tuple[int, int]] | None = None
+    # Rows per engine query: years (and year pairs) are computed in chunks of about this many
+    # aggregated cells, so memory stays flat for county files; results do not depend on it.
+    chunk_rows: int = 2_000_000
 
 
 @dataclass
@@ -159,6 +164,47 @@ class MappingResult:
         if "change" not in self._frames:
             self._frames["change"] = self.cluster_region_change_table.to_pandas()
         return self._frames["change"]
+
+
+def _cluster_level(cells: ibis.Table) -> ibis.Table:
+    """Cluster rows (null sub-cluster): sums of the cluster's cells."""
+    cl = cells.group_by([*REGION_KEYS, "cluster_code", "traded"]).aggregate(
+        **{c: cells[c].sum() for c in VALUE_COLS}
+    )
+    return cl.mutate(subcluster_code=ibis.null("string"))
+
+
+def _cells_and_clusters(cells: ibis.Table, subclusters: bool) -> ibis.Table:
+    """Cluster rows plus (optionally) sub-cluster rows, with the join key ``sub_key``."""
+    cols = [*CELL_KEYS, "traded", *VALUE_COLS]
+    parts = [_cluster_level(cells).select(cols)]
+    if subclusters:
+        parts.append(cells.filter(cells.subcluster_code.notnull()).select(cols))
+    crt = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    return crt.mutate(**{SUB: crt.subcluster_code.fill_null("")})
+
+
+T = TypeVar("T")
+
+
+def _chunks(items: list[T], size: Callable[[T], int], limit: int) -> list[list[T]]:
+    """Consecutive groups of ``items`` whose sizes add up to at most ``limit`` (at least one
+    item per group)."""
+    out: list[list[T]] = []
+    total = 0
+    for item in items:
+        n = size(item)
+        if out and total + n <= limit:
+            out[-1].append(item)
+            total += n
+        else:
+            out.append([item])
+            total = n
+    return out
+
+
+def _count(engine: Engine, t: ibis.Table) -> int:
+    return int(engine.to_pandas(t.count().as_table()).iloc[0, 0])
 
 
 def _strings(df: pd.DataFrame) -> pd.DataFrame:
@@ -383,16 +429,8 @@ def build(
 
     timer.step("statistics")
     cells = cells.mutate(year=cells.year.cast("int64"), traded=cells.traded.cast("boolean"))
-    cluster_level = cells.group_by([*REGION_KEYS, "cluster_code", "traded"]).aggregate(
-        **{c: cells[c].sum() for c in VALUE_COLS}
-    )
-    cluster_level = cluster_level.mutate(subcluster_code=ibis.null("string"))
-    cols = [*CELL_KEYS, "traded", *VALUE_COLS]
-    parts = [cluster_level.select(cols)]
-    if opts.subclusters:
-        parts.append(cells.filter(cells.subcluster_code.notnull()).select(cols))
-    crt = parts[0] if len(parts) == 1 else ibis.union(*parts)
-    crt = crt.mutate(**{SUB: crt.subcluster_code.fill_null("")})
+    cluster_level = _cluster_level(cells)
+    crt = _cells_and_clusters(cells, opts.subclusters)
 
     # Region totals: published total row, else the sum of detailed industries.
     region = detailed.merge(known_sum, on=REGION_KEYS, how="left").merge(
@@ -448,39 +486,68 @@ def build(
         "region",
     )
     nat_cells_t = engine.table(nat_cells, "natcells")
-    df = left_join(crt, nat_cells_t.drop("national_total"), ["region_type", *nat_keys])
-    df = left_join(df, engine.table(nat_region, "natregion"), ["region_type", "year"])
-    df = left_join(df, region_t, REGION_KEYS)
-    base = engine.materialize(with_lqs(df), "base")
-    final = with_flags_stars_ranks(base)
-    final = final.mutate(
-        imputation_method=ibis.ifelse(final.suppressed_cells > 0, opts.imputation, "none")
-    )
+    nat_region_t = engine.table(nat_region, "natregion")
     names = definition.table.drop_duplicates("cluster_code")[["cluster_code", "cluster_name"]]
-    final = left_join(final, engine.table(names.reset_index(drop=True), "names"), ["cluster_code"])
+    names_t = engine.table(names.reset_index(drop=True), "names")
     subs = definition.subclusters[["subcluster_code", "subcluster_name"]].dropna(
         subset=["subcluster_code"]
     )
     subs = subs.drop_duplicates("subcluster_code").rename(columns={"subcluster_code": SUB})
-    final = left_join(final, engine.table(subs.reset_index(drop=True), "subnames"), [SUB])
-    final = final.select(CRT_COLUMNS)
+    subs_t = engine.table(subs.reset_index(drop=True), "subnames")
+
+    # Chunks of years: the statistics of a year need only that year's rows (peers are regions
+    # of one year), so a large input is computed and written a few years at a time and each
+    # chunk's joins, quantiles and windows stay small; a small input is one chunk.
+    per_year = ex(cells.group_by("year").aggregate(n=cells.count())).sort_values("year")
+    sizes = {int(y): int(n) for y, n in zip(per_year["year"], per_year["n"], strict=True)}
+    years = sorted(sizes)
+    year_chunks = _chunks(years, lambda y: sizes[y], opts.chunk_rows)
+
+    def base_of(chunk: list[int]) -> ibis.Table:
+        df = _cells_and_clusters(cells.filter(cells.year.isin(chunk)), opts.subclusters)
+        df = left_join(df, nat_cells_t.drop("national_total"), ["region_type", *nat_keys])
+        df = left_join(df, nat_region_t, ["region_type", "year"])
+        df = left_join(df, region_t, REGION_KEYS)
+        return engine.materialize(with_lqs(df), "base")
+
+    def final_of(base: ibis.Table) -> ibis.Table:
+        final = with_flags_stars_ranks(base)
+        final = final.mutate(
+            imputation_method=ibis.ifelse(final.suppressed_cells > 0, opts.imputation, "none")
+        )
+        final = left_join(final, names_t, ["cluster_code"])
+        final = left_join(final, subs_t, [SUB])
+        return final.select(CRT_COLUMNS)
+
+    bases = [base_of(chunk) for chunk in year_chunks]
+    all_base = bases[0] if len(bases) == 1 else ibis.union(*bases)
     crt_table = EngineTable(
         engine,
-        [final],
+        [final_of(b) for b in bases],
         order_by=[
-            final.region_type,
-            final.region_code,
-            final.year,
-            final.cluster_code,
-            ibis.asc(final.subcluster_code, nulls_first=True),
+            "year",
+            "region_type",
+            "region_code",
+            "cluster_code",
+            ibis.asc("subcluster_code", nulls_first=True),
         ],
         dtypes=CRT_DTYPES,
+        pandas_sort=["region_type", "region_code", "year", "cluster_code", "subcluster_code"],
     )
+    strong_parts = []
+    for base in bases:
+        st = with_flags_stars(base)
+        st = st.filter(st.subcluster_code.isnull() & st.traded & st.strong.fill_null(False))
+        strong_parts.append(
+            ex(st.group_by(REGION_KEYS).aggregate(strong_employment=st.employment.sum()))
+        )
+    strong = _strings(pd.concat(strong_parts, ignore_index=True)) if strong_parts else None
 
     region = region.sort_values(REGION_KEYS, ignore_index=True)
-    st = final.filter(final.subcluster_code.isnull() & final.traded & final.strong.fill_null(False))
-    strong = _strings(ex(st.group_by(REGION_KEYS).aggregate(strong_employment=st.employment.sum())))
-    num = region.merge(strong, on=REGION_KEYS, how="left")["strong_employment"].fillna(0.0)
+    if strong is None or strong.empty:
+        num = pd.Series(0.0, index=region.index)
+    else:
+        num = region.merge(strong, on=REGION_KEYS, how="left")["strong_employment"].fillna(0.0)
     den = region["traded_employment"].to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         region["cluster_strength"] = np.where(den > 0, num.to_numpy() / den, np.nan)
@@ -500,34 +567,40 @@ def build(
     ]
 
     timer.step("change")
-    years = sorted(int(y) for y in region["year"].unique())
     pairs = opts.change_pairs or year_pairs(years)
     regions_t = engine.table(
         region[[*REGION_KEYS, "employment"]].rename(columns={"employment": "region_total"}),
         "regiontotals",
     )
-    change_parts = [
-        change_pair(base, nat_cells_t, regions_t, s, e, esteban_marquillas=opts.esteban_marquillas)
-        for s, e in pairs
+    in_data = [(a, b) for a, b in pairs if a in sizes and b in sizes]
+    pair_chunks = _chunks(in_data, lambda p: sizes[p[0]] + sizes[p[1]], opts.chunk_rows)
+    pair_tables = [
+        engine.table(pd.DataFrame(chunk, columns=["start_year", "end_year"]), "pairs")
+        for chunk in pair_chunks
     ]
     change = EngineTable(
         engine,
-        change_parts,
-        order_by=["region_type", "region_code", "cluster_code", "subcluster_code"],
+        [
+            change_pairs(
+                all_base,
+                pt,
+                nat_cells_t,
+                regions_t,
+                esteban_marquillas=opts.esteban_marquillas,
+            )
+            for pt in pair_tables
+        ],
+        order_by=[
+            "start_year",
+            "end_year",
+            "region_type",
+            "region_code",
+            "cluster_code",
+            ibis.asc("subcluster_code", nulls_first=True),
+        ],
         dtypes=CHANGE_DTYPES,
     )
-    change_rows = int(
-        sum(
-            ex(
-                base.filter(base.year.isin([s, e]))
-                .select(*CHANGE_CELL)
-                .distinct()
-                .count()
-                .as_table()
-            ).iloc[0, 0]
-            for s, e in pairs
-        )
-    )
+    change_rows = sum(_count(engine, pair_cells(all_base, pt)) for pt in pair_tables)
 
     timer.step("relatedness")
     related = related_clusters(relatedness) if relatedness is not None else None
@@ -536,6 +609,7 @@ def build(
         main_type = region["region_type"][region["region_type"] != NATION].mode()
         if len(main_type):
             rt, last = str(main_type[0]), int(years[-1])
+            base = all_base
             sel = base.filter(
                 (base.year == last)
                 & (base.region_type == rt)
@@ -556,7 +630,7 @@ def build(
             ~seen["region_code"].isin(regions["code"]) & (seen["region_type"] != NATION)
         ].reset_index(drop=True)
 
-    crt_rows = int(ex(base.count().as_table()).iloc[0, 0])
+    crt_rows = sum(_count(engine, b) for b in bases)
     timings = timer.done()
     by_year = region.groupby("year")[["detailed_employment", "clustered_employment"]].sum()
     mapped = (by_year["clustered_employment"] / by_year["detailed_employment"]).round(6)

@@ -114,8 +114,8 @@ FLAG_SPEC = {
 }
 
 
-def with_flags_stars_ranks(t: ir.Table) -> ir.Table:
-    """U.S. Cluster Mapping flags (traded only), ECO stars and rank percentiles."""
+def with_flags_stars(t: ir.Table) -> ir.Table:
+    """U.S. Cluster Mapping flags (traded only) and ECO stars."""
     j = left_join(t, thresholds(t, FLAG_SPEC), PEERS)
     lq, emp, est = j.lq_traded_local, j.employment, j.establishments
     size_ok = cmp(emp > j.q_e25) & cmp(est > j.q_est25)
@@ -143,12 +143,18 @@ def with_flags_stars_ranks(t: ir.Table) -> ir.Table:
             + j.star_focus.cast("int8")
         ).cast("int8")
     )
+    return j.drop(*FLAG_SPEC)
+
+
+def with_flags_stars_ranks(t: ir.Table) -> ir.Table:
+    """Flags and stars (:func:`with_flags_stars`) plus employment and LQ rank percentiles."""
+    j = with_flags_stars(t)
     ranks = {}
     for col, name in (("employment", "employment"), ("lq_traded_local", "lq")):
         rank, pct = rank_percentile(j, col, PEERS, j.employment > 0)
         ranks[f"{name}_rank"] = rank
         ranks[f"{name}_percentile"] = pct
-    return j.mutate(**ranks).drop(*FLAG_SPEC)
+    return j.mutate(**ranks)
 
 
 def growth(end: ir.NumericValue, start: ir.NumericValue) -> ir.FloatingValue:
@@ -156,7 +162,7 @@ def growth(end: ir.NumericValue, start: ir.NumericValue) -> ir.FloatingValue:
     return ratio(end, start) - 1.0
 
 
-def cagr(start: ir.NumericValue, end: ir.NumericValue, years: int) -> ir.FloatingValue:
+def cagr(start: ir.NumericValue, end: ir.NumericValue, years: ir.NumericValue) -> ir.FloatingValue:
     """``(end / start) ** (1 / years) - 1``; null where ``start <= 0`` or a value is null."""
     value = (end.cast("float64") / start.cast("float64")).pow(1.0 / years) - 1.0
     return ibis.ifelse(start > 0, value, ibis.null("float64"))
@@ -171,42 +177,62 @@ CARRIED = [
 ]
 
 
-def change_pair(
+PAIR = ["start_year", "end_year"]
+
+
+def _side_rows(base: ir.Table, pairs: ir.Table, year_col: str) -> ir.Table:
+    """The rows of ``base`` in each pair's start (or end) year, tagged with the pair."""
+    return base.inner_join(pairs, base.year == pairs[year_col])
+
+
+def pair_cells(base: ir.Table, pairs: ir.Table) -> ir.Table:
+    """Cells present in the start or the end year of each pair (the change table's rows)."""
+    keep = [*CELL, "subcluster_code", "traded", *PAIR]
+    starts = _side_rows(base, pairs, "start_year").select(keep)
+    return starts.union(_side_rows(base, pairs, "end_year").select(keep), distinct=True)
+
+
+def change_pairs(
     base: ir.Table,
+    pairs: ir.Table,
     national: ir.Table,
     regions: ir.Table,
-    start: int,
-    end: int,
     *,
     esteban_marquillas: bool,
 ) -> ir.Table:
-    """The change table of one year pair (see :mod:`clusterobs.mapping.change`).
+    """The change table of the year pairs in ``pairs`` (``start_year, end_year``), one query.
 
-    ``base``: cluster-region-year rows with ``CARRIED`` columns; ``national``: ``region_type,
-    cluster_code, sub_key, year, national_employment, national_total``; ``regions``:
-    ``region_code, region_type, year, region_total``. Cells present in either year take part;
-    a missing side counts as zero employment and establishments.
+    ``base``: cluster-region-year rows with ``year`` and the ``CARRIED`` columns; ``national``:
+    ``region_type, cluster_code, sub_key, year, national_employment, national_total``;
+    ``regions``: ``region_code, region_type, year, region_total``. Cells present in either year
+    take part; a missing side counts as zero employment and establishments, and takes its
+    national and regional figures from ``national`` and ``regions``. Percentile ranks are within
+    region type, cluster (sub-cluster) and pair.
     """
-    pair = base.filter(base.year.isin([start, end]))
-    cells = pair.select(*CELL, "subcluster_code", "traded").distinct()
-    m = cells
-    for side, year in (("s", start), ("e", end)):
-        rows = base.filter(base.year == year).select(
-            *CELL, **{f"{c}_{side}": base[c] for c in CARRIED}
-        )
-        m = left_join(m, rows, CELL)
-        nat = national.filter(national.year == year).select(
+    m = pair_cells(base, pairs)
+    keys = [*CELL, *PAIR]
+    for side, year_col in (("s", "start_year"), ("e", "end_year")):
+        rows = _side_rows(base, pairs, year_col)
+        rows = rows.select(*keys, **{f"{c}_{side}": rows[c] for c in CARRIED})
+        m = left_join(m, rows, keys)
+        nat = national.select(
             "region_type",
             "cluster_code",
             SUB,
-            **{f"n_{side}": national.national_employment, f"t_{side}": national.national_total},
+            **{
+                year_col: national.year,
+                f"n_{side}": national.national_employment,
+                f"t_{side}": national.national_total,
+            },
         )
-        m = left_join(m, nat, ["region_type", "cluster_code", SUB])
-        reg = regions.filter(regions.year == year).select(
-            "region_code", "region_type", **{f"r_{side}": regions.region_total}
+        m = left_join(m, nat, ["region_type", "cluster_code", SUB, year_col])
+        reg = regions.select(
+            "region_code",
+            "region_type",
+            **{year_col: regions.year, f"r_{side}": regions.region_total},
         )
-        m = left_join(m, reg, ["region_code", "region_type"])
-    years = end - start
+        m = left_join(m, reg, ["region_code", "region_type", year_col])
+    years = (m.end_year - m.start_year).cast("float64")
     e0 = m.employment_s.fill_null(0.0)
     e1 = m.employment_e.fill_null(0.0)
     g_nat = growth(m.t_e, m.t_s)
@@ -218,8 +244,8 @@ def change_pair(
         "subcluster_code": m.subcluster_code,
         SUB: m[SUB],
         "traded": m.traded,
-        "start_year": ibis.literal(start, "int64"),
-        "end_year": ibis.literal(end, "int64"),
+        "start_year": m.start_year.cast("int64"),
+        "end_year": m.end_year.cast("int64"),
         "employment_start": e0,
         "employment_end": e1,
         "emp_cagr": cagr(e0, e1, years),
@@ -247,7 +273,7 @@ def change_pair(
         cols["ss_em_competitive"] = homothetic * diff
         cols["ss_em_allocation"] = (e0 - homothetic) * diff
     out = m.select(**cols)
-    by = ["region_type", "cluster_code", SUB]
+    by = ["region_type", "cluster_code", SUB, *PAIR]
     ranks = {}
     for col in ("job_creation", "emp_cagr"):
         rank, pct = rank_percentile(out, col, by, out.employment_start > 0)
@@ -266,8 +292,9 @@ class EngineTable:
 
     engine: Engine
     parts: list[ir.Table]
-    order_by: list[ir.Value] = field(default_factory=list)
+    order_by: list[ir.Value | str] = field(default_factory=list)
     dtypes: dict[str, str] = field(default_factory=dict)
+    pandas_sort: list[str] = field(default_factory=list)
 
     def _ordered(self, part: ir.Table) -> ir.Table:
         return part.order_by(self.order_by) if self.order_by else part
@@ -281,7 +308,12 @@ class EngineTable:
     def to_pandas(self) -> pd.DataFrame:
         frames = [self.engine.to_pandas(self._ordered(p)) for p in self.parts]
         df = pd.concat(frames, ignore_index=True) if len(frames) != 1 else frames[0]
-        return self._fix(df)
+        df = self._fix(df)
+        if self.pandas_sort and len(df):
+            df = df.sort_values(
+                self.pandas_sort, na_position="first", kind="stable", ignore_index=True
+            )
+        return df
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         for part in self.parts:
@@ -308,6 +340,3 @@ class EngineTable:
             if writer is not None:
                 writer.close()
         return rows
-
-    def count(self) -> int:
-        return int(sum(self.engine.to_pandas_scalar(p.count()) for p in self.parts))

@@ -204,3 +204,54 @@ def build(
 def show(out: Annotated[Path, typer.Argument(help="A result directory.")]) -> None:
     """Print the manifest of a result."""
     typer.echo(json.dumps(json.loads((out / "manifest.json").read_text()), indent=2))
+
+
+@app.command("download-cbp")
+@exits_on_error
+def download_cbp(
+    years: Annotated[str, typer.Option(help="Years, e.g. 2008-2011 or 2008,2010.")],
+    out: Annotated[Path, typer.Option(help="Directory for the files and manifest.json.")],
+    level: Annotated[str, typer.Option(help="state, county or msa.")] = "state",
+    base_url: Annotated[
+        str, typer.Option(help="Where the files are published (a mirror, if any).")
+    ] = "https://www2.census.gov/programs-surveys/cbp/datasets",
+    extract: Annotated[bool, typer.Option(help="Unpack the .txt data file.")] = True,
+    force: Annotated[bool, typer.Option(help="Download even if already complete.")] = False,
+    timeout: Annotated[float, typer.Option(help="Network timeout in seconds.")] = 60.0,
+) -> None:
+    """Fetch County Business Patterns files from the Census Bureau (needs internet access).
+
+    Resumable (rerun after an interruption); SHA-256 of every file in OUT/manifest.json.
+    """
+    from clusterobs.sources.cbp_download import LEVELS, download_cbp, parse_years
+
+    if level not in LEVELS:
+        raise ValueError(f"--level must be one of {', '.join(LEVELS)}")
+    wanted = parse_years(years)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f} bytes"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def report(name: str, got: int, total: int | None) -> None:
+            if name not in tasks:
+                tasks[name] = progress.add_task(name, total=total)
+            progress.update(tasks[name], completed=got, total=total)
+
+        files = download_cbp(
+            wanted,
+            level,  # type: ignore[arg-type]
+            out,
+            base_url=base_url,
+            extract=extract,
+            force=force,
+            timeout=timeout,
+            progress=report,
+        )
+    for f in files:
+        console.print(f"{f.file}  {f.bytes:>12,} bytes  sha256 {f.sha256}")
+    console.print(f"{len(files)} file(s) in {out}; checksums in {out / 'manifest.json'}")

@@ -51,13 +51,21 @@ class ResultsStore:
         self._con = duckdb.connect(":memory:", config={"threads": 2})
         for view, name in TABLES.items():
             f = self.path / name
-            if f.exists():
-                # Small result tables are loaded into memory once (fast repeated dashboard
-                # queries); large ones (county builds) stay Parquet-backed views.
-                kind = "TABLE" if f.stat().st_size < 64 * 2**20 else "VIEW"
-                self._con.execute(
-                    f"CREATE {kind} {view} AS SELECT * FROM read_parquet(?)", [str(f)]
-                )
+            if not f.exists():
+                continue
+            # A table may be one file or a directory of parts (engine writes large tables in
+            # pieces). Small tables are loaded into memory once (fast repeated dashboard
+            # queries); large ones (county builds) stay Parquet-backed views.
+            if f.is_dir():
+                size = sum(p.stat().st_size for p in f.rglob("*.parquet"))
+                source = str(f / "**" / "*.parquet")
+            else:
+                size, source = f.stat().st_size, str(f)
+            kind = "TABLE" if size < 64 * 2**20 else "VIEW"
+            self._con.execute(
+                f"CREATE {kind} {view} AS SELECT * FROM read_parquet(?, union_by_name = true)",
+                [source],
+            )
 
     @property
     def name(self) -> str:

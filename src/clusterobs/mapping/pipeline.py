@@ -599,6 +599,7 @@ def build(
             ibis.asc("subcluster_code", nulls_first=True),
         ],
         dtypes=CHANGE_DTYPES,
+        pandas_sort=["start_year", "end_year", "region_type", "region_code", "cluster_code"],
     )
     change_rows = sum(_count(engine, pair_cells(all_base, pt)) for pt in pair_tables)
 

@@ -95,6 +95,7 @@ CHANGE_DTYPES = {
     **{f"{c}_{r}": "Int64" for c in ("job_creation", "emp_cagr") for r in _RANKS},
 }
 CHANGE_CELL = ["region_code", "region_type", "cluster_code", SUB]
+PAIR_KEYS = ["start_year", "end_year"]
 COLOCATION_COLUMNS = [
     "region_code", "region_type", "year", "cluster_code", "subcluster_code", "traded",
     "employment", "lq_traded_local",
@@ -524,13 +525,6 @@ def build(
     crt_table = EngineTable(
         engine,
         [final_of(b) for b in bases],
-        order_by=[
-            "year",
-            "region_type",
-            "region_code",
-            "cluster_code",
-            ibis.asc("subcluster_code", nulls_first=True),
-        ],
         dtypes=CRT_DTYPES,
         pandas_sort=["region_type", "region_code", "year", "cluster_code", "subcluster_code"],
     )
@@ -590,16 +584,8 @@ def build(
             )
             for pt in pair_tables
         ],
-        order_by=[
-            "start_year",
-            "end_year",
-            "region_type",
-            "region_code",
-            "cluster_code",
-            ibis.asc("subcluster_code", nulls_first=True),
-        ],
         dtypes=CHANGE_DTYPES,
-        pandas_sort=["start_year", "end_year", "region_type", "region_code", "cluster_code"],
+        pandas_sort=[*PAIR_KEYS, "region_type", "region_code", "cluster_code", "subcluster_code"],
     )
     change_rows = sum(_count(engine, pair_cells(all_base, pt)) for pt in pair_tables)
 

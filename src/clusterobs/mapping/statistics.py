@@ -71,13 +71,20 @@ def thresholds(t: ir.Table, spec: dict[str, tuple[str, float]]) -> ir.Table:
 def rank_percentile(
     t: ir.Table, column: str, by: Sequence[str], peers: ir.BooleanValue
 ) -> tuple[ir.IntegerValue, ir.IntegerValue]:
-    """``(rank, percentile)`` of ``column`` among ``peers`` within ``by`` (null elsewhere)."""
+    """``(rank, percentile)`` of ``column`` among ``peers`` within ``by`` (null elsewhere).
+
+    One sort per column: ``i = RANK() - 1`` (ascending, ties min) and ``CUME_DIST()`` over the
+    same window give the descending rank ``1 + N - round(N * cume_dist)`` (the number of peers
+    with a larger value, plus one).
+    """
     mask = peers & t[column].notnull()
     part = [*by, mask.name("_peer")]
-    asc = ibis.rank().over(group_by=part, order_by=t[column])
-    desc = ibis.rank().over(group_by=part, order_by=ibis.desc(t[column])) + 1
-    n = t[column].count().over(group_by=part)
-    pct = (100.0 * (asc.cast("float64") + 0.5) / n.cast("float64") + 0.5).floor()
+    window = ibis.window(group_by=part, order_by=t[column])
+    asc = ibis.rank().over(window)
+    n = t[column].count().over(group_by=part).cast("float64")
+    at_most = (ibis.cume_dist().over(window) * n).round()
+    desc = n - at_most + 1.0
+    pct = (100.0 * (asc.cast("float64") + 0.5) / n + 0.5).floor()
     null = ibis.null("int64")
     return ibis.ifelse(mask, desc.cast("int64"), null), ibis.ifelse(mask, pct.cast("int64"), null)
 

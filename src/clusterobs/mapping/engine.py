@@ -134,6 +134,7 @@ def connect(
     if name == "duckdb":
         con = ibis.duckdb.connect()
         con.raw_sql("SET preserve_insertion_order = false")
+        con.raw_sql("SET enable_progress_bar = false")
         spill = tempfile.mkdtemp(prefix="clusterobs-duckdb-")
         atexit.register(shutil.rmtree, spill, ignore_errors=True)
         con.raw_sql(f"SET temp_directory = '{spill}'")

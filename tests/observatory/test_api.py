@@ -9,6 +9,8 @@ import time
 import pandas as pd
 import pytest
 
+from tests.observatory.conftest import DATASET
+
 pytestmark = pytest.mark.django_db
 
 CA, TX, MI = "06", "48", "26"
@@ -197,3 +199,17 @@ def test_custom_region_job_and_privacy(client, django_user_model) -> None:
     client.force_login(alice)
     page = client.get(f"/observatory/custom-regions/{body['id']}/")
     assert page.status_code == 200 and b"Recomputed" in page.content
+
+
+def test_dataset_names_are_checked_and_json_is_cached(client) -> None:
+    assert client.get("/api/observatory/regions/06/", {"dataset": "../x"}).status_code == 404
+    assert client.get("/api/observatory/regions/06/", {"dataset": "nope"}).status_code == 404
+    names = [d["name"] for d in _get(client, "/api/observatory/datasets/")]
+    assert names == [DATASET]
+    first = client.get("/api/observatory/regions/06/", HTTP_ACCEPT="application/json")
+    again = client.get(
+        "/api/observatory/regions/06/",
+        HTTP_ACCEPT="application/json",
+        HTTP_IF_NONE_MATCH=first["ETag"],
+    )
+    assert again.status_code == 304

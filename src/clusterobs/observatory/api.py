@@ -7,10 +7,13 @@ returns one of its ``tables`` as CSV, so a downloaded table is byte-for-byte the
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 from typing import Any
 
 from django.db.models import Q
+from django.http import HttpResponse, HttpResponseBase
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -93,6 +96,25 @@ class _Stats(viewsets.ViewSet):
     renderer_classes = RENDERERS
     filter_backends: list = []
 
+    def respond(self, store: ResultsStore, key: tuple, compute: Any) -> HttpResponseBase:
+        """JSON is serialised once per result version (one minute for registry parts) and
+        served as bytes with an ETag; other formats (CSV, browsable) render the dict."""
+        if getattr(self.request.accepted_renderer, "format", "json") != "json":
+            return Response(compute())
+        body = store.memo(
+            ("json", *key),
+            lambda: json.dumps(compute(), separators=(",", ":"), allow_nan=False).encode(),
+            ttl=selectors.DB_TTL,
+        )
+        etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+        if self.request.headers.get("If-None-Match") == etag:
+            response = HttpResponse(status=304)
+        else:
+            response = HttpResponse(body, content_type="application/json")
+        response["ETag"] = etag
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+
     def finalize_response(self, request: Request, response: Response, *args, **kwargs):
         """An unknown ``table`` for CSV is a 404 with a JSON body naming the tables."""
         table = request.query_params.get("table")
@@ -135,7 +157,12 @@ class RegionStatsViewSet(_Stats):
         store = _store(request)
         rt = request.query_params.get("type") or store.main_type
         self._check(store, rt, pk)
-        return Response(selectors.region_dashboard(store, rt, pk, _year(request)))
+        year = _year(request)
+        return self.respond(
+            store,
+            ("region", rt, pk, year),
+            lambda: selectors.region_dashboard(store, rt, pk, year),
+        )
 
     @extend_schema(parameters=COMMON, responses={200: dict})
     @action(detail=True, methods=["get"], url_path=r"clusters/(?P<cluster>[^/.]+)")
@@ -145,7 +172,12 @@ class RegionStatsViewSet(_Stats):
         self._check(store, rt, pk)
         if not selectors.cluster_exists(store, cluster):
             raise NotFound(f"no cluster {cluster!r}")
-        return Response(selectors.region_cluster(store, rt, pk, cluster, _year(request)))
+        year = _year(request)
+        return self.respond(
+            store,
+            ("rc", rt, pk, cluster, year),
+            lambda: selectors.region_cluster(store, rt, pk, cluster, year),
+        )
 
     @extend_schema(parameters=[*COMMON, OpenApiParameter("cluster", str)], responses={200: dict})
     @action(detail=True, methods=["get"])
@@ -171,14 +203,12 @@ class ClusterStatsViewSet(_Stats):
         store = _store(request)
         if not selectors.cluster_exists(store, pk):
             raise NotFound(f"no cluster {pk!r}")
-        return Response(
-            selectors.cluster_dashboard(
-                store,
-                pk,
-                request.query_params.get("type"),
-                _year(request),
-                request.query_params.get("region") or None,
-            )
+        rt, year = request.query_params.get("type"), _year(request)
+        focus = request.query_params.get("region") or None
+        return self.respond(
+            store,
+            ("cluster", pk, rt, year, focus),
+            lambda: selectors.cluster_dashboard(store, pk, rt, year, focus),
         )
 
 

@@ -27,6 +27,9 @@ from clusterobs.observatory.store import ResultsStore
 # Colour-blind-safe palettes: viridis (sequential, 5 classes) and Okabe-Ito (categorical).
 VIRIDIS5 = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
 NO_DATA = "#d9d9d9"
+# Seconds a page may show registry records (database) located in a region or tagged with a
+# cluster before re-reading them; statistics themselves are cached per result version.
+DB_TTL = 60.0
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
 
 FIELDS: dict[str, dict[str, str]] = {
@@ -291,8 +294,8 @@ def region_list(store: ResultsStore, region_type: str | None = None) -> list[dic
 
 
 def region_exists(store: ResultsStore, region_type: str, code: str) -> bool:
-    ry = _region_year(store, region_type)
-    return bool((ry["region_code"] == code).any())
+    codes = store.memo(("codes", region_type), lambda: set(store.region_codes(region_type)))
+    return code in codes
 
 
 def _summary(store: ResultsStore, region_type: str, code: str | None, year: int) -> dict:
@@ -520,12 +523,16 @@ def region_dashboard(
         }
 
     data = store.memo(("region", region_type, code, year), compute)
-    # Registry and sub-regions come from the database, which may change: never memoised.
-    return {
-        **data,
-        "sub_regions": _sub_regions(region_type, code),
-        "registry": _registry_in_region(region_type, code),
-    }
+    # Registry and sub-regions come from the database, which may change: kept one minute.
+    db = store.memo(
+        ("region-db", region_type, code),
+        lambda: {
+            "sub_regions": _sub_regions(region_type, code),
+            "registry": _registry_in_region(region_type, code),
+        },
+        ttl=DB_TTL,
+    )
+    return {**data, **db}
 
 
 # Clusters --------------------------------------------------------------------------------
@@ -711,8 +718,12 @@ def cluster_dashboard(
     return {
         **data,
         "focus_region": focus,
-        "related": _related(store, cluster, rt, focus, year),
-        "registry": _registry_for_cluster(cluster),
+        "related": store.memo(
+            ("related", cluster, rt, focus, year), lambda: _related(store, cluster, rt, focus, year)
+        ),
+        "registry": store.memo(
+            ("cluster-db", cluster), lambda: _registry_for_cluster(cluster), ttl=DB_TTL
+        ),
     }
 
 

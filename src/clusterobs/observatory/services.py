@@ -8,13 +8,14 @@ result is idempotent.
 
 from __future__ import annotations
 
+import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from clusterobs.observatory import selectors
@@ -22,6 +23,7 @@ from clusterobs.observatory.models import CustomRegion, Job, SavedView
 from clusterobs.observatory.recompute import union_measures
 from clusterobs.observatory.store import get_store
 
+logger = logging.getLogger(__name__)
 MAX_MEMBERS = 500
 _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="observatory-job")
 
@@ -91,14 +93,32 @@ def start_recompute(*, custom_region: CustomRegion) -> Job:
         run_job(job.pk)
         job.refresh_from_db()
     else:
-        _EXECUTOR.submit(_run_in_thread, job.pk)
+        pk = job.pk
+        transaction.on_commit(lambda: _EXECUTOR.submit(_run_in_thread, pk))
     return job
 
 
 def _run_in_thread(job_id: int) -> None:
+    """Worker entry point. SQLite may refuse a statement while another thread writes ("database
+    is locked"); such transient errors are retried instead of leaving the job queued forever."""
     close_old_connections()
     try:
-        run_job(job_id)
+        for attempt in range(20):
+            try:
+                run_job(job_id)
+                return
+            except OperationalError:
+                if attempt == 19:
+                    logger.exception("observatory job %s: database unavailable", job_id)
+                    raise
+                time.sleep(0.1 * (attempt + 1))
+            except Job.DoesNotExist:
+                # Submitted on commit, but be tolerant of a reader that does not see it yet.
+                if attempt == 19:
+                    raise
+                time.sleep(0.1)
+    except Exception:
+        logger.exception("observatory job %s failed", job_id)
     finally:
         connection.close()
 
@@ -110,9 +130,12 @@ def run_job(job_id: int) -> None:
     started = time.perf_counter()
 
     def progress(fraction: float, message: str) -> None:
-        Job.objects.filter(pk=job_id).update(
-            status=Job.Status.RUNNING, progress=round(fraction, 3), message=message[:300]
-        )
+        try:
+            Job.objects.filter(pk=job_id).update(
+                status=Job.Status.RUNNING, progress=round(fraction, 3), message=message[:300]
+            )
+        except OperationalError:  # progress is informative; a locked database must not fail
+            logger.warning("observatory job %s: progress not recorded", job_id)
 
     try:
         progress(0.02, "loading results")
@@ -146,6 +169,8 @@ def run_job(job_id: int) -> None:
             seconds=round(time.perf_counter() - started, 3),
             finished_at=timezone.now(),
         )
+    except OperationalError:
+        raise  # transient (locked database): retried by the worker
     except Exception as exc:  # the job records any failure for the user; never re-raised
         Job.objects.filter(pk=job_id).update(
             status=Job.Status.FAILED,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -86,15 +87,18 @@ class ResultsStore:
         finally:
             cur.close()
 
-    def memo(self, key: tuple, compute: Any) -> Any:
-        """Memoise ``compute()`` for this (immutable) result version."""
-        if key in self._memo:
-            return self._memo[key]
+    def memo(self, key: tuple, compute: Any, ttl: float | None = None) -> Any:
+        """Memoise ``compute()`` for this (immutable) result version; ``ttl`` seconds for values
+        that also depend on the database (registry records located in a region)."""
+        hit = self._memo.get(key)
+        now = time.monotonic()
+        if hit is not None and (hit[1] is None or hit[1] > now):
+            return hit[0]
         value = compute()
         with self._lock:
-            if len(self._memo) > 2048:
+            if len(self._memo) > 4096:
                 self._memo.clear()
-            self._memo[key] = value
+            self._memo[key] = (value, now + ttl if ttl else None)
         return value
 
     # Small lookups used everywhere -------------------------------------------------------
@@ -205,17 +209,20 @@ def datasets(root: Path | None = None) -> list[str]:
 def get_store(name: str | None = None, root: Path | None = None) -> ResultsStore:
     """The store of result ``name`` (default: the first published one)."""
     root = root or results_root()
-    names = datasets(root)
-    if not names:
-        raise DatasetNotFoundError(
-            f"no published results in {root} (run 'clusterobs mapping build')"
-        )
     if name is None:
+        names = datasets(root)
+        if not names:
+            raise DatasetNotFoundError(
+                f"no published results in {root} (run 'clusterobs mapping build')"
+            )
         name = names[0]
-    if name not in names:
+    if name.startswith(".") or "/" in name or "\\" in name:
         raise DatasetNotFoundError(f"no published result named {name!r}")
     path = root / name
-    version = (path / "manifest.json").stat().st_mtime
+    try:
+        version = (path / "manifest.json").stat().st_mtime
+    except OSError as exc:
+        raise DatasetNotFoundError(f"no published result named {name!r}") from exc
     with _LOCK:
         store = _STORES.get(path)
         if store is None or store.version != version:

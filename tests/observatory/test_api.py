@@ -213,3 +213,42 @@ def test_dataset_names_are_checked_and_json_is_cached(client) -> None:
         HTTP_IF_NONE_MATCH=first["ETag"],
     )
     assert again.status_code == 304
+
+
+def test_custom_cluster_rebuild(client, django_user_model, store) -> None:
+    """Industries moved into a custom traded cluster, rebuilt by the engine from the CBP input."""
+    from rest_framework.test import APIClient
+
+    owner = django_user_model.objects.create_user("carol", password="pw-carol-1")
+    api = APIClient()
+    api.force_authenticate(owner)
+    bad = api.post(
+        "/api/observatory/custom-clusters/",
+        {"name": "x", "industries": ["999999"]},
+        format="json",
+    )
+    assert bad.status_code == 400
+    codes = ["335911", "335912", "336111"]
+    r = api.post(
+        "/api/observatory/custom-clusters/",
+        {"name": "Batteries and cars", "industries": codes},
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["job"]["status"] == "done", body["job"]
+    rows = body["result"]["rows"]
+    assert {x["year"] for x in rows} == {2008, 2009, 2010, 2011}
+    y11 = [x for x in rows if x["year"] == 2011]
+    assert len(y11) > 40
+    nat = y11[0]["national_employment"]
+    assert sum(x["employment"] for x in y11) == pytest.approx(nat)
+    assert all(x["lq_traded_local"] is None or x["lq_traded_local"] >= 0 for x in y11)
+    assert any(x["strong"] for x in y11)
+    client.force_login(owner)
+    page = client.get(f"/observatory/custom-clusters/{body['id']}/")
+    assert page.status_code == 200 and b"Batteries and cars" in page.content
+    other = APIClient()
+    assert other.get(f"/api/observatory/custom-clusters/{body['id']}/").status_code == 404
+    find = client.get("/observatory/custom-clusters/", {"q": "battery"})
+    assert b"335911" in find.content

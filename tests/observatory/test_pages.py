@@ -21,6 +21,8 @@ pytestmark = pytest.mark.django_db
         "/observatory/search/?q=auto",
         "/observatory/compare/?regions=06,48&clusters=1",
         "/observatory/custom-regions/",
+        "/observatory/custom-clusters/",
+        "/observatory/custom-clusters/?q=3361",
     ],
 )
 def test_pages_render(client, url: str) -> None:

@@ -24,7 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clusterobs.observatory import selectors, services
-from clusterobs.observatory.models import CustomRegion, Job, SavedView
+from clusterobs.observatory.models import CustomCluster, CustomRegion, Job, SavedView
 from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore, datasets, get_store
 
 
@@ -315,7 +315,16 @@ class SavedViewViewSet(
 class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
-        fields = ("id", "kind", "status", "progress", "message", "seconds", "custom_region")
+        fields = (
+            "id",
+            "kind",
+            "status",
+            "progress",
+            "message",
+            "seconds",
+            "custom_region",
+            "custom_cluster",
+        )
         read_only_fields = fields
 
 
@@ -384,7 +393,58 @@ class CustomRegionViewSet(
         except (ValueError, DatasetNotFoundError) as exc:
             raise ValidationError({"members": str(exc)}) from exc
         services.start_recompute(custom_region=cr)
+        cr.refresh_from_db()
         return Response(self.get_serializer(cr).data, status=status.HTTP_201_CREATED)
+
+
+class CustomClusterSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.get_username", read_only=True)
+    job = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CustomCluster
+        fields = ("id", "name", "dataset", "industries", "shared", "owner", "job", "result")
+        read_only_fields = ("id", "owner", "job", "result")
+        extra_kwargs = {"dataset": {"required": False}}
+
+    def get_job(self, obj: CustomCluster) -> dict | None:
+        job = obj.jobs.order_by("-created_at").first()
+        return JobSerializer(job).data if job else None
+
+
+class CustomClusterViewSet(CustomRegionViewSet):
+    """Custom clusters (sets of industries): yours and those shared; creating one starts its
+    rebuild by the engine."""
+
+    serializer_class = CustomClusterSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        visible = Q(shared=True)
+        if user.is_authenticated:
+            visible |= Q(owner=user)
+        qs = CustomCluster.objects.filter(visible).select_related("owner")
+        if self.action == "destroy":
+            qs = qs.filter(owner=user)
+        return qs
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        s = self.get_serializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        try:
+            cc = services.create_custom_cluster(
+                owner=request.user,
+                name=d["name"],
+                industries=d["industries"],
+                dataset=d.get("dataset"),
+                shared=d.get("shared", False),
+            )
+        except (ValueError, DatasetNotFoundError) as exc:
+            raise ValidationError({"industries": str(exc)}) from exc
+        services.start_recompute(custom_cluster=cc)
+        cc.refresh_from_db()
+        return Response(self.get_serializer(cc).data, status=status.HTTP_201_CREATED)
 
 
 class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -407,5 +467,6 @@ ROUTES = {
     "observatory/compare": (CompareViewSet, "api-obs-compare"),
     "observatory/saved-views": (SavedViewViewSet, "api-obs-saved-view"),
     "observatory/custom-regions": (CustomRegionViewSet, "api-obs-custom-region"),
+    "observatory/custom-clusters": (CustomClusterViewSet, "api-obs-custom-cluster"),
     "observatory/jobs": (JobViewSet, "api-obs-job"),
 }

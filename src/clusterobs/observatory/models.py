@@ -58,6 +58,27 @@ class CustomRegion(models.Model):
         return self.name
 
 
+class CustomCluster(models.Model):
+    """A user-defined cluster (a set of industries), rebuilt by the engine in a background job."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="custom_clusters"
+    )
+    name = models.CharField(max_length=200)
+    dataset = models.CharField(max_length=200)
+    industries = models.JSONField(help_text="Industry codes (strings) of the definition")
+    shared = models.BooleanField(default=False, help_text="Visible to everyone when shared")
+    result = models.JSONField(null=True, blank=True, help_text="Recomputed measures")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Job(models.Model):
     """A background computation with visible progress (polled by the page)."""
 
@@ -73,6 +94,9 @@ class Job(models.Model):
     kind = models.CharField(max_length=32, default="custom_region")
     custom_region = models.ForeignKey(
         CustomRegion, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
+    custom_cluster = models.ForeignKey(
+        CustomCluster, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.FloatField(default=0.0, help_text="0 to 1")

@@ -130,3 +130,76 @@ def union_measures(
     )
     say(1.0, f"done in {time.perf_counter() - t0:.2f} s")
     return mine.reset_index(drop=True), ry2[ry2["region_code"] == code].reset_index(drop=True)
+
+
+CUSTOM_CODE = "custom"
+
+
+def custom_cluster_measures(
+    *,
+    employment: str,
+    definitions: str,
+    classification: str,
+    industries: list[str],
+    name: str,
+    years: tuple[int, int],
+    classifications_dir: str | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> pd.DataFrame:
+    """Rebuild the result with the user's industries moved into one extra traded cluster.
+
+    The custom cluster's industries leave their published clusters, so traded and local totals
+    (the LQ denominators) stay those of the published definition and the new cluster is compared
+    with the same regions, percentiles and flags as every other cluster. Needs the CBP input the
+    result was built from (recorded by the CLI in the manifest). Returns the custom cluster's rows
+    (every region and year).
+    """
+    from clusterobs.classifications.store import ClassificationStore
+    from clusterobs.definitions.model import (
+        DEFINITION_COLUMNS,
+        load_definition,
+        validate_definition,
+    )
+    from clusterobs.mapping import pipeline
+    from clusterobs.mapping.engine import connect
+    from clusterobs.sources.cbp import read_cbp
+
+    say = progress or (lambda _f, _m: None)
+    say(0.05, "reading the cluster definition")
+    base = load_definition(definitions, classification).table
+    known = set(base["industry_code"])
+    unknown = sorted(set(industries) - known)
+    if unknown:
+        raise ValueError(f"industries not in the definition: {', '.join(unknown)}")
+    custom = pd.DataFrame(
+        {
+            "industry_code": sorted(set(industries)),
+            "cluster_code": CUSTOM_CODE,
+            "cluster_name": name,
+            "subcluster_code": None,
+            "subcluster_name": None,
+            "traded_local": "traded",
+        }
+    )
+    rest = base[~base["industry_code"].isin(industries)]
+    table = pd.concat([rest[DEFINITION_COLUMNS], custom], ignore_index=True)
+    definition = validate_definition(table, classification, "<custom cluster>")
+    try:
+        store = ClassificationStore.load(classifications_dir)
+    except FileNotFoundError:
+        store = ClassificationStore.empty()
+    say(0.15, "rebuilding with the engine")
+    eng = connect()
+    steps = iter(np.linspace(0.2, 0.9, len(pipeline.STEPS) + 2))
+    result = pipeline.build(
+        read_cbp(eng, employment),
+        definition,
+        engine=eng,
+        store=store,
+        options=pipeline.MappingOptions(years=years, subclusters=False),
+        progress=lambda step: say(float(next(steps, 0.9)), f"engine: {step}"),
+    )
+    rows = result.cluster_region_year
+    rows = rows[rows["cluster_code"] == CUSTOM_CODE].reset_index(drop=True)
+    say(1.0, "done")
+    return rows

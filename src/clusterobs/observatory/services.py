@@ -19,8 +19,8 @@ from django.db import OperationalError, close_old_connections, connection, trans
 from django.utils import timezone
 
 from clusterobs.observatory import selectors
-from clusterobs.observatory.models import CustomRegion, Job, SavedView
-from clusterobs.observatory.recompute import union_measures
+from clusterobs.observatory.models import CustomCluster, CustomRegion, Job, SavedView
+from clusterobs.observatory.recompute import custom_cluster_measures, union_measures
 from clusterobs.observatory.store import get_store
 
 logger = logging.getLogger(__name__)
@@ -86,9 +86,47 @@ def create_custom_region(
     )
 
 
-def start_recompute(*, custom_region: CustomRegion) -> Job:
+def create_custom_cluster(
+    *,
+    owner: AbstractBaseUser,
+    name: str,
+    industries: list[str],
+    dataset: str | None = None,
+    shared: bool = False,
+) -> CustomCluster:
+    """Validate the industries against the result's definition and save (no job yet)."""
+    store = get_store(dataset)
+    codes = sorted({str(c).strip() for c in industries if str(c).strip()})
+    if not codes:
+        raise ValueError("pick at least one industry")
+    known = set(store.definition["industry_code"])
+    if not known:
+        raise ValueError("this result's cluster definition is not available")
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ValueError(f"industries not in the definition: {', '.join(unknown)}")
+    if (store.manifest.get("inputs") or {}).get("format") != "cbp":
+        raise ValueError("custom clusters need a result built from CBP files with the CLI")
+    return CustomCluster.objects.create(
+        owner=owner,
+        name=(name or "Custom cluster")[:200],
+        dataset=store.name,
+        industries=codes,
+        shared=shared,
+    )
+
+
+def start_recompute(
+    *, custom_region: CustomRegion | None = None, custom_cluster: CustomCluster | None = None
+) -> Job:
     """Queue the recomputation; runs inline when ``OBSERVATORY_JOBS_SYNC`` (unit tests)."""
-    job = Job.objects.create(owner=custom_region.owner, custom_region=custom_region)
+    owner = (custom_region or custom_cluster).owner
+    job = Job.objects.create(
+        owner=owner,
+        kind="custom_cluster" if custom_cluster else "custom_region",
+        custom_region=custom_region,
+        custom_cluster=custom_cluster,
+    )
     if getattr(settings, "OBSERVATORY_JOBS_SYNC", False):
         run_job(job.pk)
         job.refresh_from_db()
@@ -125,7 +163,7 @@ def _run_in_thread(job_id: int) -> None:
 
 def run_job(job_id: int) -> None:
     """Recompute a custom region's measures; progress and errors are written to the job."""
-    job = Job.objects.select_related("custom_region").get(pk=job_id)
+    job = Job.objects.select_related("custom_region", "custom_cluster").get(pk=job_id)
     cr = job.custom_region
     started = time.perf_counter()
 
@@ -138,6 +176,10 @@ def run_job(job_id: int) -> None:
             logger.warning("observatory job %s: progress not recorded", job_id)
 
     try:
+        if job.custom_cluster_id:
+            _run_custom_cluster(job.custom_cluster, progress)
+            _finish(job_id, started)
+            return
         progress(0.02, "loading results")
         store = get_store(cr.dataset)
         cry = store.query("SELECT * FROM cry WHERE region_type = ?", [cr.region_type])
@@ -162,13 +204,7 @@ def run_job(job_id: int) -> None:
             "peers": len(store.region_codes(cr.region_type)) - len(cr.members) + 1,
         }
         CustomRegion.objects.filter(pk=cr.pk).update(result=result, updated_at=timezone.now())
-        Job.objects.filter(pk=job_id).update(
-            status=Job.Status.DONE,
-            progress=1.0,
-            message="done",
-            seconds=round(time.perf_counter() - started, 3),
-            finished_at=timezone.now(),
-        )
+        _finish(job_id, started)
     except OperationalError:
         raise  # transient (locked database): retried by the worker
     except Exception as exc:  # the job records any failure for the user; never re-raised
@@ -177,3 +213,56 @@ def run_job(job_id: int) -> None:
             message=f"{type(exc).__name__}: {exc}"[:300],
             finished_at=timezone.now(),
         )
+
+
+def _finish(job_id: int, started: float) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.DONE,
+        progress=1.0,
+        message="done",
+        seconds=round(time.perf_counter() - started, 3),
+        finished_at=timezone.now(),
+    )
+
+
+CLUSTER_RESULT_COLUMNS = [
+    "region_code",
+    "year",
+    "employment",
+    "employment_reported",
+    "employment_imputed",
+    "establishments",
+    "wage",
+    "lq_traded_local",
+    "lq_total",
+    "national_share",
+    "national_employment",
+    "strong",
+    "eco_stars",
+    "employment_rank",
+    "lq_rank",
+]
+
+
+def _run_custom_cluster(cc: CustomCluster, progress: Any) -> None:
+    """Rebuild from the result's recorded inputs with the custom cluster, store its rows."""
+    store = get_store(cc.dataset)
+    inputs = store.manifest.get("inputs") or {}
+    classification = (store.manifest.get("definition") or {}).get("classification", "")
+    rows = custom_cluster_measures(
+        employment=inputs["employment"],
+        definitions=inputs["definitions"],
+        classification=classification,
+        industries=list(cc.industries),
+        name=cc.name,
+        years=(store.years[0], store.years[-1]),
+        classifications_dir=getattr(settings, "OBSERVATORY_CLASSIFICATIONS_DIR", None),
+        progress=progress,
+    )
+    rows = rows[rows["region_type"] == store.main_type]
+    cols = [c for c in CLUSTER_RESULT_COLUMNS if c in rows.columns]
+    result = {
+        "region_type": store.main_type,
+        "rows": selectors.records(rows[cols].sort_values(["year", "region_code"])),
+    }
+    CustomCluster.objects.filter(pk=cc.pk).update(result=result, updated_at=timezone.now())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusterobs.observatory import reports, selectors, services
-from clusterobs.observatory.models import CustomRegion, SavedView
+from clusterobs.observatory.models import CustomCluster, CustomRegion, SavedView
 from clusterobs.observatory.services import RESULT_COLUMNS
 from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore, get_store
 
@@ -395,3 +396,91 @@ def cluster_pdf(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(_("No such cluster in this result"))
     d = selectors.cluster_dashboard(store, code, None, _int(request.GET.get("year")))
     return reports.pdf_response(reports.cluster_pdf(d, request), f"cluster-{code}-{d['year']}.pdf")
+
+
+def _visible_custom_clusters(request: HttpRequest):
+    q = Q(shared=True)
+    if request.user.is_authenticated:
+        q |= Q(owner=request.user)
+    return CustomCluster.objects.filter(q)
+
+
+def custom_clusters(request: HttpRequest) -> HttpResponse:
+    """Builder (industries by code, found by code or title search) and list."""
+    store = _store(request)
+    error = None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('login')}?next={request.path}")
+        codes = request.POST.get("industries", "").replace(",", " ").split()
+        try:
+            cc = services.create_custom_cluster(
+                owner=request.user,
+                name=request.POST.get("name", ""),
+                industries=codes,
+                dataset=store.name,
+                shared=bool(request.POST.get("shared")),
+            )
+        except ValueError as exc:
+            error = str(exc)
+        else:
+            services.start_recompute(custom_cluster=cc)
+            return redirect("observatory:custom-cluster", pk=cc.pk)
+    q = request.GET.get("q", "").strip()
+    hits = selectors.search(store, q, limit=100) if q else []
+    found = [r for r in hits if r["kind"] == "industry"]
+    return render(
+        request,
+        "observatory/custom_clusters.html",
+        {
+            "q": q,
+            "found": found,
+            "error": error,
+            "industries": request.POST.get("industries", ""),
+            "custom": _visible_custom_clusters(request)[:100],
+        },
+    )
+
+
+def custom_cluster(request: HttpRequest, pk: int) -> HttpResponse:
+    cc = get_object_or_404(_visible_custom_clusters(request), pk=pk)
+    job = cc.jobs.order_by("-created_at").first()
+    rows = (cc.result or {}).get("rows", [])
+    year = max((r["year"] for r in rows), default=None)
+    last = sorted((r for r in rows if r["year"] == year), key=lambda r: -(r.get("employment") or 0))
+    names: dict[str, str] = {}
+    with contextlib.suppress(DatasetNotFoundError):
+        rt = (cc.result or {}).get("region_type", "")
+        names = selectors.region_names(get_store(cc.dataset), rt)
+    for r in last:
+        r["name"] = names.get(r["region_code"], r["region_code"])
+        r["employment_status"] = selectors.employment_status(
+            r.get("employment_reported") or 0, r.get("employment_imputed") or 0, r["employment"]
+        )
+        r["wage_status"] = "suppressed" if r.get("wage") is None and r["employment"] else ""
+    trend = {}
+    for r in rows:
+        trend[r["year"]] = r.get("national_employment")
+    return render(
+        request,
+        "observatory/custom_cluster.html",
+        {
+            "cc": cc,
+            "job": job,
+            "year": year,
+            "table": {"rows": last},
+            "trend": [{"year": y, "employment": e} for y, e in sorted(trend.items())],
+            "columns": [
+                "name",
+                "employment",
+                "lq_traded_local",
+                "lq_total",
+                "national_share",
+                "wage",
+                "strong",
+                "employment_rank",
+            ],
+            "fields": selectors.FIELDS,
+            "api": reverse("api-obs-custom-cluster-detail", args=[cc.pk]),
+        },
+    )

@@ -461,6 +461,16 @@
     document.querySelectorAll("figure.obs-map").forEach(initMap);
     document.querySelectorAll("input[role=combobox][data-api]").forEach(initSearch);
     document.querySelectorAll("#custom-region-form").forEach(initBuilder);
+    document.querySelectorAll("[data-add-code]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var area = document.getElementById("industry-codes");
+        if (!area) return;
+        var codes = area.value.split(/[\s,]+/).filter(Boolean);
+        if (codes.indexOf(b.dataset.addCode) < 0) codes.push(b.dataset.addCode);
+        area.value = codes.join(" ");
+        b.setAttribute("aria-pressed", "true");
+      });
+    });
     document.querySelectorAll(".obs-job[data-job-api][data-reload]").forEach(function (box) {
       poll(box, box.dataset.jobApi, function () { window.location.reload(); });
     });

@@ -70,7 +70,8 @@ def definition() -> pd.DataFrame:
 
 
 def build(light: bool = False) -> None:
-    """``light``: cluster level only and first-to-last change (see RESULTS.md for why)."""
+    """Full configuration: clusters and sub-clusters, every consecutive pair and first-to-last
+    (16 pairs), shift-share. ``light``: cluster level only and first-to-last change."""
     start = time.perf_counter()
     eng = connect(memory_limit="2GB")
     src = read_long(

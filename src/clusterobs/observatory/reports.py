@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from clusterobs.observatory.geography import choropleth_svg
 from clusterobs.observatory.selectors import OKABE_ITO
 
 
@@ -41,19 +42,26 @@ def bar_svg(
     return mark_safe("".join(parts))
 
 
-def region_pdf(d: dict[str, Any], request: HttpRequest) -> bytes:
+def _map(values: dict[str, Any], outline: str | None, label: str) -> SafeString:
+    colours = {r["region_code"]: r["color"] for r in values["tables"]["values"]["rows"]}
+    svg = choropleth_svg(values["region_type"], colours, outline=outline, label=label)
+    return mark_safe(svg)
+
+
+def region_pdf(d: dict[str, Any], values: dict[str, Any], request: HttpRequest) -> bytes:
+    """``values``: :func:`selectors.map_values` of cluster strength (the region outlined)."""
     chart = bar_svg(d["tables"]["top_clusters"]["rows"], "cluster_name", "employment", "strong")
-    html = render_to_string(
-        "observatory/report_region.html", {"d": d, "chart": chart}, request=request
-    )
+    code = d["region"]["region_code"]
+    ctx = {"d": d, "chart": chart, "map": _map(values, code, "cluster strength"), "v": values}
+    html = render_to_string("observatory/report_region.html", ctx, request=request)
     return _pdf(html, request)
 
 
-def cluster_pdf(d: dict[str, Any], request: HttpRequest) -> bytes:
+def cluster_pdf(d: dict[str, Any], values: dict[str, Any], request: HttpRequest) -> bytes:
+    """``values``: :func:`selectors.map_values` of the cluster's LQ."""
     chart = bar_svg(d["tables"]["top_regions"]["rows"], "name", "employment", "strong")
-    html = render_to_string(
-        "observatory/report_cluster.html", {"d": d, "chart": chart}, request=request
-    )
+    ctx = {"d": d, "chart": chart, "map": _map(values, None, "location quotient"), "v": values}
+    html = render_to_string("observatory/report_cluster.html", ctx, request=request)
     return _pdf(html, request)
 
 

@@ -219,8 +219,18 @@ def map_page(request: HttpRequest) -> HttpResponse:
     rt = g.get("type") or store.main_type
     if rt not in store.region_types:
         rt = store.main_type
+    subs = store.subclusters
+    subs = subs[subs["cluster_code"] == cluster] if cluster else subs.iloc[:0]
+    subcluster = g.get("subcluster") or None
+    if subcluster not in set(subs["subcluster_code"]):
+        subcluster = None
     d = selectors.map_values(
-        store, region_type=rt, cluster=cluster, indicator=indicator, year=_int(g.get("year"))
+        store,
+        region_type=rt,
+        cluster=cluster,
+        subcluster=subcluster,
+        indicator=indicator,
+        year=_int(g.get("year")),
     )
     return render(
         request,
@@ -231,12 +241,14 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "clusters": selectors.cluster_list(store),
             "indicators": selectors.MAP_INDICATORS,
             "columns": ["region_code", "name", "value", "employment"],
+            "subclusters": selectors.records(subs),
             "bubbles": bool(g.get("bubbles")),
             "orgs": bool(g.get("orgs")),
             "api": _api(
                 "api-obs-map-list",
                 type=rt,
                 cluster=cluster,
+                subcluster=subcluster,
                 indicator=d["indicator"],
                 year=d["year"],
             ),
@@ -385,8 +397,11 @@ def region_pdf(request: HttpRequest, region_type: str, code: str) -> HttpRespons
     if not selectors.region_exists(store, region_type, code):
         raise Http404(_("No such region in this result"))
     d = selectors.region_dashboard(store, region_type, code, _int(request.GET.get("year")))
+    values = selectors.map_values(
+        store, region_type=region_type, indicator="cluster_strength", year=d["year"]
+    )
     return reports.pdf_response(
-        reports.region_pdf(d, request), f"region-{region_type}-{code}-{d['year']}.pdf"
+        reports.region_pdf(d, values, request), f"region-{region_type}-{code}-{d['year']}.pdf"
     )
 
 
@@ -395,7 +410,10 @@ def cluster_pdf(request: HttpRequest, code: str) -> HttpResponse:
     if not selectors.cluster_exists(store, code):
         raise Http404(_("No such cluster in this result"))
     d = selectors.cluster_dashboard(store, code, None, _int(request.GET.get("year")))
-    return reports.pdf_response(reports.cluster_pdf(d, request), f"cluster-{code}-{d['year']}.pdf")
+    values = selectors.map_values(store, region_type=d["region_type"], cluster=code, year=d["year"])
+    return reports.pdf_response(
+        reports.cluster_pdf(d, values, request), f"cluster-{code}-{d['year']}.pdf"
+    )
 
 
 def _visible_custom_clusters(request: HttpRequest):

@@ -36,7 +36,7 @@ def fmt(value: Any, column: str) -> str:
     if column in MONEY:
         return f"${value:,.0f}"
     if column in RATIO:
-        return f"{value:.2f}"
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
     if column == "year" or column.endswith("_year") or column.endswith("_code"):
         return str(value)
     if isinstance(value, float) and abs(value - round(value)) > 1e-9 and abs(value) < 100:

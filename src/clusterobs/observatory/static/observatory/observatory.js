@@ -100,7 +100,7 @@
     var xk = fig.dataset.x, ys = fig.dataset.y.split(","), mark = fig.dataset.mark;
     var names = (fig.dataset.series || fig.dataset.y).split(",");
     rows = rows.filter(function (r) { return ys.some(function (y) { return r[y] !== null && r[y] !== undefined; }); });
-    var rowH = 8 + 14 * ys.length, left = 190, w = 640, h = 30 + rows.length * rowH + (ys.length > 1 ? 20 : 0);
+    var rowH = 8 + 14 * ys.length, left = 230, w = 680, h = 30 + rows.length * rowH + (ys.length > 1 ? 20 : 0);
     var vals = [0];
     rows.forEach(function (r) { ys.forEach(function (y) { if (r[y] !== null) vals.push(r[y]); }); });
     var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals), span = (hi - lo) || 1;
@@ -109,7 +109,7 @@
     el("line", { x1: sx(0), x2: sx(0), y1: 10, y2: h - 10, stroke: "#555" }, svg);
     rows.forEach(function (r, i) {
       var y0 = 15 + i * rowH;
-      text(svg, left - 6, y0 + rowH / 2, String(r[xk]).slice(0, 32), { "text-anchor": "end" });
+      text(svg, left - 6, y0 + rowH / 2, String(r[xk]).slice(0, 36), { "text-anchor": "end" });
       ys.forEach(function (y, j) {
         var v = r[y]; if (v === null || v === undefined) return;
         var x0 = sx(Math.min(0, v)), x1 = sx(Math.max(0, v));

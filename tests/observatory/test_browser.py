@@ -117,6 +117,20 @@ def test_dashboard_cluster_switch_map_and_csv(page: Page) -> None:
     assert page.locator("figure.obs-map path[data-code]").count() >= 51
     _shot(page, "map")
 
+    # Keyboard: a map region is focusable and Enter opens its region x cluster view.
+    page.locator("path[data-code='48']").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/regions/state/48/{cluster}/")
+    expect(page.locator("h1")).to_contain_text("Texas")
+
+    # Phone: the dashboard reflows without horizontal scrolling of the page.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/observatory/regions/state/06/")
+    expect(page.locator("figure[data-name=portfolio] svg")).to_be_attached()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    _shot(page, "region-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     # Search with autocomplete: an industry code finds its cluster.
     page.goto("/observatory/")
     page.fill("#obs-q", "336111")

@@ -14,4 +14,5 @@ echo "== tests on SQLite"
 env -u CLUSTEROBS_DATABASE_URL pytest -n "$workers" --dist loadgroup "$@"
 echo "== tests on PostgreSQL"
 CLUSTEROBS_DATABASE_URL="${CLUSTEROBS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}" \
+  CLUSTEROBS_TEST_DB_NAME="test_clusterobs_$$" \
   pytest -n "$workers" --dist loadgroup -m "not spark" "$@"

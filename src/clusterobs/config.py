@@ -24,6 +24,7 @@ class Config:
     debug: bool
     allowed_hosts: tuple[str, ...]
     secret_key: str
+    test_database_name: str | None = None
 
     @property
     def sqlite_path(self) -> Path:
@@ -71,4 +72,6 @@ def load_config() -> Config:
         debug=os.environ.get("CLUSTEROBS_DEBUG", "").lower() in {"1", "true", "yes"},
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
         secret_key=_secret_key(data_dir),
+        # Test runs only: a database name of their own, so concurrent runs never collide.
+        test_database_name=os.environ.get("CLUSTEROBS_TEST_DB_NAME") or None,
     )

@@ -69,6 +69,8 @@ WSGI_APPLICATION = "clusterobs.web.wsgi.application"
 
 if CONFIG.database_url:
     DATABASES = {"default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60)}
+    if CONFIG.test_database_name:
+        DATABASES["default"]["TEST"] = {"NAME": CONFIG.test_database_name}
 else:
     DATABASES = {
         "default": {

@@ -13,7 +13,7 @@ import re
 
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model, QuerySet
+from django.db.models import BooleanField, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 #: table -> text columns that are indexed, most important first
@@ -81,24 +81,31 @@ def query_terms(text: str) -> list[str]:
     return [t.lower() for t in _TOKEN.findall(text or "")]
 
 
-def matching_ids(model: type[Model], text: str) -> RawSQL:
-    """A subquery of the ids of ``model`` rows whose indexed text matches every word."""
+def matches(model: type[Model], text: str) -> Q:
+    """A condition on ``model`` rows: their indexed text matches every word (as a prefix).
+
+    On PostgreSQL it is a predicate on the row's own ``tsvector`` column (no self-join, so the
+    planner can use the GIN index); on SQLite the FTS5 table yields the matching row ids.
+    """
     terms = query_terms(text)
     table = model._meta.db_table
     if table not in SEARCHABLE:
         raise ValueError(f"{table} has no full-text index")
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{t}:*" for t in terms)
-        return RawSQL(
-            f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple', %s)",
-            [tsquery],
+        return Q(
+            RawSQL(
+                f'"{table}"."search_vector" @@ to_tsquery(\'simple\', %s)',
+                [tsquery],
+                output_field=BooleanField(),
+            )
         )
     match = " ".join(f'"{t}"*' for t in terms)
-    return RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [match])
+    return Q(pk__in=RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [match]))
 
 
 def search(queryset: QuerySet, text: str) -> QuerySet:
     """Restrict ``queryset`` to rows whose indexed text matches every word (as a prefix)."""
     if not query_terms(text):
         return queryset
-    return queryset.filter(pk__in=matching_ids(queryset.model, text))
+    return queryset.filter(matches(queryset.model, text))

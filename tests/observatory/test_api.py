@@ -9,7 +9,7 @@ import time
 import pandas as pd
 import pytest
 
-from tests.observatory.conftest import DATASET
+from tests.observatory.conftest import DATASET, RELATEDNESS
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_cluster_dashboard(client, store) -> None:
     assert len(regions) <= 51 and regions[0]["employment"] >= regions[-1]["employment"]
     assert d["tables"]["industries"]["rows"]
     nodes = d["related"]["nodes"]
-    assert nodes[0]["cluster_code"] == code
+    assert nodes[0]["cluster_code"] == code and d["related"]["matched_by"] == "name"
     assert {lk["relatedness"] for lk in d["related"]["links"]} <= {"strong", "weaker"}
     assert any(n["strong"] is not None for n in nodes)
 
@@ -252,3 +252,43 @@ def test_custom_cluster_rebuild(client, django_user_model, store) -> None:
     assert other.get(f"/api/observatory/custom-clusters/{body['id']}/").status_code == 404
     find = client.get("/observatory/custom-clusters/", {"q": "battery"})
     assert b"335911" in find.content
+
+
+def test_related_clusters_matched_by_name(client, store) -> None:
+    """The relatedness table numbers clusters differently from the NAICS 2007 definitions."""
+    cl = store.clusters.set_index("cluster_name")["cluster_code"]
+    rel = pd.read_csv(RELATEDNESS, dtype=str)
+    strong = rel[
+        (rel.cr_all_pc.astype(int) >= 90)
+        & (rel.rel_all_90_v3 == "1")
+        & (rel.cluster_code != rel.cluster_code_2)
+        & rel.cluster_name.isin(cl.index)
+        & rel.cluster_name_2.isin(cl.index)
+    ]
+    assert len(strong) > 0
+    for name, group in list(strong.groupby("cluster_name"))[:5]:
+        d = _get(client, f"/api/observatory/clusters/{cl[name]}/")
+        got = {lk["target"] for lk in d["related"]["links"] if lk["relatedness"] == "strong"}
+        assert got == {cl[n] for n in group.cluster_name_2}, name
+
+
+def test_registry_records_by_state_and_cluster_numbering(client, store) -> None:
+    """Organisations located in a state and tagged with a USCMP code (registry numbering, as the
+    relatedness table) show on that state's and that cluster's dashboards only."""
+    from clusterobs.regions.models import Region
+    from clusterobs.registry.models import Organisation, OrganisationSector
+
+    store._memo.clear()  # registry parts are cached for a minute; earlier tests saw none
+    Region.objects.create(country="IN", level="state", code="26", name="Dadra")
+    mi = Region.objects.create(country="US", level="state", code="26", name="Michigan")
+    org = Organisation.objects.create(
+        name="Detroit Mobility Lab", slug="detroit-mobility-lab", kind="supplier", state=mi
+    )
+    OrganisationSector.objects.create(organisation=org, classification="USCMP", code="4")
+    d = _get(client, "/api/observatory/regions/26/")
+    assert [o["name"] for o in d["registry"]["organisations"]] == ["Detroit Mobility Lab"]
+    cl = store.clusters.set_index("cluster_name")["cluster_code"]
+    auto = _get(client, f"/api/observatory/clusters/{cl['Automotive']}/")
+    assert [o["name"] for o in auto["registry"]["organisations"]] == ["Detroit Mobility Lab"]
+    apparel = _get(client, f"/api/observatory/clusters/{cl['Apparel']}/")
+    assert apparel["registry"]["organisations"] == []

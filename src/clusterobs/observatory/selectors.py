@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -417,23 +418,35 @@ def _clusters_in_region(
     return df.sort_values("employment", ascending=False)[PORTFOLIO_COLUMNS]
 
 
+def find_region(region_type: str, code: str):
+    """The regions-app record of a result region (U.S. states first for 2-digit FIPS codes:
+    results do not record their country, and state codes repeat across countries)."""
+    from clusterobs.regions.models import Region
+    from clusterobs.sources.regions import US_STATES
+
+    qs = Region.objects.filter(code=code).filter(
+        Q(region_type__iexact=region_type) | Q(level=region_type)
+    )
+    if region_type == "state" and code in US_STATES:
+        us = qs.filter(country="US").first()
+        if us is not None:
+            return us
+    return qs.order_by("country").first()
+
+
 def _registry_in_region(region_type: str, code: str) -> dict[str, list[dict[str, Any]]]:
     """Published registry organisations and clusters located in the region (or its children)."""
-    from clusterobs.regions.models import Region
     from clusterobs.registry.models import Cluster, Organisation
 
-    regions = list(
-        Region.objects.filter(code=code).filter(
-            Q(region_type__iexact=region_type) | Q(level=region_type)
-        )[:1]
-    )
-    if not regions:
+    r = find_region(region_type, code)
+    if r is None:
         return {"organisations": [], "clusters": []}
-    r = regions[0]
-    in_region = Q(region=r) | Q(region__parent=r)
-    orgs = Organisation.objects.filter(in_region, published=True).order_by("name")[:200]
-    clusters = Cluster.objects.filter(published=True).filter(
-        Q(region=r) | Q(region__parent=r) if hasattr(Cluster, "region") else Q(pk__in=[])
+    # Registry records point at a state (and clusters also at a district) of the regions app.
+    orgs = Organisation.objects.filter(Q(state=r) | Q(state__parent=r), published=True).order_by(
+        "name"
+    )[:200]
+    clusters = Cluster.objects.filter(
+        Q(state=r) | Q(district=r) | Q(state__parent=r), published=True
     )
     return {
         "organisations": [
@@ -458,13 +471,8 @@ def _registry_in_region(region_type: str, code: str) -> dict[str, list[dict[str,
 
 
 def _sub_regions(region_type: str, code: str) -> list[dict[str, Any]]:
-    from clusterobs.regions.models import Region
 
-    parent = (
-        Region.objects.filter(code=code)
-        .filter(Q(region_type__iexact=region_type) | Q(level=region_type))
-        .first()
-    )
+    parent = find_region(region_type, code)
     if parent is None:
         return []
     return [
@@ -546,21 +554,60 @@ def cluster_list(store: ResultsStore) -> list[dict[str, Any]]:
     return records(store.clusters)
 
 
+def _relatedness_code_map(store: ResultsStore) -> dict[str, str] | None:
+    """Relatedness-table code -> result cluster code, matched by cluster *name*.
+
+    The published relatedness table numbers clusters like the 2014+ U.S. Cluster Mapping
+    definitions; other definitions (e.g. the NAICS 2007 web file, where 1 is "Aerospace
+    Engines", not "Aerospace Vehicles and Defense") number them differently, so codes alone would
+    link the wrong clusters. With the table's names (manifest input) clusters are matched by name
+    and unmatched ones are left out; without it, codes are used as they are (``None``).
+    """
+
+    def compute() -> dict[str, str] | None:
+        path = (store.manifest.get("inputs") or {}).get("relatedness")
+        if not path or not Path(path).exists():
+            return None
+        rel = pd.read_csv(path, dtype=str, usecols=["cluster_code", "cluster_name"])
+        by_name = {str(n).strip().lower(): c for c, n in cluster_names(store).items()}
+        out = {}
+        for code, name in rel.drop_duplicates().itertuples(index=False):
+            hit = by_name.get(str(name).strip().lower())
+            if hit is not None:
+                out[str(code)] = hit
+        return out
+
+    return store.memo(("relmap",), compute)
+
+
+def _uscmp_codes(store: ResultsStore, cluster: str) -> list[str]:
+    """The registry's U.S. Cluster Mapping codes of a result cluster: the relatedness table uses
+    the registry's numbering, so its name match translates codes; without it, the code itself."""
+    code_map = _relatedness_code_map(store)
+    if code_map is None:
+        return [cluster]
+    return [k for k, v in code_map.items() if v == cluster]
+
+
 def _related(
     store: ResultsStore, cluster: str, region_type: str, focus: str | None, year: int
 ) -> dict[str, Any]:
     names = cluster_names(store)
     nodes: dict[str, dict[str, Any]] = {}
     links: list[dict[str, Any]] = []
-    if store.has("related"):
+    code_map = _relatedness_code_map(store)
+    inverse = {v: k for k, v in (code_map or {}).items()}
+    if store.has("related") and (code_map is None or cluster in inverse):
+        key = inverse.get(cluster, cluster)
         rel = store.query(
             "SELECT * FROM related WHERE cluster_code = ? OR related_cluster_code = ?",
-            [cluster, cluster],
+            [key, key],
         )
         seen = set()
         for r in rel.itertuples():
-            other = r.related_cluster_code if r.cluster_code == cluster else r.cluster_code
-            if other in seen or other not in names:
+            other = r.related_cluster_code if r.cluster_code == key else r.cluster_code
+            other = code_map.get(other) if code_map is not None else other
+            if other is None or other in seen or other not in names or other == cluster:
                 continue
             seen.add(other)
             links.append({"source": cluster, "target": other, "relatedness": r.relatedness})
@@ -580,23 +627,26 @@ def _related(
             "lq_traded_local": s.get("lq_traded_local"),
             "strong": s.get("strong"),
         }
-    return {"nodes": list(nodes.values()), "links": links}
+    matched = "name" if code_map is not None else "code"
+    return {"nodes": list(nodes.values()), "links": links, "matched_by": matched}
 
 
-def _registry_for_cluster(cluster: str) -> dict[str, list[dict[str, Any]]]:
+def _registry_for_cluster(
+    cluster: str, name: str, uscmp_codes: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Registry records tagged with the cluster: by U.S. Cluster Mapping code (``uscmp_codes``,
+    already translated to the registry's numbering) or by the code's title equal to the name."""
     from clusterobs.registry.models import Cluster, Organisation
 
+    org_q = Q(sector_codes__code__in=uscmp_codes) | Q(sector_codes__title__iexact=name)
     orgs = (
-        Organisation.objects.filter(
-            published=True, sector_codes__classification="USCMP", sector_codes__code=cluster
-        )
+        Organisation.objects.filter(org_q, published=True, sector_codes__classification="USCMP")
         .distinct()
         .order_by("name")[:200]
     )
+    cl_q = Q(industry_codes__code__in=uscmp_codes) | Q(industry_codes__title__iexact=name)
     clusters = (
-        Cluster.objects.filter(
-            published=True, industry_codes__classification="USCMP", industry_codes__code=cluster
-        )
+        Cluster.objects.filter(cl_q, published=True, industry_codes__classification="USCMP")
         .distinct()
         .order_by("name")[:200]
     )
@@ -722,7 +772,11 @@ def cluster_dashboard(
             ("related", cluster, rt, focus, year), lambda: _related(store, cluster, rt, focus, year)
         ),
         "registry": store.memo(
-            ("cluster-db", cluster), lambda: _registry_for_cluster(cluster), ttl=DB_TTL
+            ("cluster-db", cluster),
+            lambda: _registry_for_cluster(
+                cluster, data["cluster"]["cluster_name"], _uscmp_codes(store, cluster)
+            ),
+            ttl=DB_TTL,
         ),
     }
 

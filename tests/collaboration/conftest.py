@@ -12,11 +12,6 @@ RELATEDNESS_CSV = SHARED / "us_cluster_definitions" / "traded_cluster_relatednes
 US_ORGS_CSV = SHARED / "us_cluster_organizations" / "uscmp_cluster_organizations.csv"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def collab(db, users, registry):
     """``org`` (managed by ``manager``) and ``other_org`` (by ``other_manager``), with

@@ -8,8 +8,8 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hasher(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def uploads_in_tmp(settings, tmp_path):
+    """Uploaded documents of each test go to its own directory."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 

@@ -143,7 +143,9 @@ class DatasetViewSet(_Stats):
 class RegionStatsViewSet(_Stats):
     """Region dashboards (``retrieve``) and region x cluster views."""
 
-    @extend_schema(parameters=COMMON, responses={200: dict})
+    @extend_schema(
+        parameters=COMMON, responses={200: dict}, operation_id="observatory_regions_list"
+    )
     def list(self, request: Request) -> Response:
         store = _store(request)
         return Response(selectors.region_list(store, request.query_params.get("type")))
@@ -191,7 +193,9 @@ class RegionStatsViewSet(_Stats):
 class ClusterStatsViewSet(_Stats):
     """Cluster dashboards."""
 
-    @extend_schema(parameters=COMMON, responses={200: dict})
+    @extend_schema(
+        parameters=COMMON, responses={200: dict}, operation_id="observatory_clusters_list"
+    )
     def list(self, request: Request) -> Response:
         return Response(selectors.cluster_list(_store(request)))
 

@@ -34,6 +34,25 @@ def _order(q: str) -> tuple:
     return (Upper("name"), "id") if q.strip() else ("name", "id")
 
 
+def _looks_like_code(text: str) -> bool:
+    """Industry codes have a digit ("336111", "10.51") or are one section letter ("C")."""
+    return any(ch.isdigit() for ch in text) or (len(text) == 1 and text.isalpha())
+
+
+def _text_or_code(q: str) -> Q:
+    """Clusters whose text matches ``q``, or that carry ``q`` as an industry code.
+
+    The code branch is only added when ``q`` can be a code: an OR with a second subquery makes
+    the databases scan every cluster instead of starting from the full-text matches.
+    """
+    q = q.strip()
+    condition = search.matches(Cluster, q) if search.query_terms(q) else Q(pk__in=[])
+    if _looks_like_code(q):
+        codes = ClusterIndustryCode.objects.filter(code=q).values("cluster_id")
+        condition |= Q(pk__in=codes)
+    return condition
+
+
 def _visible(qs: QuerySet, user: UserLike) -> QuerySet:
     if user is not None and can_see_unpublished(user):
         return qs
@@ -85,12 +104,7 @@ def cluster_list(user: UserLike, filters: ClusterFilters) -> QuerySet[Cluster]:
         through = Scheme.clusters.through.objects
         qs = qs.filter(pk__in=through.filter(scheme__slug=filters.scheme).values("cluster_id"))
     if filters.q.strip():
-        code_hits = Q(
-            pk__in=ClusterIndustryCode.objects.filter(code=filters.q.strip()).values("cluster_id")
-        )
-        if search.query_terms(filters.q):
-            code_hits |= search.matches(Cluster, filters.q)
-        qs = qs.filter(code_hits)
+        qs = qs.filter(_text_or_code(filters.q))
     return (
         qs.select_related("state", "district")
         .prefetch_related("thematic_challenges", "industry_codes")

@@ -367,16 +367,18 @@ class CustomRegionViewSet(
     """Custom regions: yours and those shared; creating one starts its recomputation."""
 
     serializer_class = CustomRegionSerializer
+    model = CustomRegion
     permission_classes = [IsAuthenticatedOrReadOnly]
     filter_backends: list = []
     pagination_class = None
 
     def get_queryset(self):
+        """Shared records and the user's own; only the owner may delete."""
         user = self.request.user
         visible = Q(shared=True)
         if user.is_authenticated:
             visible |= Q(owner=user)
-        qs = CustomRegion.objects.filter(visible).select_related("owner")
+        qs = self.model.objects.filter(visible).select_related("owner")
         if self.action == "destroy":
             qs = qs.filter(owner=user)
         return qs
@@ -421,16 +423,7 @@ class CustomClusterViewSet(CustomRegionViewSet):
     rebuild by the engine."""
 
     serializer_class = CustomClusterSerializer
-
-    def get_queryset(self):
-        user = self.request.user
-        visible = Q(shared=True)
-        if user.is_authenticated:
-            visible |= Q(owner=user)
-        qs = CustomCluster.objects.filter(visible).select_related("owner")
-        if self.action == "destroy":
-            qs = qs.filter(owner=user)
-        return qs
+    model = CustomCluster
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         s = self.get_serializer(data=request.data)

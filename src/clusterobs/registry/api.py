@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clusterobs.registry import selectors, serializers
+from clusterobs.registry.pagination import WindowCountPagination
 from clusterobs.registry.services import ConflictError
 
 
@@ -97,6 +98,8 @@ class ClusterViewSet(RegistryViewSet):
     list_serializer_class = serializers.ClusterListSerializer
     model_name = "cluster"
     detail_selector = staticmethod(selectors.cluster_detail)
+    pagination_class = WindowCountPagination
+    page_loader = staticmethod(selectors.clusters_for_page)
 
     def get_queryset(self) -> QuerySet:
         p = self.request.query_params
@@ -122,6 +125,8 @@ class OrganisationViewSet(RegistryViewSet):
     list_serializer_class = serializers.OrganisationListSerializer
     model_name = "organisation"
     detail_selector = staticmethod(selectors.organisation_detail)
+    pagination_class = WindowCountPagination
+    page_loader = staticmethod(selectors.organisations_for_page)
 
     def get_queryset(self) -> QuerySet:
         p = self.request.query_params

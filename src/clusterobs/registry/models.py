@@ -126,9 +126,14 @@ class Cluster(RegistryRecord):
 
     class Meta:
         ordering = ["name"]
+        # The filter indexes carry ``name`` and ``published`` too, so that a filtered,
+        # searched list reads its candidates (and their sort key) from the index alone and
+        # never touches the wide table rows of records it does not show.
         indexes = [
-            models.Index(fields=["country", "name"]),
-            models.Index(fields=["cluster_type"]),
+            models.Index(fields=["country", "name", "published"], name="cluster_country_list_idx"),
+            models.Index(
+                fields=["cluster_type", "name", "published"], name="cluster_type_list_idx"
+            ),
             models.Index(fields=["published", "name"]),
         ]
         constraints = [
@@ -228,9 +233,10 @@ class Organisation(RegistryRecord):
 
     class Meta:
         ordering = ["name"]
+        # See Cluster: filter indexes that cover a filtered, searched list.
         indexes = [
-            models.Index(fields=["country", "name"]),
-            models.Index(fields=["kind"]),
+            models.Index(fields=["country", "name", "published"], name="org_country_list_idx"),
+            models.Index(fields=["kind", "name", "published"], name="org_kind_list_idx"),
             models.Index(fields=["published", "name"]),
         ]
 

@@ -1,8 +1,8 @@
 """Observatory benchmarks on the real CBP state data (2000-2011, 51 states).
 
 1. Region dashboard API under 50 concurrent clients on loopback: the platform's own server
-   (``clusterobs serve``, waitress, 8 threads) and ``wrk`` (Debian) rotating over the 51 states;
-   p50/p95/p99 and throughput; plus the cold first request of every state (sequential).
+   (``clusterobs serve``: gunicorn, one worker per core) and ``wrk`` (Debian) rotating over the
+   51 states; p50/p95/p99 and throughput; plus the cold first request of every state (sequential).
 2. First meaningful paint of the region dashboard in headless Chromium: time from navigation start
    until the portfolio chart is drawn (and the browser's first-contentful-paint).
 3. Custom region recomputation of a 10-state union (the job as the web runs it, inline).
@@ -178,14 +178,17 @@ def main() -> None:
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--years", default="2000-2011")
     ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument(
+        "--serve-args", default="", help="extra 'clusterobs serve' options, e.g. '--workers 1'"
+    )
     a = ap.parse_args()
     y0, y1 = (int(x) for x in a.years.split("-"))
     data_dir = Path(tempfile.mkdtemp(prefix="obs-bench-"))
-    report: dict = {"uptime_start": uptime()}
+    report: dict = {"uptime_start": uptime(), "serve_args": a.serve_args or "(defaults)"}
     report["build_s"] = round(build(data_dir, (y0, y1)), 1)
     env = {**os.environ, "CLUSTEROBS_DATA_DIR": str(data_dir)}
     server = subprocess.Popen(
-        [str(REPO / ".venv/bin/clusterobs"), "serve", "--port", str(a.port), "--threads", "8"],
+        [str(REPO / ".venv/bin/clusterobs"), "serve", "--port", str(a.port), *a.serve_args.split()],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

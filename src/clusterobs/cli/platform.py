@@ -79,16 +79,24 @@ def init(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
-    threads: Annotated[int, typer.Option(help="Worker threads")] = 8,
+    workers: Annotated[
+        int,
+        typer.Option(help="Server processes (default: one per CPU core; 1 = single process)"),
+    ] = 0,
+    threads: Annotated[int, typer.Option(help="Threads per process")] = 1,
 ) -> None:
-    """Serve the platform with a production WSGI server (waitress)."""
-    setup_django()
-    from waitress import serve as waitress_serve
+    """Serve the platform with a production WSGI server (gunicorn; waitress on Windows)."""
+    from clusterobs.web.serving import default_workers, run_server
 
-    from clusterobs.web.wsgi import application
-
-    console.print(f"Cluster Observatory on http://{host}:{port}/ (Ctrl+C to stop)")
-    waitress_serve(application, host=host, port=port, threads=threads, ident="clusterobs")
+    if workers < 0 or threads < 1:
+        raise CommandError("--workers must be >= 0 and --threads >= 1")
+    workers = workers or default_workers()
+    setup_django()  # configuration errors surface here, before any process is started
+    console.print(
+        f"Cluster Observatory on http://{host}:{port}/ "
+        f"({workers} process(es) x {threads} thread(s); Ctrl+C to stop)"
+    )
+    run_server(host=host, port=port, workers=workers, threads=threads)
 
 
 @reports_errors

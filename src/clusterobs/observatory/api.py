@@ -91,6 +91,12 @@ def _list(request: Request, name: str) -> list[str]:
     return [x.strip() for v in raw for x in v.split(",") if x.strip()]
 
 
+def _json_with_etag(data: Any) -> tuple[bytes, str]:
+    """Compact JSON and its ETag, computed together so that a cached hit hashes nothing."""
+    body = json.dumps(data, separators=(",", ":"), allow_nan=False).encode()
+    return body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+
+
 class _Stats(viewsets.ViewSet):
     permission_classes = [AllowAny]
     renderer_classes = RENDERERS
@@ -101,12 +107,9 @@ class _Stats(viewsets.ViewSet):
         served as bytes with an ETag; other formats (CSV, browsable) render the dict."""
         if getattr(self.request.accepted_renderer, "format", "json") != "json":
             return Response(compute())
-        body = store.memo(
-            ("json", *key),
-            lambda: json.dumps(compute(), separators=(",", ":"), allow_nan=False).encode(),
-            ttl=selectors.DB_TTL,
+        body, etag = store.memo(
+            ("json", *key), lambda: _json_with_etag(compute()), ttl=selectors.DB_TTL
         )
-        etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
         if self.request.headers.get("If-None-Match") == etag:
             response = HttpResponse(status=304)
         else:

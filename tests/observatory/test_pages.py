@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +67,17 @@ def test_pdf_reports(client, url: str) -> None:
     r = client.get(url)
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     assert r.content[:4] == b"%PDF" and len(r.content) > 5000
+
+
+def test_chart_strings_are_translatable(client) -> None:
+    """Chart and map texts go through Django's JavaScript catalog (gettext in JavaScript)."""
+    html = client.get("/observatory/regions/state/06/").content.decode()
+    assert '<script src="/jsi18n/"></script>' in html
+    catalog = client.get("/jsi18n/")
+    assert catalog.status_code == 200
+    assert b"django.gettext" in catalog.content and b"django.interpolate" in catalog.content
+    from django.contrib.staticfiles import finders
+
+    js = Path(finders.find("observatory/observatory.js")).read_text(encoding="utf-8")
+    for phrase in ('_("no data")', '_("(strong)")', '_("%s: employment %s")', '_("n/a")'):
+        assert phrase in js

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
@@ -56,6 +58,13 @@ urlpatterns = [
     path("api/observatory/", include(observatory_router.urls)),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
+    # Translations for the observatory's charts (gettext in JavaScript), per language; the
+    # catalog only changes with a release, so browsers and the server may cache it.
+    path(
+        "jsi18n/",
+        cache_page(3600)(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
     path("programmes/", include("clusterobs.programmes.urls")),
     path("collaboration/", include("clusterobs.collaboration.urls")),
     path("observatory/", include("clusterobs.observatory.urls")),

@@ -8,6 +8,11 @@
   var OKABE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
   var STATIC = (document.querySelector('script[src*="observatory/observatory.js"]') || {}).src || "";
   var STATIC_ROOT = STATIC.replace(/observatory\/observatory\.js.*$/, "");
+  // Django's JavaScript catalog (jsi18n) defines gettext/interpolate; English if it is absent.
+  var _ = window.gettext || function (s) { return s; };
+  var fmt = window.interpolate || function (f, args) { var i = 0; return f.replace(/%s/g, function () { return args[i++]; }); };
+  // Employment status words shown in tooltips, listed so that makemessages extracts them.
+  window.clusterobsStatusWords = [_("imputed"), _("partly imputed"), _("suppressed"), _("reported")];
 
   function el(name, attrs, parent) {
     var e = document.createElementNS(NS, name);
@@ -21,7 +26,7 @@
     return t;
   }
   function num(v) {
-    if (v === null || v === undefined) return "n/a";
+    if (v === null || v === undefined) return _("n/a");
     var a = Math.abs(v);
     if (a >= 1e6) return (v / 1e6).toFixed(1) + "M";
     if (a >= 1e4) return Math.round(v / 1e3) + "k";
@@ -87,7 +92,7 @@
       }]].forEach(function (b) {
       var btn = document.createElement("button");
       btn.type = "button"; btn.className = "obs-button"; btn.textContent = b[0];
-      btn.setAttribute("aria-label", b[0] + " export: " + name);
+      btn.setAttribute("aria-label", fmt(_("%s export: %s"), [b[0], name]));
       btn.dataset.export = b[0].toLowerCase();
       btn.addEventListener("click", b[1]);
       bar.appendChild(btn);
@@ -158,7 +163,7 @@
         if (y === "employment" && (st === "imputed" || st === "partly_imputed")) {
           c.setAttribute("fill", "#fff"); c.setAttribute("stroke", OKABE[j]); c.setAttribute("stroke-width", 2);
         }
-        el("title", {}, c).textContent = names[j] + " " + p[2][xk] + ": " + num(p[2][y]) + (st && y === "employment" && st !== "reported" ? " (" + st.replace("_", " ") + ")" : "");
+        el("title", {}, c).textContent = names[j] + " " + p[2][xk] + ": " + num(p[2][y]) + (st && y === "employment" && st !== "reported" ? " (" + _(st.replace("_", " ")) + ")" : "");
       });
     });
     legend(svg, names, l, h - 10);
@@ -188,8 +193,8 @@
       var rad = 3 + 22 * Math.sqrt((p[d.r] || 0) / rmax), strong = d.mark && p[d.mark];
       var c = el("circle", { cx: sx(p[d.x]), cy: sy(p[d.y]), r: rad, fill: OKABE[0], "fill-opacity": 0.55,
         stroke: strong ? OKABE[1] : "#fff", "stroke-width": strong ? 3 : 1 }, svg);
-      el("title", {}, c).textContent = p[d.label] + ": share " + (100 * p[d.y]).toFixed(2) + "%, change " +
-        (100 * p[d.x]).toFixed(3) + " pp, employment " + num(p[d.r]) + (strong ? " (strong)" : "");
+      el("title", {}, c).textContent = fmt(_("%s: share %s%, change %s pp, employment %s"),
+        [p[d.label], (100 * p[d.y]).toFixed(2), (100 * p[d.x]).toFixed(3), num(p[d.r])]) + (strong ? " " + _("(strong)") : "");
       if (rad > 12) text(svg, sx(p[d.x]), sy(p[d.y]) + 3, String(p[d.label]).slice(0, 14), { "text-anchor": "middle", "font-size": "9" });
     });
   }
@@ -222,7 +227,7 @@
     g.nodes.forEach(function (n, i) {
       var p = pos[n.cluster_code], colour = n.strong === true ? OKABE[1] : (n.strong === false ? OKABE[0] : "#999");
       var c = el("circle", { cx: p[0], cy: p[1], r: i ? 9 : 14, fill: colour, stroke: "#fff", "stroke-width": 2 }, svg);
-      el("title", {}, c).textContent = n.cluster_name + (n.lq_traded_local !== null ? " — LQ " + num(n.lq_traded_local) : "") + (n.strong ? " (strong)" : "");
+      el("title", {}, c).textContent = n.cluster_name + (n.lq_traded_local !== null ? " — LQ " + num(n.lq_traded_local) : "") + (n.strong ? " " + _("(strong)") : "");
       text(svg, p[0], p[1] + (p[1] >= cy ? 24 : -14), String(n.cluster_name).slice(0, 26), { "text-anchor": "middle", "font-size": "10" });
     });
   }
@@ -308,8 +313,8 @@
         var fill = v ? v.color : (vals ? vals.no_data : "#e8e8e8");
         var p = el("path", { d: pathOf(f.geometry, geo.project), fill: fill, stroke: "#fff", "stroke-width": 0.6,
           "data-code": f.code, tabindex: (v || picker) ? 0 : -1, role: (v || picker) ? "button" : "presentation",
-          "aria-label": (v ? v.name : f.name || f.code) + (v ? ": " + (v.value === null ? "no data" : num(v.value)) : "") }, g);
-        el("title", {}, p).textContent = (v ? v.name : f.name || f.code) + (v ? ": " + (v.value === null ? "no data" : num(v.value)) + (v.employment_status && v.employment_status !== "reported" && v.employment_status !== "none" ? " (" + v.employment_status.replace("_", " ") + " employment)" : "") : "");
+          "aria-label": (v ? v.name : f.name || f.code) + (v ? ": " + (v.value === null ? _("no data") : num(v.value)) : "") }, g);
+        el("title", {}, p).textContent = (v ? v.name : f.name || f.code) + (v ? ": " + (v.value === null ? _("no data") : num(v.value)) + (v.employment_status && v.employment_status !== "reported" && v.employment_status !== "none" ? " (" + fmt(_("%s employment"), [_(v.employment_status.replace("_", " "))]) + ")" : "") : "");
         if (v) exportRows.push({ region_code: v.region_code, name: v.name, value: v.value, color: v.color });
         function activate() {
           if (picker) { fig.dispatchEvent(new CustomEvent("obs:pick", { detail: f.code })); return; }
@@ -321,7 +326,7 @@
           var bb = p.getBBox();
           var c = el("circle", { cx: bb.x + bb.width / 2, cy: bb.y + bb.height / 2, r: 2 + 22 * Math.sqrt(v.employment / maxE),
             fill: OKABE[1], "fill-opacity": 0.6, stroke: "#000", "stroke-width": 0.5, "pointer-events": "none" }, bubbles);
-          el("title", {}, c).textContent = v.name + ": employment " + num(v.employment);
+          el("title", {}, c).textContent = fmt(_("%s: employment %s"), [v.name, num(v.employment)]);
         }
       });
       if (vals) mapLegend(svg, vals, geo.h + 8);
@@ -357,7 +362,7 @@
       x += 34 + s.length * 6.5;
     });
     el("rect", { x: x, y: y, width: 16, height: 16, fill: vals.no_data }, svg);
-    text(svg, x + 20, y + 12, "no data", { "font-size": "11" });
+    text(svg, x + 20, y + 12, _("no data"), { "font-size": "11" });
   }
 
   // Search autocomplete (ARIA combobox) -------------------------------------------------------

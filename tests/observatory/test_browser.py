@@ -107,6 +107,9 @@ def test_dashboard_cluster_switch_map_and_csv(page: Page) -> None:
     page.goto("/observatory/regions/state/06/")
     expect(page.locator("figure[data-name=portfolio] svg")).to_be_attached()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    # The main navigation stays one line (it scrolls sideways) instead of wrapping.
+    nav_height = page.evaluate("document.querySelector('.site-nav').getBoundingClientRect().height")
+    assert nav_height < 48, nav_height
     _shot(page, "region-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
 

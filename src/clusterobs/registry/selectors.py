@@ -122,7 +122,17 @@ def page_keys(qs: QuerySet, *, offset: int, limit: int) -> tuple[int, list[int]]
     broad search). Only keys go through the sort: full rows of the page are read afterwards
     by primary key. A page past the end has no row to carry the count; then it is counted
     separately.
+
+    A list in plain column order (unsearched lists: ``name, id``, see ``_order``) is the
+    exception: an index gives that order, so the database stops after the page, and a ``COUNT``
+    reads only an index; counting in the same query would make it read and sort every row
+    (50,000 organisations: 15 -> 55 ms on SQLite).
     """
+    if all(isinstance(field, str) for field in qs.query.order_by):
+        count = qs.count()
+        if offset >= count:
+            return count, []
+        return count, list(qs.values_list("pk", flat=True)[offset : offset + limit])
     rows = list(
         qs.select_related(None)
         .prefetch_related(None)

@@ -27,6 +27,7 @@ from clusterobs.registry.models import (
 from clusterobs.registry.vocabularies import (
     Classification,
     ClusterType,
+    LinkRole,
     OrganisationKind,
     Performance,
     SchemeKind,
@@ -371,3 +372,26 @@ class KeyFigureForm(forms.ModelForm):
         if not data.get("year") and not data.get("as_of"):
             raise forms.ValidationError(_("Give the year or the date the figure refers to."))
         return data
+
+
+class StakeholderLinkForm(forms.Form):
+    """Link an organisation to a cluster in a role (by slug or exact name: the registry may hold
+    tens of thousands of organisations, too many for a drop-down)."""
+
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        help_text=_("Its slug (shown in its address) or its exact name."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=LinkRole.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean_organisation(self) -> Organisation:
+        from django.core.exceptions import ValidationError
+
+        from clusterobs.registry.links import find_organisation
+
+        try:
+            return find_organisation(self.cleaned_data["organisation"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc

@@ -22,6 +22,7 @@ urlpatterns = [
         views.cluster_add_key_figure,
         name="cluster-add-key-figure",
     ),
+    path("clusters/<slug:slug>/stakeholders/", views.cluster_links, name="cluster-links"),
     path("organisations/", views.organisation_list, name="organisation-list"),
     path(
         "organisations/export.<str:fmt>",

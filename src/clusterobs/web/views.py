@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from clusterobs.registry import exporters, selectors, services
+from clusterobs.registry import exporters, links, selectors, services
 from clusterobs.registry.codes import country_name
 from clusterobs.registry.models import OrganisationProfile
 from clusterobs.registry.permissions import can_create, can_edit, can_see_unpublished
@@ -39,6 +39,15 @@ def _page(request: HttpRequest, qs: Any) -> Any:
 def _api_url(name: str, params: dict[str, str]) -> str:
     url = reverse(name)
     return f"{url}?{urlencode(params)}" if params else url
+
+
+def _visible_links(request: HttpRequest, links: Any, other_end: str) -> list[Any]:
+    """Links of a record whose other end the user may see: an unpublished organisation or
+    cluster is not named to readers who may not open it."""
+    qs = links.select_related(other_end)
+    if not can_see_unpublished(request.user):
+        qs = qs.filter(**{f"{other_end}__published": True})
+    return list(qs)
 
 
 def _or_404(obj: Model | None) -> Any:
@@ -113,7 +122,7 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "challenges": challenges,
             "suggested_missing": missing,
             "key_figures": list(cluster.key_figures.all()),
-            "links": list(cluster.links.all()),
+            "links": _visible_links(request, cluster.links, "organisation"),
             "country_name": country_name(cluster.country),
             "state_geometry": cluster.state.geometry if cluster.state else None,
             "may_edit": can_edit(request.user, cluster),
@@ -215,6 +224,41 @@ def cluster_add_key_figure(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@login_required
+def cluster_links(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add and remove the organisations linked to a cluster, each in a role (editors only)."""
+    cluster = _or_404(selectors.cluster_detail(request.user, slug))
+    if not can_edit(request.user, cluster):
+        raise PermissionDenied
+    form = forms.StakeholderLinkForm(request.POST if "add" in request.POST else None)
+    if request.method == "POST" and "remove" in request.POST:
+        pk = request.POST["remove"]
+        link = cluster.links.filter(pk=int(pk)).first() if pk.isdigit() else None
+        if link is None:
+            messages.error(request, _("That link no longer exists; nothing was changed."))
+        else:
+            links.remove_link(link, user=request.user)
+            messages.success(request, _("Link removed."))
+        return redirect("cluster-links", slug=cluster.slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            links.add_link(cluster, user=request.user, **form.cleaned_data)
+        except DjangoValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Link added."))
+            return redirect("cluster-links", slug=cluster.slug)
+    return render(
+        request,
+        "web/cluster_links.html",
+        {
+            "cluster": cluster,
+            "links": list(cluster.links.select_related("organisation").order_by("role", "pk")),
+            "form": form,
+        },
+    )
+
+
 # --- organisations ----------------------------------------------------------------------------
 
 
@@ -252,7 +296,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "org": org,
             "profile": getattr(org, "profile", None),
             "members": helpers.members_by_type(org),
-            "links": list(org.links.all()),
+            "links": _visible_links(request, org.links, "cluster"),
             "country_name": country_name(org.country),
             "may_edit": can_edit(request.user, org),
             "api_url": reverse("api-organisation-detail", args=[org.slug]),

@@ -24,6 +24,7 @@ def obs_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from clusterobs.definitions.model import load_definition
     from clusterobs.mapping import output, pipeline
     from clusterobs.mapping.engine import connect
+    from clusterobs.mapping.inputs import bundle_inputs
     from clusterobs.sources.cbp import read_cbp
     from clusterobs.sources.regions import us_states
 
@@ -48,7 +49,10 @@ def obs_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "regions": "built-in U.S. states",
         "relatedness": str(RELATEDNESS),
     }
-    output.write_result(result, root / "results" / DATASET)
+    written = output.write_result(result, root / "results" / DATASET)
+    manifest = json.loads((written / "manifest.json").read_text())
+    manifest["inputs"] = bundle_inputs(written, manifest["inputs"])  # as the CLI does
+    (written / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return {"results": root / "results", "classifications": classifications}
 
 

@@ -99,6 +99,7 @@ def build(
     from clusterobs.definitions.model import load_definition
     from clusterobs.mapping import output, pipeline
     from clusterobs.mapping.engine import connect
+    from clusterobs.mapping.inputs import bundle_inputs
     from clusterobs.sources import cbp, generic
     from clusterobs.sources.regions import read_regions, us_states
 
@@ -186,6 +187,11 @@ def build(
         }
         result.manifest["timings_seconds"]["total"] = round(time.perf_counter() - started, 3)
         written = output.write_result(result, out)
+        # The result keeps its own copies of the inputs (see mapping/inputs.py).
+        manifest = json.loads((written / "manifest.json").read_text())
+        manifest["inputs"] = bundle_inputs(written, result.manifest["inputs"])
+        (written / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+        result.manifest["inputs"] = manifest["inputs"]
         target = None
         if publish:
             target = output.publish(written, config.results_dir, name or Path(out).name)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -565,8 +564,8 @@ def _relatedness_code_map(store: ResultsStore) -> dict[str, str] | None:
     """
 
     def compute() -> dict[str, str] | None:
-        path = (store.manifest.get("inputs") or {}).get("relatedness")
-        if not path or not Path(path).exists():
+        path = store.input_path("relatedness")
+        if path is None:
             return None
         rel = pd.read_csv(path, dtype=str, usecols=["cluster_code", "cluster_name"])
         by_name = {str(n).strip().lower(): c for c, n in cluster_names(store).items()}

@@ -247,11 +247,13 @@ CLUSTER_RESULT_COLUMNS = [
 def _run_custom_cluster(cc: CustomCluster, progress: Any) -> None:
     """Rebuild from the result's recorded inputs with the custom cluster, store its rows."""
     store = get_store(cc.dataset)
-    inputs = store.manifest.get("inputs") or {}
+    employment, definitions = store.input_path("employment"), store.input_path("definitions")
+    if employment is None or definitions is None:
+        raise ValueError("the result's employment or definition file is no longer readable")
     classification = (store.manifest.get("definition") or {}).get("classification", "")
     rows = custom_cluster_measures(
-        employment=inputs["employment"],
-        definitions=inputs["definitions"],
+        employment=str(employment),
+        definitions=str(definitions),
         classification=classification,
         industries=list(cc.industries),
         name=cc.name,

@@ -141,20 +141,22 @@ class ResultsStore:
         )
         return df["region_code"].tolist()
 
+    def input_path(self, key: str) -> Path | None:
+        """An input file of this result (``employment``, ``definitions``, ``relatedness``...)."""
+        from clusterobs.mapping.inputs import input_path
+
+        return input_path(self.path, self.manifest.get("inputs") or {}, key)
+
     @cached_property
     def definition(self) -> pd.DataFrame:
-        """The cluster definition's industries (from the manifest's input path, if readable).
-
-        The engine does not copy the definition into the result; the CLI records where it came
-        from. Without it, pages simply omit industry lists (empty frame).
-        """
+        """The cluster definition's industries (the copy kept in the result by the CLI, or the
+        path an older build recorded). Without it, pages omit industry lists (empty frame)."""
         from clusterobs.definitions.model import load_definition
 
-        inputs = self.manifest.get("inputs") or {}
-        path = inputs.get("definitions")
+        path = self.input_path("definitions")
         cls = (self.manifest.get("definition") or {}).get("classification", "")
         cols = ["industry_code", "cluster_code", "subcluster_code", "industry_title"]
-        if not path or not Path(path).exists():
+        if path is None:
             return pd.DataFrame(columns=cols)
         table = load_definition(path, cls).table.copy()
         table["industry_title"] = table["industry_code"].map(industry_titles(cls)).astype("string")

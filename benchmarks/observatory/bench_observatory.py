@@ -30,7 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO.parent / "shared" / "data"
 CBP = DATA / "us_cbp_state_2000_2011" / "cbp_state_naics_2000_2011.csv.gz"
-DEFS = DATA / "us_cluster_definitions" / "naics2007_to_cluster_uscmp_2014_web.csv"
+# The DPS 2016 definition (Emsi variant, NAICS 2017): numbering agrees with the relatedness table.
+DEFS = DATA / "us_cluster_definitions" / "naics_to_cluster_uscmp_emsi_variant.csv"
 RELATEDNESS = DATA / "us_cluster_definitions" / "traded_cluster_relatedness_uscmp.csv"
 NAME = "us-cbp-states"
 TEN = ["06", "41", "53", "32", "04", "16", "49", "08", "35", "30"]
@@ -73,7 +74,7 @@ def build(data_dir: Path, years: tuple[int, int]) -> float:
     subprocess.run(
         [
             cli, "mapping", "build", "--employment", str(CBP), "--definitions", str(DEFS),
-            "--classification", "NAICS2007", "--relatedness", str(RELATEDNESS),
+            "--classification", "NAICS2017", "--relatedness", str(RELATEDNESS),
             "--years", f"{years[0]}-{years[1]}", "--out", str(data_dir / "out" / NAME),
         ],
         env=env,

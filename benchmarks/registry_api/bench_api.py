@@ -3,7 +3,9 @@
 Loads 10,000 clusters and 50,000 organisations built from real vocabularies (NAICS 2017 titles
 for products and sectors, U.S. county and Indian district names for places, from
 ``../shared/data``), starts the platform's own server (``clusterobs serve``, waitress) on
-loopback, and times sequential HTTP requests with keep-alive. Reports p50/p95 per query.
+loopback, and times sequential HTTP requests with keep-alive. Reports p50/p95 per query, over
+HTTP and (``--in-process-requests``, default 100) in process through Django's test client on the
+same data, and the load average at the end.
 
     .venv/bin/python benchmarks/registry_api/bench_api.py [--requests 300] [--skip-postgres]
 """
@@ -117,6 +119,11 @@ def load(n_clusters: int, n_orgs: int) -> None:
             )
         )
     Organisation.objects.bulk_create(orgs, batch_size=2000)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # planner statistics, as a running server has them
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def measure(port: int, n_requests: int) -> dict[str, dict[str, float]]:
@@ -147,12 +154,27 @@ def measure(port: int, n_requests: int) -> dict[str, dict[str, float]]:
     return results
 
 
-def run_backend(name: str, env: dict[str, str], n_requests: int, port: int) -> dict:
+def in_process(env: dict[str, str], n_requests: int) -> dict:
+    """The same pages through Django's test client on the loaded data: no HTTP server."""
+    command = [sys.executable, str(Path(__file__).with_name("profile_inprocess.py"))]
+    command += ["--data-dir", env["CLUSTEROBS_DATA_DIR"], "--requests", str(n_requests), "--json"]
+    if env.get("CLUSTEROBS_DATABASE_URL"):
+        command += ["--database-url", env["CLUSTEROBS_DATABASE_URL"]]
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return json.loads(done.stdout)["results"]
+
+
+def run_backend(
+    name: str, env: dict[str, str], n_requests: int, port: int, n_in_process: int
+) -> dict:
     loader = subprocess.run(
         [sys.executable, __file__, "--load-only"], env=env, capture_output=True, text=True
     )
     if loader.returncode != 0:
         raise RuntimeError(loader.stderr)
+    in_process_results = in_process(env, n_in_process) if n_in_process else None
     server = subprocess.Popen(
         [str(REPO / ".venv" / "bin" / "clusterobs"), "serve", "--port", str(port)],
         env=env,
@@ -166,7 +188,10 @@ def run_backend(name: str, env: dict[str, str], n_requests: int, port: int) -> d
                 break
             except OSError:
                 time.sleep(0.2)
-        return measure(port, n_requests)
+        results = {"http": measure(port, n_requests)}
+        if in_process_results is not None:
+            results["in_process"] = in_process_results
+        return results
     finally:
         server.terminate()
         server.wait(10)
@@ -178,6 +203,12 @@ def main() -> None:
     parser.add_argument("--clusters", type=int, default=10_000)
     parser.add_argument("--organisations", type=int, default=50_000)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument(
+        "--in-process-requests",
+        type=int,
+        default=100,
+        help="also time each page through Django's test client (0: skip)",
+    )
     parser.add_argument("--load-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load_only:
@@ -199,7 +230,9 @@ def main() -> None:
             "CLUSTEROBS_SECRET_KEY": "benchmark-only",
         }
         base.pop("CLUSTEROBS_DATABASE_URL", None)
-        report["sqlite"] = run_backend("sqlite", base, args.requests, 8091)
+        report["sqlite"] = run_backend(
+            "sqlite", base, args.requests, 8091, args.in_process_requests
+        )
         if not args.skip_postgres:
             subprocess.run(
                 ["psql", PG_ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {PG_BENCH_DB}"], check=True
@@ -212,7 +245,9 @@ def main() -> None:
                 "CLUSTEROBS_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}",
             }
             try:
-                report["postgresql"] = run_backend("postgresql", pg_env, args.requests, 8092)
+                report["postgresql"] = run_backend(
+                    "postgresql", pg_env, args.requests, 8092, args.in_process_requests
+                )
             finally:
                 subprocess.run(
                     ["psql", PG_ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {PG_BENCH_DB}"],
@@ -224,6 +259,8 @@ def main() -> None:
                 "clusters": args.clusters,
                 "organisations": args.organisations,
                 "requests_per_query": args.requests,
+                "in_process_requests_per_query": args.in_process_requests,
+                "load_average": [round(x, 2) for x in os.getloadavg()],
                 "results": report,
             },
             indent=2,

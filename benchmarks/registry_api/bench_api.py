@@ -2,7 +2,7 @@
 
 Loads 10,000 clusters and 50,000 organisations built from real vocabularies (NAICS 2017 titles
 for products and sectors, U.S. county and Indian district names for places, from
-``../shared/data``), starts the platform's own server (``clusterobs serve``, waitress) on
+``../shared/data``), starts the platform's own server (``clusterobs serve``, gunicorn) on
 loopback, and times sequential HTTP requests with keep-alive. Reports p50/p95 per query, over
 HTTP and (``--in-process-requests``, default 100) in process through Django's test client on the
 same data, and the load average at the end.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Count, Window
 from django.test.utils import CaptureQueriesContext
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
@@ -159,3 +160,17 @@ def test_editors_count_unpublished_records(token_for, users, many) -> None:
     client = token_for(users["editor"])
     assert client.get("/api/organisations/?q=rajkot").json()["count"] == 12
     assert client.get("/api/clusters/?limit=1").json()["count"] == 15
+
+
+def test_sqlite_reads_filtered_search_candidates_from_the_index_alone(many) -> None:
+    """The (country, name, published) index covers a filtered, searched page on SQLite: no
+    table row is read for records that the page does not show."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query plan")
+    qs = selectors.cluster_list(None, selectors.ClusterFilters(q="pump", country="IN"))
+    keys = qs.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[:50]
+    sql, params = keys.query.get_compiler(using="default").as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "COVERING INDEX cluster_country_list_idx" in plan

@@ -43,9 +43,12 @@ def write_result(result: MappingResult, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
+        counts = {CLUSTER_REGION_YEAR: "cluster_region_year"}
+        counts[CLUSTER_REGION_CHANGE] = "cluster_region_change"
         for name, frame in _frames(result).items():
             if isinstance(frame, EngineTable):
-                frame.write_parquet(tmp / name)  # streamed from the engine, part by part
+                rows = frame.write_parquet(tmp / name)  # streamed from the engine, part by part
+                result.manifest.setdefault("rows", {})[counts[name]] = rows
             else:
                 frame.to_parquet(tmp / name, index=False)
         (tmp / MANIFEST).write_text(json.dumps(result.manifest, indent=2, default=str))

@@ -41,11 +41,12 @@ from clusterobs.mapping.engine import Engine
 from clusterobs.mapping.imputation import ImputationMethod, constrained_imputation
 from clusterobs.mapping.relatedness import colocation, related_clusters
 from clusterobs.mapping.statistics import (
-    SUB,
+    FLAG_SPEC,
     EngineTable,
     change_pairs,
     left_join,
-    pair_cells,
+    thresholds,
+    with_codes,
     with_flags_stars,
     with_flags_stars_ranks,
     with_lqs,
@@ -87,6 +88,16 @@ CRT_DTYPES = {
     "cluster_name": "string",
     "subcluster_name": "string",
 }
+CHANGE_COLUMNS = [
+    "region_code", "region_type", "cluster_code", "subcluster_code", "traded",
+    "start_year", "end_year", "employment_start", "employment_end", "emp_cagr",
+    "wage_start", "wage_end", "wage_cagr", "establishments_start", "establishments_end",
+    "est_cagr", "job_creation", "expected_job_creation", "lq_start", "lq_end", "lq_change",
+    "lq_total_change", "ss_national_share", "ss_industry_mix", "ss_regional_share",
+]  # fmt: skip
+EM_COLUMNS = ["ss_em_competitive", "ss_em_allocation"]
+CHANGE_RANKS = ["job_creation_rank", "job_creation_percentile", "emp_cagr_rank"]
+CHANGE_RANKS += ["emp_cagr_percentile"]
 CHANGE_DTYPES = {
     **_CODES,
     "traded": "bool",
@@ -94,13 +105,11 @@ CHANGE_DTYPES = {
     "end_year": "int64",
     **{f"{c}_{r}": "Int64" for c in ("job_creation", "emp_cagr") for r in _RANKS},
 }
-CHANGE_CELL = ["region_code", "region_type", "cluster_code", SUB]
 PAIR_KEYS = ["start_year", "end_year"]
 COLOCATION_COLUMNS = [
     "region_code", "region_type", "year", "cluster_code", "subcluster_code", "traded",
     "employment", "lq_traded_local",
 ]  # fmt: skip
-CELL_KEYS = [*REGION_KEYS, "cluster_code", "subcluster_code"]
 NATION = "nation"
 
 CONVENTIONS = {
@@ -142,7 +151,8 @@ class MappingResult:
     """The statistics of one build. The two big tables stay in the engine
     (``*_table``: :class:`EngineTable`, streamed to Parquet by ``output.write_result``); the
     properties ``cluster_region_year`` and ``cluster_region_change`` compute them as pandas
-    frames on first access (sorted by region type, region, year, cluster, sub-cluster)."""
+    frames on first access (sorted by region type, region, year, cluster, sub-cluster). The
+    manifest's change row count is filled in when that table is written or read."""
 
     cluster_region_year_table: EngineTable
     region_year: pd.DataFrame
@@ -164,25 +174,67 @@ class MappingResult:
     def cluster_region_change(self) -> pd.DataFrame:
         if "change" not in self._frames:
             self._frames["change"] = self.cluster_region_change_table.to_pandas()
+            self.manifest["rows"]["cluster_region_change"] = len(self._frames["change"])
         return self._frames["change"]
 
 
 def _cluster_level(cells: ibis.Table) -> ibis.Table:
-    """Cluster rows (null sub-cluster): sums of the cluster's cells."""
-    cl = cells.group_by([*REGION_KEYS, "cluster_code", "traded"]).aggregate(
+    """Cluster rows (``k`` of the cluster): sums of the cluster's cells."""
+    cl = cells.group_by([*REGION_KEYS, "k_cl", "traded"]).aggregate(
         **{c: cells[c].sum() for c in VALUE_COLS}
     )
-    return cl.mutate(subcluster_code=ibis.null("string"))
+    return cl.rename(k="k_cl")
 
 
 def _cells_and_clusters(cells: ibis.Table, subclusters: bool) -> ibis.Table:
-    """Cluster rows plus (optionally) sub-cluster rows, with the join key ``sub_key``."""
-    cols = [*CELL_KEYS, "traded", *VALUE_COLS]
+    """Cluster rows plus (optionally) sub-cluster rows, keyed by ``k``."""
+    cols = [*REGION_KEYS, "k", "traded", *VALUE_COLS]
     parts = [_cluster_level(cells).select(cols)]
     if subclusters:
-        parts.append(cells.filter(cells.subcluster_code.notnull()).select(cols))
-    crt = parts[0] if len(parts) == 1 else ibis.union(*parts)
-    return crt.mutate(**{SUB: crt.subcluster_code.fill_null("")})
+        sub = cells.filter(cells.k_sub >= 0)
+        parts.append(sub.mutate(k=sub.k_sub).select(cols))
+    return parts[0] if len(parts) == 1 else ibis.union(*parts)
+
+
+def _cell_ids(
+    imap: pd.DataFrame, definition: ClusterDefinition
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Integer ids ``k`` of the clusters (``0 .. n_clusters - 1``) and of the sub-clusters
+    (after them), added to the industry map as ``k_cl`` and ``k_sub`` (``-1``: none); returns
+    the map and the dimension table ``k, cluster_code, subcluster_code, cluster_name,
+    subcluster_name`` that turns ids back into codes."""
+    known = imap[imap["cluster_code"].notna()]
+    clusters = sorted(known["cluster_code"].unique())
+    pairs = known.loc[known["subcluster_code"].notna(), ["cluster_code", "subcluster_code"]]
+    subs = sorted(set(zip(pairs["cluster_code"], pairs["subcluster_code"], strict=True)))
+    k_cl = {c: i for i, c in enumerate(clusters)}
+    k_sub = {cs: len(clusters) + i for i, cs in enumerate(subs)}
+    imap = imap.copy()
+    imap["k_cl"] = [-1 if pd.isna(c) else k_cl[c] for c in imap["cluster_code"]]
+    imap["k_sub"] = [
+        k_sub.get((c, sc), -1) if not (pd.isna(c) or pd.isna(sc)) else -1
+        for c, sc in zip(imap["cluster_code"], imap["subcluster_code"], strict=True)
+    ]
+    imap["k_cl"] = imap["k_cl"].astype("int64")
+    imap["k_sub"] = imap["k_sub"].astype("int64")
+    names = definition.table.drop_duplicates("cluster_code").set_index("cluster_code")
+    sub_names = (
+        definition.subclusters.dropna(subset=["subcluster_code"])
+        .drop_duplicates("subcluster_code")
+        .set_index("subcluster_code")["subcluster_name"]
+    )
+    kdim = pd.DataFrame(
+        {
+            "k": np.arange(len(clusters) + len(subs), dtype="int64"),
+            "cluster_code": [*clusters, *(c for c, _ in subs)],
+            "subcluster_code": [None] * len(clusters) + [sc for _, sc in subs],
+        }
+    )
+    kdim["cluster_name"] = kdim["cluster_code"].map(names["cluster_name"])
+    kdim["subcluster_name"] = kdim["subcluster_code"].map(sub_names)
+    for col in kdim.columns[1:]:
+        kdim[col] = kdim[col].astype("string")
+    return imap, kdim
 
 
 T = TypeVar("T")
@@ -210,7 +262,7 @@ def _count(engine: Engine, t: ibis.Table) -> int:
 
 def _strings(df: pd.DataFrame) -> pd.DataFrame:
     """Engine results as the pipeline's pandas dtypes (codes ``string``, years ``int64``)."""
-    for col in ("region_code", "region_type", "cluster_code", "subcluster_code", SUB):
+    for col in ("region_code", "region_type", "cluster_code", "subcluster_code"):
         if col in df.columns:
             df[col] = df[col].astype("string")
     if "year" in df.columns:
@@ -388,17 +440,21 @@ def build(
     imap, vintage_notes, lengths = _industry_map(
         definition, store, vintages, opts.split_rule, sizes
     )
-    imap_t = engine.table(imap, "imap")
+    imap, kdim = _cell_ids(imap, definition)
+    n_clusters = int(kdim["subcluster_code"].isna().sum())
+    imap_t = engine.table(
+        imap[["vintage", "industry_code", "k_cl", "k_sub", "traded", "weight"]], "imap"
+    )
     detail_len = t.vintage.substitute(lengths, else_=6)
     six = t.filter(t.industry_code.length() == detail_len)
 
     timer.step("aggregate")
     j = six.inner_join(imap_t, ["vintage", "industry_code"])
-    j = j.filter(j.cluster_code.notnull())
+    j = j.filter(j.k_cl >= 0)
     w = j.weight
     has_wage = j.payroll.notnull() & j.employment_reported.notnull()
     cells = engine.materialize(
-        j.group_by([*REGION_KEYS, "cluster_code", "subcluster_code", "traded"]).aggregate(
+        j.group_by([*REGION_KEYS, "k_cl", "k_sub", "traded"]).aggregate(
             employment=(j.employment * w).sum(),
             employment_reported=(j.employment_reported.fill_null(0.0) * w).sum(),
             employment_imputed=ibis.ifelse(j.suppressed, j.employment * w, 0.0).sum(),
@@ -462,8 +518,20 @@ def build(
         region["detailed_employment"].fillna(0.0) - region["known_employment"]
     )
 
+    # Integer region ids (``r``) and region-type ids (``rt``): every engine join, group-by and
+    # window below runs on integer keys; codes are joined back at the end (``with_codes``).
+    rdim = (
+        region[["region_code", "region_type"]]
+        .drop_duplicates()
+        .sort_values(["region_type", "region_code"], ignore_index=True)
+    )
+    rdim.insert(0, "r", np.arange(len(rdim), dtype="int64"))
+    rt_ids = {v: i for i, v in enumerate(sorted(rdim["region_type"].unique()))}
+    rdim["rt"] = rdim["region_type"].map(rt_ids).astype("int64")
+    region = region.merge(rdim, on=["region_code", "region_type"], how="left")
+
     # National figures: small tables (region types x clusters x years), computed in pandas.
-    nat_keys = ["cluster_code", SUB, "year"]
+    nat_keys = ["k", "year"]
     by_cell = _strings(
         ex(crt.group_by(["region_type", *nat_keys]).aggregate(employment=crt.employment.sum()))
     )
@@ -480,21 +548,18 @@ def build(
         }
     )
     nat_cells = nat_cells.merge(nat_region[["region_type", "year", "national_total"]], how="left")
+    for df in (nat_cells, nat_region):
+        df.insert(0, "rt", df["region_type"].map(rt_ids).astype("int64"))
     region_t = engine.table(
-        region[[*REGION_KEYS, "employment", "traded_employment", "local_employment"]].rename(
-            columns={"employment": "region_total"}
-        ),
+        region[
+            [*REGION_KEYS, "r", "rt", "employment", "traded_employment", "local_employment"]
+        ].rename(columns={"employment": "region_total"}),
         "region",
     )
-    nat_cells_t = engine.table(nat_cells, "natcells")
-    nat_region_t = engine.table(nat_region, "natregion")
-    names = definition.table.drop_duplicates("cluster_code")[["cluster_code", "cluster_name"]]
-    names_t = engine.table(names.reset_index(drop=True), "names")
-    subs = definition.subclusters[["subcluster_code", "subcluster_name"]].dropna(
-        subset=["subcluster_code"]
-    )
-    subs = subs.drop_duplicates("subcluster_code").rename(columns={"subcluster_code": SUB})
-    subs_t = engine.table(subs.reset_index(drop=True), "subnames")
+    nat_cells_t = engine.table(nat_cells.drop(columns="region_type"), "natcells")
+    nat_region_t = engine.table(nat_region.drop(columns="region_type"), "natregion")
+    rdim_t = engine.table(rdim[["r", "region_code", "region_type"]], "regionids")
+    kdim_t = engine.table(kdim, "cellids")
 
     # Chunks of years: the statistics of a year need only that year's rows (peers are regions
     # of one year), so a large input is computed and written a few years at a time and each
@@ -506,42 +571,39 @@ def build(
 
     def base_of(chunk: list[int]) -> ibis.Table:
         df = _cells_and_clusters(cells.filter(cells.year.isin(chunk)), opts.subclusters)
-        df = left_join(df, nat_cells_t.drop("national_total"), ["region_type", *nat_keys])
-        df = left_join(df, nat_region_t, ["region_type", "year"])
-        df = left_join(df, region_t, REGION_KEYS)
+        df = left_join(df, region_t, REGION_KEYS).drop("region_code", "region_type")
+        df = left_join(df, nat_cells_t.drop("national_total"), ["rt", *nat_keys])
+        df = left_join(df, nat_region_t, ["rt", "year"])
         return engine.materialize(with_lqs(df), "base")
 
-    def final_of(base: ibis.Table) -> ibis.Table:
-        final = with_flags_stars_ranks(base)
+    def final_of(base: ibis.Table, thr: ibis.Table) -> ibis.Table:
+        final = with_flags_stars_ranks(base, thr)
         final = final.mutate(
             imputation_method=ibis.ifelse(final.suppressed_cells > 0, opts.imputation, "none")
         )
-        final = left_join(final, names_t, ["cluster_code"])
-        final = left_join(final, subs_t, [SUB])
-        return final.select(CRT_COLUMNS)
+        return with_codes(final, rdim_t, kdim_t).select(CRT_COLUMNS)
 
     bases = [base_of(chunk) for chunk in year_chunks]
-    all_base = bases[0] if len(bases) == 1 else ibis.union(*bases)
+    thrs = [engine.materialize(thresholds(b, FLAG_SPEC), "thr") for b in bases]
     crt_table = EngineTable(
         engine,
-        [final_of(b) for b in bases],
+        [final_of(b, thr) for b, thr in zip(bases, thrs, strict=True)],
         dtypes=CRT_DTYPES,
         pandas_sort=["region_type", "region_code", "year", "cluster_code", "subcluster_code"],
     )
     strong_parts = []
-    for base in bases:
-        st = with_flags_stars(base)
-        st = st.filter(st.subcluster_code.isnull() & st.traded & st.strong.fill_null(False))
-        strong_parts.append(
-            ex(st.group_by(REGION_KEYS).aggregate(strong_employment=st.employment.sum()))
-        )
-    strong = _strings(pd.concat(strong_parts, ignore_index=True)) if strong_parts else None
+    for base, thr in zip(bases, thrs, strict=True):
+        st = with_flags_stars(base, thr)
+        st = st.filter((st.k < n_clusters) & st.traded & st.strong.fill_null(False))
+        strong_parts.append(ex(st.group_by("r", "year").aggregate(s=st.employment.sum())))
+    strong = pd.concat(strong_parts, ignore_index=True) if strong_parts else None
 
     region = region.sort_values(REGION_KEYS, ignore_index=True)
     if strong is None or strong.empty:
         num = pd.Series(0.0, index=region.index)
     else:
-        num = region.merge(strong, on=REGION_KEYS, how="left")["strong_employment"].fillna(0.0)
+        strong["year"] = strong["year"].astype("int64")
+        num = region.merge(strong, on=["r", "year"], how="left")["s"].fillna(0.0)
     den = region["traded_employment"].to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         region["cluster_strength"] = np.where(den > 0, num.to_numpy() / den, np.nan)
@@ -563,31 +625,37 @@ def build(
     timer.step("change")
     pairs = opts.change_pairs or year_pairs(years)
     regions_t = engine.table(
-        region[[*REGION_KEYS, "employment"]].rename(columns={"employment": "region_total"}),
+        region[["r", "year", "employment"]].rename(columns={"employment": "region_total"}),
         "regiontotals",
     )
     in_data = [(a, b) for a, b in pairs if a in sizes and b in sizes]
     pair_chunks = _chunks(in_data, lambda p: sizes[p[0]] + sizes[p[1]], opts.chunk_rows)
-    pair_tables = [
-        engine.table(pd.DataFrame(chunk, columns=["start_year", "end_year"]), "pairs")
-        for chunk in pair_chunks
-    ]
+    carried = ["r", "rt", "k", "traded", "year", "employment", "wage", "establishments"]
+    carried += ["lq_traded_local", "lq_total"]
+
+    def change_of(chunk: list[tuple[int, int]]) -> ibis.Table:
+        need = sorted({y for pair in chunk for y in pair})
+        rows = [
+            b.select(carried)
+            for b, ys in zip(bases, year_chunks, strict=True)
+            if set(ys) & set(need)
+        ]
+        src = rows[0] if len(rows) == 1 else ibis.union(*rows)
+        src = src.filter(src.year.isin(need))
+        pt = engine.table(pd.DataFrame(chunk, columns=["start_year", "end_year"]), "pairs")
+        ch = change_pairs(
+            src, pt, nat_cells_t, regions_t, esteban_marquillas=opts.esteban_marquillas
+        )
+        ch = with_codes(ch, rdim_t, kdim_t)
+        em = EM_COLUMNS if opts.esteban_marquillas else []
+        return ch.select(*CHANGE_COLUMNS, *em, *CHANGE_RANKS)
+
     change = EngineTable(
         engine,
-        [
-            change_pairs(
-                all_base,
-                pt,
-                nat_cells_t,
-                regions_t,
-                esteban_marquillas=opts.esteban_marquillas,
-            )
-            for pt in pair_tables
-        ],
+        [change_of(chunk) for chunk in pair_chunks],
         dtypes=CHANGE_DTYPES,
         pandas_sort=[*PAIR_KEYS, "region_type", "region_code", "cluster_code", "subcluster_code"],
     )
-    change_rows = sum(_count(engine, pair_cells(all_base, pt)) for pt in pair_tables)
 
     timer.step("relatedness")
     related = related_clusters(relatedness) if relatedness is not None else None
@@ -596,14 +664,15 @@ def build(
         main_type = region["region_type"][region["region_type"] != NATION].mode()
         if len(main_type):
             rt, last = str(main_type[0]), int(years[-1])
-            base = all_base
+            base = bases[-1]  # the chunk of the last year
             sel = base.filter(
                 (base.year == last)
-                & (base.region_type == rt)
-                & base.subcluster_code.isnull()
+                & (base.rt == rt_ids[rt])
+                & (base.k < n_clusters)
                 & base.traded
                 & (base.employment > 0)
             )
+            sel = with_codes(sel, rdim_t, kdim_t)
             small = _strings(ex(sel.select(*COLOCATION_COLUMNS)))
             if len(small):
                 coloc = colocation(small, year=last, region_type=rt)
@@ -618,6 +687,8 @@ def build(
         ].reset_index(drop=True)
 
     crt_rows = sum(_count(engine, b) for b in bases)
+    # The change table's rows are counted by the writer (``output.write_result``) or when it is
+    # read; a separate count would compute every pair's cells once more.
     timings = timer.done()
     by_year = region.groupby("year")[["detailed_employment", "clustered_employment"]].sum()
     mapped = (by_year["clustered_employment"] / by_year["detailed_employment"]).round(6)
@@ -666,7 +737,7 @@ def build(
         "rows": {
             "cluster_region_year": crt_rows,
             "region_year": len(region_year),
-            "cluster_region_change": change_rows,
+            "cluster_region_change": None,
         },
         "timings_seconds": timings,
     }

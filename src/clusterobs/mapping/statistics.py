@@ -20,8 +20,11 @@ tests run side by side with the engine:
   :mod:`clusterobs.mapping.stars`; change and shift-share: :mod:`clusterobs.mapping.change`,
   :mod:`clusterobs.mapping.shiftshare`.
 
-Null sub-cluster codes (cluster-level rows) are joined and grouped through ``sub_key`` =
-``coalesce(subcluster_code, '')`` because SQL joins never match nulls.
+Keys are integers inside the engine: ``r`` (region: code and type), ``rt`` (region type) and
+``k`` (a cluster, or a sub-cluster of a cluster; cluster rows first). Every join, group-by and
+window partition runs on these small integers, never on the string codes (which are 4-5 times
+slower to hash and sort); the codes and names are joined back from small dimension tables as
+the last step (:func:`with_codes`). Peers are ``rt, k, year``.
 """
 
 from __future__ import annotations
@@ -38,9 +41,8 @@ import pyarrow.parquet as pq
 
 from clusterobs.mapping.engine import Engine
 
-SUB = "sub_key"
-PEERS = ["region_type", "cluster_code", SUB, "year"]
-CELL = ["region_code", "region_type", "cluster_code", SUB]
+PEERS = ["rt", "k", "year"]
+CELL = ["r", "rt", "k", "traded"]
 
 
 def ratio(num: ir.NumericValue, den: ir.NumericValue) -> ir.FloatingValue:
@@ -61,27 +63,37 @@ def cmp(value: ir.BooleanValue) -> ir.BooleanValue:
 
 def thresholds(t: ir.Table, spec: dict[str, tuple[str, float]]) -> ir.Table:
     """Per peer group, ``name = quantile(column, q)`` (linear) over rows with ``E_cr > 0``
-    and a non-null value; ``spec`` maps ``name -> (column, q)``."""
+    and a non-null value; ``spec`` maps ``name -> (column, q)``. Also the number of peers
+    ranked by employment (``n_employment``) and by LQ (``n_lq``: peers with an LQ)."""
     peers = t.filter(t.employment > 0)
     return peers.group_by(PEERS).aggregate(
-        **{name: peers[col].quantile(q) for name, (col, q) in spec.items()}
+        **{name: peers[col].quantile(q) for name, (col, q) in spec.items()},
+        n_employment=peers.count(),
+        n_lq=peers.lq_traded_local.count(),
     )
 
 
 def rank_percentile(
-    t: ir.Table, column: str, by: Sequence[str], peers: ir.BooleanValue
+    t: ir.Table,
+    column: str,
+    by: Sequence[str],
+    peers: ir.BooleanValue,
+    n: ir.IntegerValue | None = None,
 ) -> tuple[ir.IntegerValue, ir.IntegerValue]:
     """``(rank, percentile)`` of ``column`` among ``peers`` within ``by`` (null elsewhere).
 
     One sort per column: ``i = RANK() - 1`` (ascending, ties min) and ``CUME_DIST()`` over the
     same window give the descending rank ``1 + N - round(N * cume_dist)`` (the number of peers
-    with a larger value, plus one).
+    with a larger value, plus one). ``n``: the number of peers with a value, if known (e.g.
+    from :func:`thresholds`); else a count over the window's partition.
     """
     mask = peers & t[column].notnull()
     part = [*by, mask.name("_peer")]
     window = ibis.window(group_by=part, order_by=t[column])
     asc = ibis.rank().over(window)
-    n = t[column].count().over(group_by=part).cast("float64")
+    if n is None:
+        n = t[column].count().over(group_by=part)
+    n = n.cast("float64")
     at_most = (ibis.cume_dist().over(window) * n).round()
     desc = n - at_most + 1.0
     pct = (100.0 * (asc.cast("float64") + 0.5) / n + 0.5).floor()
@@ -121,9 +133,10 @@ FLAG_SPEC = {
 }
 
 
-def with_flags_stars(t: ir.Table) -> ir.Table:
-    """U.S. Cluster Mapping flags (traded only) and ECO stars."""
-    j = left_join(t, thresholds(t, FLAG_SPEC), PEERS)
+def with_flags_stars(t: ir.Table, thr: ir.Table) -> ir.Table:
+    """U.S. Cluster Mapping flags (traded only) and ECO stars; ``thr``: ``thresholds(t,
+    FLAG_SPEC)`` (computed once per chunk by the caller, and kept)."""
+    j = left_join(t, thr, PEERS)
     lq, emp, est = j.lq_traded_local, j.employment, j.establishments
     size_ok = cmp(emp > j.q_e25) & cmp(est > j.q_est25)
     one = cmp(lq >= 1)
@@ -153,15 +166,21 @@ def with_flags_stars(t: ir.Table) -> ir.Table:
     return j.drop(*FLAG_SPEC)
 
 
-def with_flags_stars_ranks(t: ir.Table) -> ir.Table:
+def with_flags_stars_ranks(t: ir.Table, thr: ir.Table) -> ir.Table:
     """Flags and stars (:func:`with_flags_stars`) plus employment and LQ rank percentiles."""
-    j = with_flags_stars(t)
+    j = with_flags_stars(t, thr)
     ranks = {}
     for col, name in (("employment", "employment"), ("lq_traded_local", "lq")):
-        rank, pct = rank_percentile(j, col, PEERS, j.employment > 0)
+        rank, pct = rank_percentile(j, col, PEERS, j.employment > 0, j[f"n_{name}"])
         ranks[f"{name}_rank"] = rank
         ranks[f"{name}_percentile"] = pct
-    return j.mutate(**ranks)
+    return j.mutate(**ranks).drop("n_employment", "n_lq")
+
+
+def with_codes(t: ir.Table, regions: ir.Table, cells: ir.Table) -> ir.Table:
+    """Join the string codes and names back: ``regions`` ``r -> region_code, region_type``;
+    ``cells`` ``k -> cluster_code, subcluster_code, cluster_name, subcluster_name``."""
+    return left_join(left_join(t, regions, ["r"]), cells, ["k"])
 
 
 def growth(end: ir.NumericValue, start: ir.NumericValue) -> ir.FloatingValue:
@@ -187,16 +206,25 @@ CARRIED = [
 PAIR = ["start_year", "end_year"]
 
 
-def _side_rows(base: ir.Table, pairs: ir.Table, year_col: str) -> ir.Table:
-    """The rows of ``base`` in each pair's start (or end) year, tagged with the pair."""
-    return base.inner_join(pairs, base.year == pairs[year_col])
+def pair_sides(base: ir.Table, pairs: ir.Table) -> ir.Table:
+    """One row per cell present in the start or the end year of each pair (the change table's
+    rows), with the start (``*_s``) and end (``*_e``) values of the ``CARRIED`` columns; null
+    where the cell has no row in that year.
 
-
-def pair_cells(base: ir.Table, pairs: ir.Table) -> ir.Table:
-    """Cells present in the start or the end year of each pair (the change table's rows)."""
-    keep = [*CELL, "subcluster_code", "traded", *PAIR]
-    starts = _side_rows(base, pairs, "start_year").select(keep)
-    return starts.union(_side_rows(base, pairs, "end_year").select(keep), distinct=True)
+    One hash aggregation on the integer cell keys (rather than a distinct union and two joins):
+    the start- and end-year rows, tagged with their pair and side, grouped by cell and pair.
+    """
+    sides = []
+    for flag, year_col in ((False, "start_year"), (True, "end_year")):
+        rows = base.inner_join(pairs, base.year == pairs[year_col])
+        sides.append(
+            rows.select(*CELL, *PAIR, _end=ibis.literal(flag), **{c: rows[c] for c in CARRIED})
+        )
+    u = ibis.union(*sides)
+    return u.group_by([*CELL, *PAIR]).aggregate(
+        **{f"{c}_s": u[c].max(where=~u._end) for c in CARRIED},
+        **{f"{c}_e": u[c].max(where=u._end) for c in CARRIED},
+    )
 
 
 def change_pairs(
@@ -209,47 +237,36 @@ def change_pairs(
 ) -> ir.Table:
     """The change table of the year pairs in ``pairs`` (``start_year, end_year``), one query.
 
-    ``base``: cluster-region-year rows with ``year`` and the ``CARRIED`` columns; ``national``:
-    ``region_type, cluster_code, sub_key, year, national_employment, national_total``;
-    ``regions``: ``region_code, region_type, year, region_total``. Cells present in either year
-    take part; a missing side counts as zero employment and establishments, and takes its
-    national and regional figures from ``national`` and ``regions``. Percentile ranks are within
-    region type, cluster (sub-cluster) and pair.
+    ``base``: cluster-region-year rows with the integer keys ``CELL``, ``year`` and the
+    ``CARRIED`` columns; ``national``: ``rt, k, year, national_employment, national_total``;
+    ``regions``: ``r, year, region_total``. Cells present in either year take part; a missing
+    side counts as zero employment and establishments, and takes its national and regional
+    figures from ``national`` and ``regions``. Percentile ranks are within region type,
+    cluster (sub-cluster) and pair. The result has the integer keys (see :func:`with_codes`).
     """
-    m = pair_cells(base, pairs)
-    keys = [*CELL, *PAIR]
+    m = pair_sides(base, pairs)
     for side, year_col in (("s", "start_year"), ("e", "end_year")):
-        rows = _side_rows(base, pairs, year_col)
-        rows = rows.select(*keys, **{f"{c}_{side}": rows[c] for c in CARRIED})
-        m = left_join(m, rows, keys)
         nat = national.select(
-            "region_type",
-            "cluster_code",
-            SUB,
+            "rt",
+            "k",
             **{
                 year_col: national.year,
                 f"n_{side}": national.national_employment,
                 f"t_{side}": national.national_total,
             },
         )
-        m = left_join(m, nat, ["region_type", "cluster_code", SUB, year_col])
-        reg = regions.select(
-            "region_code",
-            "region_type",
-            **{year_col: regions.year, f"r_{side}": regions.region_total},
-        )
-        m = left_join(m, reg, ["region_code", "region_type", year_col])
+        m = left_join(m, nat, ["rt", "k", year_col])
+        reg = regions.select("r", **{year_col: regions.year, f"r_{side}": regions.region_total})
+        m = left_join(m, reg, ["r", year_col])
     years = (m.end_year - m.start_year).cast("float64")
     e0 = m.employment_s.fill_null(0.0)
     e1 = m.employment_e.fill_null(0.0)
     g_nat = growth(m.t_e, m.t_s)
     g_c = growth(m.n_e, m.n_s)
     cols: dict[str, ir.Value] = {
-        "region_code": m.region_code,
-        "region_type": m.region_type,
-        "cluster_code": m.cluster_code,
-        "subcluster_code": m.subcluster_code,
-        SUB: m[SUB],
+        "r": m.r,
+        "rt": m.rt,
+        "k": m.k,
         "traded": m.traded,
         "start_year": m.start_year.cast("int64"),
         "end_year": m.end_year.cast("int64"),
@@ -280,13 +297,13 @@ def change_pairs(
         cols["ss_em_competitive"] = homothetic * diff
         cols["ss_em_allocation"] = (e0 - homothetic) * diff
     out = m.select(**cols)
-    by = ["region_type", "cluster_code", SUB, *PAIR]
+    by = ["rt", "k", *PAIR]
     ranks = {}
     for col in ("job_creation", "emp_cagr"):
         rank, pct = rank_percentile(out, col, by, out.employment_start > 0)
         ranks[f"{col}_rank"] = rank
         ranks[f"{col}_percentile"] = pct
-    return out.mutate(**ranks).drop(SUB)
+    return out.mutate(**ranks)
 
 
 @dataclass

@@ -232,6 +232,10 @@ def regions_import(
     parent_field: Annotated[str, typer.Option(help="Property with the parent code")] = "",
     parent_level: Annotated[str, typer.Option(help="Level of the parent")] = "state",
     simplify: Annotated[float, typer.Option(help="Simplification tolerance (degrees)")] = 0.0,
+    locate: Annotated[
+        bool,
+        typer.Option(help="Then fill empty state/district of records from their coordinates"),
+    ] = True,
 ) -> None:
     """Import region boundaries with a code field (all or nothing)."""
     if not country and not country_field:
@@ -253,3 +257,33 @@ def regions_import(
     )
     created, updated = import_regions(file, spec)
     console.print(f"{file.name}: {created} regions created, {updated} updated")
+    if locate:
+        _locate(country=country or None, region_type=region_type or None)
+
+
+@regions_app.command("locate")
+@reports_errors
+def regions_locate(
+    country: Annotated[str, typer.Option(help="Only records and regions of this country")] = "",
+    region_type: Annotated[
+        str, typer.Option("--type", help="Only regions of this type (e.g. NUTS2)")
+    ] = "",
+) -> None:
+    """Fill empty state/district of clusters and organisations from their coordinates."""
+    setup_django()
+    _locate(country=country or None, region_type=region_type or None)
+
+
+def _locate(country: str | None, region_type: str | None) -> None:
+    from clusterobs.regions.locate import locate_records
+
+    report = locate_records(country=country, region_type=region_type)
+    for model in ("cluster", "organisation"):
+        filled = report.filled.get(model, {})
+        console.print(
+            f"{model}s located: {filled.get('state', 0)} states, "
+            f"{filled.get('district', 0)} districts filled"
+        )
+        for what, items in (("in no region", report.outside), ("ambiguous", report.ambiguous)):
+            if items.get(model):
+                console.print(f"  {what} ({len(items[model])}): {'; '.join(items[model][:20])}")

@@ -23,6 +23,7 @@ from clusterobs.registry.models import (
     SchemeCoverage,
     ThematicChallenge,
 )
+from clusterobs.registry.permissions import can_see_unpublished
 
 PROVENANCE = (
     "source",
@@ -263,9 +264,11 @@ class ClusterSerializer(VersionedSerializer):
         read_only_fields = ("slug", "created_at", "updated_at")
 
     def get_organisations(self, obj: Cluster) -> list[dict[str, str]]:
+        shown = _shows_unpublished(self)
         return [
             {"slug": link.organisation.slug, "name": link.organisation.name, "role": link.role}
             for link in obj.links.all()
+            if shown or link.organisation.published
         ]
 
     def get_suggested_challenges(self, obj: Cluster) -> list[str]:
@@ -390,10 +393,18 @@ class OrganisationSerializer(VersionedSerializer):
         read_only_fields = ("slug", "created_at", "updated_at")
 
     def get_clusters(self, obj: Organisation) -> list[dict[str, str]]:
+        shown = _shows_unpublished(self)
         return [
             {"slug": link.cluster.slug, "name": link.cluster.name, "role": link.role}
             for link in obj.links.all()
+            if shown or link.cluster.published
         ]
+
+
+def _shows_unpublished(serializer: serializers.Serializer) -> bool:
+    """Whether the requesting user may see unpublished records at the other end of a link."""
+    request = serializer.context.get("request")
+    return request is not None and can_see_unpublished(request.user)
 
 
 class CoverageSerializer(serializers.ModelSerializer):

@@ -24,3 +24,20 @@ def test_links_to_unpublished_records_are_hidden_from_readers(
     editor = token_for(users["editor"])
     assert [o["slug"] for o in editor.get(cluster_url).json()["organisations"]] == [org.slug]
     assert [c["slug"] for c in editor.get(org_url).json()["clusters"]] == [hidden.slug]
+
+
+def test_scheme_and_export_twins_hide_unpublished_clusters(
+    api_client, token_for, users, registry, client
+) -> None:
+    scheme, hidden = registry["scheme"], registry["hidden"]
+    scheme.clusters.add(hidden)
+    ClusterLink.objects.create(cluster=hidden, organisation=registry["other_org"], role="supplier")
+    url = f"/api/schemes/{scheme.slug}/"
+    assert api_client.get(url).json()["clusters"] == [registry["leather"].slug]
+    editor = token_for(users["editor"])
+    assert set(editor.get(url).json()["clusters"]) == {registry["leather"].slug, hidden.slug}
+    for export_url in ("/schemes/export.csv", "/organisations/export.csv"):
+        assert hidden.slug not in client.get(export_url).content.decode()
+    client.force_login(users["editor"])
+    for export_url in ("/schemes/export.csv", "/organisations/export.csv"):
+        assert hidden.slug in client.get(export_url).content.decode()

@@ -76,7 +76,9 @@ def cluster_rows(clusters: Iterable[Cluster]) -> list[dict[str, Any]]:
     return rows
 
 
-def organisation_rows(orgs: Iterable[Organisation]) -> list[dict[str, Any]]:
+def organisation_rows(
+    orgs: Iterable[Organisation], include_unpublished: bool = True
+) -> list[dict[str, Any]]:
     rows = []
     for o in orgs:
         profile = getattr(o, "profile", None)
@@ -92,7 +94,15 @@ def organisation_rows(orgs: Iterable[Organisation]) -> list[dict[str, Any]]:
             "longitude": _num(o.longitude),
             "website": o.website,
             "description": o.description,
-            "clusters": "; ".join(sorted({link.cluster.slug for link in o.links.all()})),
+            "clusters": "; ".join(
+                sorted(
+                    {
+                        link.cluster.slug
+                        for link in o.links.all()
+                        if include_unpublished or link.cluster.published
+                    }
+                )
+            ),
             "sector_codes": "; ".join(f"{s.classification}:{s.code}" for s in o.sector_codes.all()),
         }
         for column in (
@@ -120,7 +130,9 @@ def organisation_rows(orgs: Iterable[Organisation]) -> list[dict[str, Any]]:
     return rows
 
 
-def scheme_rows(schemes: Iterable[Scheme]) -> list[dict[str, Any]]:
+def scheme_rows(
+    schemes: Iterable[Scheme], include_unpublished: bool = True
+) -> list[dict[str, Any]]:
     return [
         {
             "slug": s.slug,
@@ -132,7 +144,9 @@ def scheme_rows(schemes: Iterable[Scheme]) -> list[dict[str, Any]]:
             "focus_areas": "; ".join(s.focus_areas),
             "description": s.description,
             "url": s.url,
-            "clusters": "; ".join(c.slug for c in s.clusters.all()),
+            "clusters": "; ".join(
+                c.slug for c in s.clusters.all() if include_unpublished or c.published
+            ),
             "source": s.source,
             "source_date": s.source_date.isoformat() if s.source_date else "",
             "source_detail": s.source_detail,
@@ -186,11 +200,13 @@ def export(entity: str, fmt: str, *, include_unpublished: bool = False) -> str:
     if entity == "clusters":
         rows = cluster_rows(selectors.clusters_for_export(include_unpublished))
     elif entity == "organisations":
-        rows = organisation_rows(selectors.organisations_for_export(include_unpublished))
+        rows = organisation_rows(
+            selectors.organisations_for_export(include_unpublished), include_unpublished
+        )
     elif entity == "schemes":
         if fmt == "geojson":
             raise ValueError("schemes have no location: export them as csv or json")
-        rows = scheme_rows(selectors.schemes_for_export(include_unpublished))
+        rows = scheme_rows(selectors.schemes_for_export(include_unpublished), include_unpublished)
     else:
         raise ValueError(f"unknown entity {entity!r}")
     return render(rows, fmt, entity)

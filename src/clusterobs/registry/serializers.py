@@ -274,6 +274,12 @@ class ClusterSerializer(VersionedSerializer):
     def get_suggested_challenges(self, obj: Cluster) -> list[str]:
         return services.suggested_challenges_for(obj.product)
 
+    def to_representation(self, instance: Cluster) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not _shows_unpublished(self):
+            data["schemes"] = [s.slug for s in instance.schemes.all() if s.published]
+        return data
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         country = attrs.get("country") or getattr(self.instance, "country", "")
         for level in ("state", "district"):
@@ -472,6 +478,12 @@ class SchemeSerializer(VersionedSerializer):
             *PROVENANCE,
         )
         read_only_fields = ("slug", "created_at", "updated_at")
+
+    def to_representation(self, instance: Scheme) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not _shows_unpublished(self):
+            data["clusters"] = [c.slug for c in instance.clusters.all() if c.published]
+        return data
 
 
 class ClusterLinkSerializer(serializers.ModelSerializer):

@@ -14,10 +14,10 @@ from clusterobs.registry import selectors
 class WindowCountPagination(LimitOffsetPagination):
     """``limit``/``offset`` pages with the same response as DRF's ``LimitOffsetPagination``.
 
-    The count is exact. It comes with the page's primary keys from one query
-    (:func:`selectors.page_keys`); the view's ``page_loader`` then reads the page's records, with
-    only what the list shape shows. A page of a broad search thus scans the matches once, not
-    once for ``COUNT`` and again for the page.
+    The count is exact. For a searched list it comes with the page's primary keys from one query
+    (:func:`selectors.page_keys`), so a broad search scans its matches once, not once for
+    ``COUNT`` and again for the page; the view's ``page_loader`` then reads the page's records,
+    with only what the list shape shows.
     """
 
     def paginate_queryset(

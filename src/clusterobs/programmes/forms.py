@@ -135,3 +135,48 @@ class CalculatorForm(forms.Form):
 
     def clean_facts(self) -> dict[str, str]:
         return self.pairs(self.cleaned_data.get("facts") or "")
+
+
+YES_NO = [("", "not answered"), ("yes", "yes"), ("no", "no")]
+
+
+class SurveyResponseForm(forms.Form):
+    """One firm's answers for one year; the question fields come from the survey instrument
+    (``data/survey.json``), so a new question needs no code."""
+
+    firm = forms.CharField(max_length=80, help_text="The firm's id in the survey")
+    firm_name = forms.CharField(max_length=300, required=False)
+    cluster_name = forms.CharField(max_length=300, label="Cluster of the firm")
+    in_treated_cluster = forms.BooleanField(required=False, label="Firm is in a treated cluster")
+    participant = forms.BooleanField(required=False, label="Firm takes part in the programme")
+    year = forms.IntegerField(min_value=1900, max_value=2200)
+
+    def __init__(self, *args, instrument: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = instrument["questions"]
+        for q in self.questions:
+            label = f"{q['text']} ({q['unit']})"
+            if q["type"] == "boolean":
+                self.fields[q["key"]] = forms.ChoiceField(
+                    choices=YES_NO, required=False, label=label
+                )
+            else:
+                self.fields[q["key"]] = forms.DecimalField(
+                    required=False,
+                    label=label,
+                    min_value=q.get("minimum", 0),
+                    max_value=q.get("maximum"),
+                    max_digits=20,
+                    decimal_places=4,
+                )
+
+    def answers(self) -> dict:
+        """Question key -> answer (``None`` when not answered)."""
+        out = {}
+        for q in self.questions:
+            value = self.cleaned_data.get(q["key"])
+            if q["type"] == "boolean":
+                out[q["key"]] = {"yes": True, "no": False}.get(value)
+            else:
+                out[q["key"]] = value
+        return out

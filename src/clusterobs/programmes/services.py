@@ -579,3 +579,71 @@ def save_evaluation_report(*, user: UserLike, run: EvaluationRun, pdf: bytes) ->
     run.report = document
     run.save(update_fields=["report"])
     return document
+
+
+def record_survey_response(
+    *,
+    user: UserLike,
+    initiative: ClusterInitiative,
+    firm: str,
+    cluster_name: str,
+    in_treated_cluster: bool,
+    participant: bool,
+    year: int,
+    answers: dict[str, Any],
+    firm_name: str = "",
+) -> SurveyResponse:
+    """One firm's answers for one year, entered in the web form (the same rules as
+    ``import_survey``): a firm keeps its cluster and participation across years, a participant is
+    in a treated cluster, numbers respect the instrument's bounds; a year answered again is
+    replaced, unanswered questions are left out (never stored as 0)."""
+    _require_edit(user, initiative)
+    questions = {q["key"]: q for q in selectors.survey_instrument()["questions"]}
+    errors: dict[str, list[str]] = {}
+    if participant and not in_treated_cluster:
+        errors["participant"] = ["A participant must be in a treated cluster."]
+    values: dict[str, Any] = {}
+    for key, value in answers.items():
+        q = questions.get(key)
+        if q is None:
+            errors[key] = ["Not a question of the survey instrument."]
+        elif value is None or value == "":
+            continue
+        elif q["type"] == "boolean":
+            if not isinstance(value, bool):
+                errors[key] = ["Answer yes or no."]
+            else:
+                values[key] = value
+        else:
+            number = Decimal(str(value))
+            low, high = q.get("minimum", 0), q.get("maximum")
+            if number < low or (high is not None and number > high):
+                bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+                errors[key] = [f"Must be {bounds}."]
+            else:
+                values[key] = str(number)
+    facts = {
+        "cluster_name": cluster_name,
+        "in_treated_cluster": in_treated_cluster,
+        "participant": participant,
+    }
+    existing = Firm.objects.filter(initiative=initiative, key=firm).first()
+    if existing is not None and any(getattr(existing, k) != v for k, v in facts.items()):
+        errors["firm"] = [
+            f"Firm {firm!r} is already in the panel with another cluster or participation "
+            "(change it for every year through an import, or use another firm id)."
+        ]
+    if not values and not errors:
+        errors["__all__"] = ["Answer at least one question."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if existing is None:
+            existing = Firm.objects.create(initiative=initiative, key=firm, name=firm_name, **facts)
+        elif firm_name and existing.name != firm_name:
+            existing.name = firm_name
+            existing.save(update_fields=["name"])
+        response, _ = SurveyResponse.objects.update_or_create(
+            firm=existing, year=year, defaults={"answers": values}
+        )
+    return response

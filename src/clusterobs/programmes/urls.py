@@ -25,6 +25,7 @@ urlpatterns = [
     path("<slug:slug>/indicators/", views.indicator_track, name="indicator-track"),
     path("<slug:slug>/measurements/", views.measurement_add, name="measurement-add"),
     path("<slug:slug>/measurements/import/", views.measurement_import, name="measurement-import"),
+    path("<slug:slug>/survey/", views.survey_entry, name="survey-entry"),
     path("<slug:slug>/survey/import/", views.survey_import, name="survey-import"),
     path("<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
     path("<slug:slug>/dashboard.<str:fmt>", views.dashboard, name="dashboard-export"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from clusterobs.imports.errors import ImportValidationError
 from clusterobs.programmes import forms, permissions, reports, selectors, services
 from clusterobs.programmes.evaluation import bar_svg
-from clusterobs.programmes.models import EvaluationRun, InitiativeDocument
+from clusterobs.programmes.models import EvaluationRun, InitiativeDocument, SurveyResponse
 from clusterobs.programmes.rules.engine import Money, RuleError
 from clusterobs.programmes.vocabularies import TRANSITIONS, ApplicationStatus
 from clusterobs.registry.models import Scheme
@@ -295,6 +295,63 @@ def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
         return f"Imported {n} survey responses into the firm panel."
 
     return _post_action(request, slug, forms.UploadForm, action)
+
+
+@login_required
+def survey_entry(request: HttpRequest, slug: str) -> HttpResponse:
+    """Enter one firm's survey answers for one year (``?firm=&year=`` opens a recorded one)."""
+    initiative = _initiative(request, slug, edit=True)
+    instrument = selectors.survey_instrument()
+    initial = {}
+    firm_key, year = request.GET.get("firm", ""), request.GET.get("year", "")
+    if request.method == "GET" and firm_key and year.isdigit():
+        response = (
+            SurveyResponse.objects.filter(
+                firm__initiative=initiative, firm__key=firm_key, year=int(year)
+            )
+            .select_related("firm")
+            .first()
+        )
+        if response is not None:
+            f = response.firm
+            initial = {
+                "firm": f.key,
+                "firm_name": f.name,
+                "cluster_name": f.cluster_name,
+                "in_treated_cluster": f.in_treated_cluster,
+                "participant": f.participant,
+                "year": response.year,
+            }
+            for key, value in response.answers.items():
+                initial[key] = ("yes" if value else "no") if isinstance(value, bool) else value
+    form = forms.SurveyResponseForm(request.POST or None, instrument=instrument, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("firm", "firm_name", "cluster_name", "year")}
+        try:
+            services.record_survey_response(
+                user=request.user,
+                initiative=initiative,
+                in_treated_cluster=form.cleaned_data["in_treated_cluster"],
+                participant=form.cleaned_data["participant"],
+                answers=form.answers(),
+                **data,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(None if field == "__all__" else field, errors)
+        else:
+            messages.success(request, f"Survey answers of {data['firm']} for {data['year']} saved.")
+            return redirect("programmes:survey-entry", slug=initiative.slug)
+    recent = (
+        SurveyResponse.objects.filter(firm__initiative=initiative)
+        .select_related("firm")
+        .order_by("-recorded_at", "-pk")[:20]
+    )
+    return render(
+        request,
+        "programmes/survey_form.html",
+        {"initiative": initiative, "form": form, "instrument": instrument, "recent": recent},
+    )
 
 
 def _outcomes() -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("contacts/", views.contact_list, name="collab-contacts"),
     path("contacts/<int:pk>/", views.contact_detail, name="collab-contact"),
     path("events/", views.event_list, name="collab-events"),
+    path("events/new/", views.event_new, name="collab-event-new"),
     path("events/<slug:slug>/", views.event_detail, name="collab-event"),
     path("agreements/", views.agreement_list, name="collab-agreements"),
     path("agreements/<slug:key>/", views.agreement_detail, name="collab-agreement"),

@@ -18,10 +18,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from clusterobs.collaboration import selectors, services
-from clusterobs.collaboration.models import Contact, MeetingRequest, Registration, TimeSlot
+from clusterobs.collaboration import forms, permissions, selectors, services
+from clusterobs.collaboration.models import Contact, Event, MeetingRequest, Registration, TimeSlot
 from clusterobs.collaboration.vocabularies import OfferCategory, Visibility
 from clusterobs.registry.models import Organisation
 from clusterobs.registry.permissions import is_admin
@@ -302,7 +303,14 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # -- events ---------------------------------------------------------------------------------------
 def event_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "collaboration/event_list.html", {"events": selectors.events()})
+    return render(
+        request,
+        "collaboration/event_list.html",
+        {
+            "events": selectors.events(),
+            "may_create_event": permissions.can_create_event(request.user),
+        },
+    )
 
 
 @_guard
@@ -336,6 +344,17 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             )
             services.respond_to_meeting(meeting_request=mr, user=user, accept=what == "accept")
             messages.success(request, f"Meeting request {what}ed.")
+        elif what == "slots":
+            form = forms.SlotsForm(request.POST, event=event)
+            if not form.is_valid():
+                for field, errors in form.errors.items():
+                    for error in errors:
+                        messages.error(
+                            request, error if field == "__all__" else f"{field}: {error}"
+                        )
+                return redirect("collab-event", slug=slug)
+            slots = services.add_slots(event=event, user=user, **form.cleaned_data)
+            messages.success(request, f"{len(slots)} time slots added.")
         elif what == "schedule":
             mr = get_object_or_404(
                 MeetingRequest, event=event, pk=request.POST.get("meeting_request")
@@ -361,8 +380,33 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "my_regs": my_regs,
             "my_requests": my_requests,
             "schedule": selectors.schedule(event),
+            "may_add_slots": user.is_authenticated
+            and (
+                permissions.can_create_event(user)
+                or (event.organiser is not None and permissions.manages(user, event.organiser))
+            ),
+            "slots_form": forms.SlotsForm(event=event),
+            "may_create_event": permissions.can_create_event(user),
         },
     )
+
+
+@login_required
+@_guard
+def event_new(request: HttpRequest) -> HttpResponse:
+    """Editors create a matchmaking event (the organiser's managers then add time slots)."""
+    if not permissions.can_create_event(request.user):
+        raise PermissionDenied
+    form = forms.EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if Event.objects.filter(slug=slugify(data["name"])[:200]).exists():
+            form.add_error("name", "An event with this name exists already.")
+        else:
+            event = services.create_event(user=request.user, **data)
+            messages.success(request, "Event created.")
+            return redirect("collab-event", slug=event.slug)
+    return render(request, "collaboration/event_form.html", {"form": form})
 
 
 # -- agreements -----------------------------------------------------------------------------------

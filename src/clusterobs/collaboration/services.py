@@ -115,10 +115,12 @@ def _managers(organisation: Organisation) -> list[User]:
     return list(organisation.managers.all())
 
 
-def mark_read(*, user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+def mark_read(*, user: User, pk: int | None = None) -> int:
+    """Mark the user's notification ``pk`` (or all of them) as read; only their own."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
+    return qs.update(read_at=timezone.now())
 
 
 # -- profiles -----------------------------------------------------------------------------------

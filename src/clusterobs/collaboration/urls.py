@@ -22,6 +22,8 @@ urlpatterns = [
     path("events/<slug:slug>/", views.event_detail, name="collab-event"),
     path("agreements/", views.agreement_list, name="collab-agreements"),
     path("agreements/<slug:key>/", views.agreement_detail, name="collab-agreement"),
+    path("notifications/<int:pk>/", views.notification_open, name="collab-notification"),
+    path("notifications/read/", views.notifications_read, name="collab-notifications-read"),
     path("me/", views.my_data, name="collab-me"),
     path("me/export.json", views.my_data_export, name="collab-me-export"),
 ]

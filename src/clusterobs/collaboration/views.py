@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -64,9 +65,30 @@ def home(request: HttpRequest) -> HttpResponse:
         "events": selectors.events()[:10],
         "managed": selectors.managed_organisations(user) if user.is_authenticated else [],
         "notifications": selectors.notifications(user)[:20],
+        "unread": selectors.unread_count(user),
         "contacts": selectors.contacts(user)[:20],
     }
     return render(request, "collaboration/home.html", context)
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of the user's notifications as read and go where it points (local paths only)."""
+    note = get_object_or_404(selectors.notifications(request.user), pk=pk)
+    services.mark_read(user=request.user, pk=note.pk)
+    if note.url and url_has_allowed_host_and_scheme(
+        note.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(note.url)
+    return redirect("collab-home")
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    n = services.mark_read(user=request.user)
+    messages.success(request, f"{n} notifications marked as read.")
+    return redirect("collab-home")
 
 
 # -- partner requests -----------------------------------------------------------------------------

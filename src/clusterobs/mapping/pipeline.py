@@ -593,8 +593,9 @@ def build(
     )
     strong_parts = []
     for base, thr in zip(bases, thrs, strict=True):
-        st = with_flags_stars(base, thr)
-        st = st.filter((st.k < n_clusters) & st.traded & st.strong.fill_null(False))
+        # Thresholds come from all peers (``thr``); flags are needed on traded clusters only.
+        st = with_flags_stars(base.filter((base.k < n_clusters) & base.traded), thr)
+        st = st.filter(st.strong.fill_null(False))
         strong_parts.append(ex(st.group_by("r", "year").aggregate(s=st.employment.sum())))
     strong = pd.concat(strong_parts, ignore_index=True) if strong_parts else None
 

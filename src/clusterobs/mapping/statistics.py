@@ -42,6 +42,8 @@ import pyarrow.parquet as pq
 from clusterobs.mapping.engine import Engine
 
 PEERS = ["rt", "k", "year"]
+# name -> (ranked column, peers, number of peers with a value or None)
+RankSpec = dict[str, tuple[str, ir.BooleanValue, ir.IntegerValue | None]]
 CELL = ["r", "rt", "k", "traded"]
 
 
@@ -166,15 +168,44 @@ def with_flags_stars(t: ir.Table, thr: ir.Table) -> ir.Table:
     return j.drop(*FLAG_SPEC)
 
 
+def with_ranks(t: ir.Table, by: Sequence[str], key: Sequence[str], spec: RankSpec) -> ir.Table:
+    """``t`` plus ``<name>_rank`` and ``<name>_percentile`` (:func:`rank_percentile`) for each
+    ``name -> (column, peers, n)`` of ``spec``, within ``by``; ``key`` identifies a row.
+
+    The windows run on a narrow projection (the keys and the ranked values) that is joined
+    back on ``key``: a window sorts every column it carries, and on the 40-column rows it
+    cost three times as much as the sort plus the join (DuckDB, 2.4 M rows).
+    """
+    cols = {c: t[c] for c in dict.fromkeys([*key, *by])}
+    for name, (column, peers, n) in spec.items():
+        cols[f"_v_{name}"] = t[column]
+        cols[f"_p_{name}"] = peers
+        if n is not None:
+            cols[f"_n_{name}"] = n
+    narrow = t.select(**cols)
+    ranks = {}
+    for name, (_, _, n) in spec.items():
+        rank, pct = rank_percentile(
+            narrow,
+            f"_v_{name}",
+            by,
+            narrow[f"_p_{name}"],
+            None if n is None else narrow[f"_n_{name}"],
+        )
+        ranks[f"{name}_rank"] = rank
+        ranks[f"{name}_percentile"] = pct
+    return left_join(t, narrow.select(*key, **ranks), key)
+
+
 def with_flags_stars_ranks(t: ir.Table, thr: ir.Table) -> ir.Table:
     """Flags and stars (:func:`with_flags_stars`) plus employment and LQ rank percentiles."""
     j = with_flags_stars(t, thr)
-    ranks = {}
-    for col, name in (("employment", "employment"), ("lq_traded_local", "lq")):
-        rank, pct = rank_percentile(j, col, PEERS, j.employment > 0, j[f"n_{name}"])
-        ranks[f"{name}_rank"] = rank
-        ranks[f"{name}_percentile"] = pct
-    return j.mutate(**ranks).drop("n_employment", "n_lq")
+    peers = j.employment > 0
+    spec: RankSpec = {
+        "employment": ("employment", peers, j.n_employment),
+        "lq": ("lq_traded_local", peers, j.n_lq),
+    }
+    return with_ranks(j, PEERS, ["r", "k", "year"], spec).drop("n_employment", "n_lq")
 
 
 def with_codes(t: ir.Table, regions: ir.Table, cells: ir.Table) -> ir.Table:
@@ -211,19 +242,20 @@ def pair_sides(base: ir.Table, pairs: ir.Table) -> ir.Table:
     rows), with the start (``*_s``) and end (``*_e``) values of the ``CARRIED`` columns; null
     where the cell has no row in that year.
 
-    One hash aggregation on the integer cell keys (rather than a distinct union and two joins):
-    the start- and end-year rows, tagged with their pair and side, grouped by cell and pair.
+    A full outer join of the start-year and the end-year rows (each tagged with its pair) on
+    the integer cell keys and the pair: one hash join, 2.5 times cheaper than grouping the two
+    sides together and 5 times cheaper than a distinct union plus two joins on string codes.
     """
     sides = []
-    for flag, year_col in ((False, "start_year"), (True, "end_year")):
+    for side, year_col in (("s", "start_year"), ("e", "end_year")):
         rows = base.inner_join(pairs, base.year == pairs[year_col])
-        sides.append(
-            rows.select(*CELL, *PAIR, _end=ibis.literal(flag), **{c: rows[c] for c in CARRIED})
-        )
-    u = ibis.union(*sides)
-    return u.group_by([*CELL, *PAIR]).aggregate(
-        **{f"{c}_s": u[c].max(where=~u._end) for c in CARRIED},
-        **{f"{c}_e": u[c].max(where=u._end) for c in CARRIED},
+        sides.append(rows.select(**{f"{c}_{side}": rows[c] for c in [*CELL, *PAIR, *CARRIED]}))
+    s, e = sides
+    on = [s[f"{c}_s"] == e[f"{c}_e"] for c in ["r", "k", *PAIR]]
+    j = s.outer_join(e, on)
+    return j.select(
+        **{c: j[f"{c}_s"].coalesce(j[f"{c}_e"]) for c in [*CELL, *PAIR]},
+        **{f"{c}_{x}": j[f"{c}_{x}"] for x in "se" for c in CARRIED},
     )
 
 
@@ -245,6 +277,20 @@ def change_pairs(
     cluster (sub-cluster) and pair. The result has the integer keys (see :func:`with_codes`).
     """
     m = pair_sides(base, pairs)
+    years = (m.end_year - m.start_year).cast("float64")
+    e0 = m.employment_s.fill_null(0.0)
+    e1 = m.employment_e.fill_null(0.0)
+    m = m.mutate(
+        employment_start=e0, employment_end=e1, job_creation=e1 - e0, emp_cagr=cagr(e0, e1, years)
+    )
+    # Ranks before the national and regional joins: the windows then carry the cell's own
+    # values only (the fewer columns a window sorts, the faster).
+    ranks = {}
+    for col in ("job_creation", "emp_cagr"):
+        rank, pct = rank_percentile(m, col, ["rt", "k", *PAIR], m.employment_start > 0)
+        ranks[f"{col}_rank"] = rank
+        ranks[f"{col}_percentile"] = pct
+    m = m.mutate(**ranks)
     for side, year_col in (("s", "start_year"), ("e", "end_year")):
         nat = national.select(
             "rt",
@@ -259,8 +305,7 @@ def change_pairs(
         reg = regions.select("r", **{year_col: regions.year, f"r_{side}": regions.region_total})
         m = left_join(m, reg, ["r", year_col])
     years = (m.end_year - m.start_year).cast("float64")
-    e0 = m.employment_s.fill_null(0.0)
-    e1 = m.employment_e.fill_null(0.0)
+    e0, e1 = m.employment_start, m.employment_end
     g_nat = growth(m.t_e, m.t_s)
     g_c = growth(m.n_e, m.n_s)
     cols: dict[str, ir.Value] = {
@@ -272,7 +317,7 @@ def change_pairs(
         "end_year": m.end_year.cast("int64"),
         "employment_start": e0,
         "employment_end": e1,
-        "emp_cagr": cagr(e0, e1, years),
+        "emp_cagr": m.emp_cagr,
         "wage_start": m.wage_s,
         "wage_end": m.wage_e,
         "wage_cagr": cagr(m.wage_s, m.wage_e, years),
@@ -281,7 +326,7 @@ def change_pairs(
         "est_cagr": cagr(
             m.establishments_s.fill_null(0.0), m.establishments_e.fill_null(0.0), years
         ),
-        "job_creation": e1 - e0,
+        "job_creation": m.job_creation,
         "expected_job_creation": e0 * growth(m.n_e, m.n_s),
         "lq_start": m.lq_traded_local_s,
         "lq_end": m.lq_traded_local_e,
@@ -296,14 +341,7 @@ def change_pairs(
         diff = growth(e1, e0) - g_c
         cols["ss_em_competitive"] = homothetic * diff
         cols["ss_em_allocation"] = (e0 - homothetic) * diff
-    out = m.select(**cols)
-    by = ["rt", "k", *PAIR]
-    ranks = {}
-    for col in ("job_creation", "emp_cagr"):
-        rank, pct = rank_percentile(out, col, by, out.employment_start > 0)
-        ranks[f"{col}_rank"] = rank
-        ranks[f"{col}_percentile"] = pct
-    return out.mutate(**ranks)
+    return m.select(**cols, **{c: m[c] for c in ranks})
 
 
 @dataclass

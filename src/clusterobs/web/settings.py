@@ -68,7 +68,11 @@ TEMPLATES = [
 WSGI_APPLICATION = "clusterobs.web.wsgi.application"
 
 if CONFIG.database_url:
-    DATABASES = {"default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            CONFIG.database_url, conn_max_age=60, conn_health_checks=True
+        )
+    }
     if CONFIG.test_database_name:
         DATABASES["default"]["TEST"] = {"NAME": CONFIG.test_database_name}
 else:
@@ -76,6 +80,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(CONFIG.sqlite_path),
+            # Keep the connection between requests: opening it and running the PRAGMAs cost
+            # 2-7 ms per request (benchmarks/registry_api/RESULTS.md).
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # WAL lets the web server read while an import writes.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

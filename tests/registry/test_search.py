@@ -18,6 +18,22 @@ def test_words_match_as_prefixes_in_any_order(registry) -> None:
     assert names(search.search(qs, "leather coimbatore")) == []
 
 
+def test_one_letter_words_match_whole_words_only(registry, users) -> None:
+    qs = Cluster.objects.all()
+    assert names(search.search(qs, "f")) == []  # not every "f..." word
+    assert names(search.search(qs, "fo")) == [
+        "Foundry cluster, Coimbatore",
+        "Leather footwear cluster, Agra",
+    ]
+    services.update_record(
+        registry["foundry"],
+        user=users["editor"],
+        expected_version=registry["foundry"].version,
+        changes={"description": "Grade A castings"},
+    )
+    assert names(search.search(qs, "grade a")) == ["Foundry cluster, Coimbatore"]
+
+
 def test_punctuation_is_not_query_syntax(registry) -> None:
     qs = Cluster.objects.all()
     assert names(search.search(qs, '"leather*" (')) == ["Leather footwear cluster, Agra"]

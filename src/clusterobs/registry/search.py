@@ -76,13 +76,28 @@ def ensure_search_indexes(conn: BaseDatabaseWrapper | None = None) -> None:
                 cursor.execute(sql)
 
 
+#: Words shorter than this match whole words only: a one-letter prefix ("s*") matches most of
+#: the registry (35,804 of 50,000 organisations in the benchmark, 70-90 ms), which filters
+#: nothing and costs the most.
+MIN_PREFIX = 2
+
+
+def _fts5_term(term: str) -> str:
+    return f'"{term}"*' if len(term) >= MIN_PREFIX else f'"{term}"'
+
+
+def _tsquery_term(term: str) -> str:
+    return f"{term}:*" if len(term) >= MIN_PREFIX else term
+
+
 def query_terms(text: str) -> list[str]:
     """The words of a search box, lower-cased; punctuation is ignored, not interpreted."""
     return [t.lower() for t in _TOKEN.findall(text or "")]
 
 
 def matches(model: type[Model], text: str) -> Q:
-    """A condition on ``model`` rows: their indexed text matches every word (as a prefix).
+    """A condition on ``model`` rows: their indexed text matches every word (as a prefix, for
+    words of at least ``MIN_PREFIX`` characters).
 
     On PostgreSQL it is a predicate on the row's own ``tsvector`` column (no self-join, so the
     planner can use the GIN index); on SQLite the FTS5 table yields the matching row ids.
@@ -92,7 +107,7 @@ def matches(model: type[Model], text: str) -> Q:
     if table not in SEARCHABLE:
         raise ValueError(f"{table} has no full-text index")
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"{t}:*" for t in terms)
+        tsquery = " & ".join(_tsquery_term(t) for t in terms)
         return Q(
             RawSQL(
                 f'"{table}"."search_vector" @@ to_tsquery(\'simple\', %s)',
@@ -100,7 +115,7 @@ def matches(model: type[Model], text: str) -> Q:
                 output_field=BooleanField(),
             )
         )
-    match = " ".join(f'"{t}"*' for t in terms)
+    match = " ".join(_fts5_term(t) for t in terms)
     return Q(pk__in=RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [match]))
 
 

@@ -73,7 +73,9 @@ def build(light: bool = False) -> None:
     """Full configuration: clusters and sub-clusters, every consecutive pair and first-to-last
     (16 pairs), shift-share. ``light``: cluster level only and first-to-last change."""
     start = time.perf_counter()
-    eng = connect(memory_limit="2GB")
+    # 3 GB: the per-chunk base tables (~1.8 GB for 12.8 M rows) stay in memory instead of
+    # spilling to disk (2 GB: 1.4 GB spilled, ~25 % slower); peak RSS stays well under 6 GB.
+    eng = connect(memory_limit="3GB")
     src = read_long(
         eng,
         INPUT,

@@ -80,6 +80,13 @@ class Engine:
             return self.con.create_table(self._next_name(prefix), expr, temp=True)
         return expr.cache()
 
+    def release(self, table: ibis.Table) -> None:
+        """Free a DuckDB temporary table from :meth:`materialize` once nothing will read it
+        again (its memory, or its spill file). On Spark a no-op: a cache there is lazy, and
+        later results may still be computed through the cached plan."""
+        if self.name == "duckdb":
+            self.con.raw_sql(f'DROP TABLE IF EXISTS "{table.get_name()}"')
+
     def read_parquet(self, path: str | Path) -> ibis.Table:
         return self.con.read_parquet(str(path), table_name=self._next_name("pq"))
 

@@ -74,7 +74,8 @@ def build(light: bool = False) -> None:
     (16 pairs), shift-share. ``light``: cluster level only and first-to-last change."""
     start = time.perf_counter()
     # 3 GB: the per-chunk base tables (~1.8 GB for 12.8 M rows) stay in memory instead of
-    # spilling to disk (2 GB: 1.4 GB spilled, ~25 % slower); peak RSS stays well under 6 GB.
+    # spilling to disk (at 2 GB, before the tables were slimmed, 1.4 GB spilled and a chunk
+    # took ~25 % more CPU); peak RSS 4.1 GB, under the 6 GB target (RESULTS.md).
     eng = connect(memory_limit="3GB")
     src = read_long(
         eng,

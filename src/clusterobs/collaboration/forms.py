@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from clusterobs.collaboration.vocabularies import EventKind
 from clusterobs.registry.codes import is_known_country
@@ -33,12 +32,7 @@ class EventForm(forms.Form):
         from clusterobs.registry.links import find_organisation
 
         text = self.cleaned_data["organiser"].strip()
-        if not text:
-            return None
-        try:
-            return find_organisation(text)
-        except ValidationError as exc:
-            raise forms.ValidationError(exc.messages) from exc
+        return find_organisation(text) if text else None  # its errors are form errors
 
     def clean_country(self) -> str:
         country = self.cleaned_data["country"].strip().upper()

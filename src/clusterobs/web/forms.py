@@ -387,11 +387,6 @@ class StakeholderLinkForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def clean_organisation(self) -> Organisation:
-        from django.core.exceptions import ValidationError
-
         from clusterobs.registry.links import find_organisation
 
-        try:
-            return find_organisation(self.cleaned_data["organisation"])
-        except ValidationError as exc:
-            raise forms.ValidationError(exc.messages) from exc
+        return find_organisation(self.cleaned_data["organisation"])  # its errors are form errors

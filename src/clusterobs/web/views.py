@@ -50,6 +50,14 @@ def _visible_links(request: HttpRequest, links: Any, other_end: str) -> list[Any
     return list(qs)
 
 
+def _editable_cluster(request: HttpRequest, slug: str) -> Any:
+    """The cluster ``slug`` if the user may edit it (404 if unseen, 403 if read-only)."""
+    cluster = _or_404(selectors.cluster_detail(request.user, slug))
+    if not can_edit(request.user, cluster):
+        raise PermissionDenied
+    return cluster
+
+
 def _or_404(obj: Model | None) -> Any:
     if obj is None:
         raise Http404
@@ -205,9 +213,7 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def cluster_add_key_figure(request: HttpRequest, slug: str) -> HttpResponse:
     """Record a new dated key figure for a cluster (editors only)."""
-    cluster = _or_404(selectors.cluster_detail(request.user, slug))
-    if not can_edit(request.user, cluster):
-        raise PermissionDenied
+    cluster = _editable_cluster(request, slug)
     form = forms.KeyFigureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.add_key_figure(cluster, user=request.user, **form.cleaned_data)
@@ -227,9 +233,7 @@ def cluster_add_key_figure(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def cluster_links(request: HttpRequest, slug: str) -> HttpResponse:
     """Add and remove the organisations linked to a cluster, each in a role (editors only)."""
-    cluster = _or_404(selectors.cluster_detail(request.user, slug))
-    if not can_edit(request.user, cluster):
-        raise PermissionDenied
+    cluster = _editable_cluster(request, slug)
     form = forms.StakeholderLinkForm(request.POST if "add" in request.POST else None)
     if request.method == "POST" and "remove" in request.POST:
         pk = request.POST["remove"]

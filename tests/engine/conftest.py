@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 
 from clusterobs.classifications.store import ClassificationStore, import_classifications
-from clusterobs.definitions.model import custom_definition, load_definition, validate_definition
+from clusterobs.definitions.model import custom_definition, validate_definition
+from clusterobs.definitions.reader import load_definition
 from clusterobs.mapping import pipeline
-from clusterobs.mapping.engine import connect
 from clusterobs.sources.cbp import read_cbp
 from clusterobs.sources.generic import LongColumns, from_frame
+from clusterobs.tables.engine import connect
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 CBP = DATA / "us_cbp_state_2000_2011" / "cbp_state_naics_2000_2011.csv.gz"

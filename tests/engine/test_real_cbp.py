@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from clusterobs.definitions.model import load_definition
+from clusterobs.definitions.reader import load_definition
 from clusterobs.mapping import pipeline
-from clusterobs.mapping.engine import connect
 from clusterobs.sources.cbp import read_cbp
+from clusterobs.tables.engine import connect
 from tests.engine.conftest import CBP, CLASSIFICATIONS, EMSI_DEFS, RELATEDNESS, WEB_DEFS
 
 

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from clusterobs.mapping import pipeline
-from clusterobs.mapping.engine import connect
 from clusterobs.sources.cbp import read_cbp
+from clusterobs.tables.engine import connect
 from tests.engine.conftest import CBP
 
 pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 @pytest.fixture(scope="session")
 def spark_session():
     pytest.importorskip("pyspark")
-    from clusterobs.mapping.engine import local_spark_session
+    from clusterobs.tables.engine import local_spark_session
 
     session = local_spark_session()
     yield session

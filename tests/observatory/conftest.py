@@ -21,12 +21,12 @@ DATASET = "us-cbp-states"
 def obs_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Build and publish like ``clusterobs mapping build`` (manifest inputs included)."""
     from clusterobs.classifications.store import ClassificationStore, import_classifications
-    from clusterobs.definitions.model import load_definition
+    from clusterobs.definitions.reader import load_definition
     from clusterobs.mapping import output, pipeline
-    from clusterobs.mapping.engine import connect
     from clusterobs.mapping.inputs import bundle_inputs
     from clusterobs.sources.cbp import read_cbp
     from clusterobs.sources.regions import us_states
+    from clusterobs.tables.engine import connect
 
     root = tmp_path_factory.mktemp("observatory")
     classifications = root / "classifications"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -94,30 +93,6 @@ def validate_definition(
         )
     df["cluster_name"] = df["cluster_name"].fillna(df["cluster_code"])
     return ClusterDefinition(df.reset_index(drop=True), classification, str(source))
-
-
-def load_definition(
-    path: str | Path, classification: str, *, format: str = "auto"
-) -> ClusterDefinition:
-    """Read a definition: canonical CSV/Parquet, or a published U.S. Cluster Mapping file
-    converted by :mod:`clusterobs.definitions.adapters` (``format='auto'`` detects it)."""
-    from clusterobs.definitions.adapters import convert
-
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    if path.suffix == ".parquet":
-        df = pd.read_parquet(path).astype("string")
-        return validate_definition(df, classification, str(path))
-    if format == "auto":
-        header = set(pd.read_csv(path, nrows=0).columns)
-        if {"cluster_id", "naics2007"} <= header:
-            format = "uscmp_web"
-        elif {"naics", "emsi_specific_naics"} <= header:
-            format = "uscmp_emsi"
-        else:
-            format = "canonical"
-    return validate_definition(convert(path, format), classification, str(path))
 
 
 def custom_definition(

@@ -22,6 +22,7 @@ import pandas as pd
 from django.db.models import Q
 from django.urls import reverse
 
+from clusterobs.mapping.conventions import GLOSSARY
 from clusterobs.observatory.store import ResultsStore
 
 # Colour-blind-safe palettes: viridis (sequential, 5 classes) and Okabe-Ito (categorical).
@@ -56,54 +57,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "imputed employment never enters a wage.",
         "source": "CBP",
     },
-    "lq_traded_local": {
-        "label": "LQ (traded/local economy)",
-        "definition": "(E_cr/E_Tr)/(E_c,nat/E_T,nat), T = traded or local employment "
-        "(U.S. Cluster Mapping).",
-        "source": "Delgado, Porter & Stern (2014)",
-    },
-    "lq_total": {
-        "label": "LQ (all industries)",
-        "definition": "(E_cr/E_r)/(E_c,nat/E_nat) (European Cluster Observatory).",
-        "source": "Ketels & Protsiv (2014)",
-    },
-    "national_share": {
-        "label": "National share",
-        "definition": "E_cr / E_c,nat: the region's share of the cluster's national employment.",
-        "source": "mapping engine",
-    },
-    "strong": {
-        "label": "Strong cluster",
-        "definition": "Traded cluster with LQ >= P75 and LQ >= 1 among regions of the type, and "
-        "employment and establishments above their P25.",
-        "source": "U.S. Cluster Mapping convention",
-    },
-    "cluster_strength": {
-        "label": "Cluster strength",
-        "definition": "Share of the region's traded employment in its strong traded clusters.",
-        "source": "U.S. Cluster Mapping convention",
-    },
-    "eco_stars": {
-        "label": "ECO stars",
-        "definition": "Size (E >= P90), specialisation (LQ_total >= 2), focus (share >= P90).",
-        "source": "European Cluster Observatory",
-    },
-    "emp_cagr": {
-        "label": "Employment growth (CAGR)",
-        "definition": "(E_end/E_start)^(1/years) - 1.",
-        "source": "mapping engine",
-    },
-    "job_creation": {
-        "label": "Job creation",
-        "definition": "E_end - E_start.",
-        "source": "mapping engine",
-    },
-    "expected_job_creation": {
-        "label": "Expected job creation",
-        "definition": "E_start x national cluster growth: jobs the region would have gained "
-        "growing like the cluster nationally.",
-        "source": "mapping engine",
-    },
+    # The statistics: one text each, next to the expression that computes it.
+    **GLOSSARY,
 }
 
 INDUSTRY_COLUMNS = ["industry_code", "industry_title", "subcluster_code"]

@@ -151,7 +151,7 @@ class ResultsStore:
     def definition(self) -> pd.DataFrame:
         """The cluster definition's industries (the copy kept in the result by the CLI, or the
         path an older build recorded). Without it, pages omit industry lists (empty frame)."""
-        from clusterobs.definitions.model import load_definition
+        from clusterobs.definitions.reader import load_definition
 
         path = self.input_path("definitions")
         cls = (self.manifest.get("definition") or {}).get("classification", "")

@@ -29,9 +29,9 @@ import ibis
 import pandas as pd
 
 from clusterobs.classifications.naics import PADDING
-from clusterobs.mapping.engine import Engine
 from clusterobs.sources.errors import InputValidationError
 from clusterobs.sources.schema import CANONICAL_COLUMNS, SourceTable
+from clusterobs.tables.engine import Engine
 
 VINTAGE_BY_YEAR = [
     (1998, 2002, "NAICS1997"),

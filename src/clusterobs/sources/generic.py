@@ -17,9 +17,9 @@ from pathlib import Path
 import ibis
 import pandas as pd
 
-from clusterobs.mapping.engine import Engine
 from clusterobs.sources.errors import InputValidationError
 from clusterobs.sources.schema import CANONICAL_COLUMNS, SourceTable
+from clusterobs.tables.engine import Engine
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from clusterobs.cli.main import app
-from clusterobs.regions.locate import locate_records
 from clusterobs.regions.models import Region
 from clusterobs.regions.services import RegionImportSpec, import_regions
 from clusterobs.registry import services
+from clusterobs.registry.locate import locate_records
 from clusterobs.registry.models import Cluster
 
 pytestmark = pytest.mark.django_db

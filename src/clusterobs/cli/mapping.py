@@ -128,33 +128,22 @@ def build(
     """Compute every U.S. Cluster Mapping and European Cluster Observatory statistic."""
     config = load_config()
     columns = LongColumns(
-        region=region_col,
-        industry=industry_col,
-        year=year_col,
-        employment=employment_col,
-        establishments=establishments_col,
-        payroll=payroll_col,
-        flag=flag_col,
-        region_type=region_type_col,
-        vintage=vintage_col,
+        *(region_col, industry_col, year_col, employment_col, establishments_col),
+        *(payroll_col, flag_col, region_type_col, vintage_col),
     )
+    source = SourceSpec(
+        employment, _choice(format, "--format", FORMATS), columns,
+        data_classification or classification, region_type, total_code,
+    )  # fmt: skip
+    options = MappingOptions(
+        _choice(imputation, "--imputation", ("midpoint", "constrained")),  # type: ignore[arg-type]
+        _choice(split_rule, "--split-rule", ("equal", "proportional")),  # type: ignore[arg-type]
+        _years(years), esteban_marquillas, subclusters,
+    )  # fmt: skip
     request = service.BuildRequest(
-        source=SourceSpec(
-            path=employment,
-            format=_choice(format, "--format", FORMATS),
-            columns=columns,
-            classification=data_classification or classification,
-            region_type=region_type,
-            total_code=total_code,
-        ),
+        source=source,
         definition=load_definition(definitions, classification, format=definitions_format),
-        options=MappingOptions(
-            imputation=_choice(imputation, "--imputation", ("midpoint", "constrained")),  # type: ignore[arg-type]
-            split_rule=_choice(split_rule, "--split-rule", ("equal", "proportional")),  # type: ignore[arg-type]
-            years=_years(years),
-            esteban_marquillas=esteban_marquillas,
-            subclusters=subclusters,
-        ),
+        options=options,
         definitions_path=definitions,
         regions_path=regions,
         relatedness_path=relatedness,

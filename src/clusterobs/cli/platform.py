@@ -275,7 +275,7 @@ def regions_locate(
 
 
 def _locate(country: str | None, region_type: str | None) -> None:
-    from clusterobs.regions.locate import locate_records
+    from clusterobs.registry.locate import locate_records
 
     report = locate_records(country=country, region_type=region_type)
     for model in ("cluster", "organisation"):

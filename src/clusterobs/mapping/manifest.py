@@ -6,11 +6,11 @@ Why: a published statistic must say how it was made. The manifest is written int
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from typing import Any
 
 import pandas as pd
 
-from clusterobs import __name__ as package_name
 from clusterobs.definitions.model import ClusterDefinition
 from clusterobs.mapping.conventions import CONVENTIONS
 from clusterobs.mapping.result import MappingOptions
@@ -59,7 +59,7 @@ def build_manifest(
         rows_by_year[int(year)] = int(rows)
         vintages_by_year[int(year)] = vintage
     return {
-        "package": package_name,
+        "package": {"name": "cluster-observatory", "version": version("cluster-observatory")},
         "input": {
             "path": input_name,
             "rows_by_year": rows_by_year,

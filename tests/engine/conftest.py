@@ -46,7 +46,7 @@ def cbp_result(store: ClassificationStore, web_definition: object) -> pipeline.M
         web_definition,
         engine=eng,
         store=store,
-        options=pipeline.MappingOptions(years=(2008, 2011)),
+        options=pipeline.MappingOptions(years=(2008, 2011), allow_unknown_codes=True),
         relatedness=RELATEDNESS,
     )
 

@@ -84,7 +84,7 @@ def test_other_vintage_definitions_through_crosswalks(store) -> None:
         d,
         engine=eng,
         store=store,
-        options=pipeline.MappingOptions(years=(2011, 2011)),
+        options=pipeline.MappingOptions(years=(2011, 2011), allow_unknown_codes=True),
     )
     share = res.manifest["mapped_share_of_employment"][2011]
     assert 0.9 < share <= 1.0
@@ -111,6 +111,7 @@ def test_cli_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         "--definitions", str(WEB_DEFS),
         "--classification", "NAICS2007",
         "--years", "2008-2011",
+        "--allow-unknown-codes",
         "--out", str(out),
     ]  # fmt: skip
     r = runner.invoke(mapping.app, args)

@@ -62,7 +62,7 @@ def test_cli_result_is_self_contained(tmp_path: Path, monkeypatch: pytest.Monkey
     args = [
         "build", "--employment", str(CBP), "--definitions", str(EMSI_DEFS),
         "--classification", "NAICS2017", "--relatedness", str(RELATEDNESS),
-        "--years", "2010-2011", "--no-subclusters", "--out", str(out),
+        "--years", "2010-2011", "--no-subclusters", "--out", str(out), "--allow-unknown-codes",
     ]  # fmt: skip
     r = runner.invoke(mapping.app, args)
     assert r.exit_code == 0, r.output

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterobs.mapping.change import cagr, year_pairs
+from clusterobs.mapping.change import cagr
+from clusterobs.mapping.coverage import pairs as year_pairs
 from clusterobs.mapping.result import MappingOptions
 from clusterobs.mapping.shiftshare import esteban_marquillas
 from tests.engine.conftest import build_frame
@@ -71,6 +72,6 @@ def test_cagr_and_pairs() -> None:
     lit = ibis.literal
     assert _value(cagr(lit(100.0), lit(121.0), lit(2.0))) == pytest.approx(0.1)
     assert pd.isna(_value(cagr(lit(0.0), lit(5.0), lit(1.0))))  # null: no growth from zero
-    assert year_pairs([2008, 2009, 2010, 2011]) == [
+    assert year_pairs([2008, 2009, 2010, 2011], {}) == [
         (2008, 2009), (2009, 2010), (2010, 2011), (2008, 2011),
     ]  # fmt: skip

@@ -28,7 +28,7 @@ def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def test_spark_and_duckdb_agree(spark_session, store, web_definition) -> None:
-    opts = pipeline.MappingOptions(years=(2010, 2011))
+    opts = pipeline.MappingOptions(years=(2010, 2011), allow_unknown_codes=True)
     results = {}
     for name in ("duckdb", "spark"):
         eng = connect(name, spark_session=spark_session if name == "spark" else None)

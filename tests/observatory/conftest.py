@@ -39,7 +39,7 @@ def obs_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         engine=eng,
         store=store,
         regions=us_states(),
-        options=pipeline.MappingOptions(years=(2008, 2011)),
+        options=pipeline.MappingOptions(years=(2008, 2011), allow_unknown_codes=True),
         relatedness=RELATEDNESS,
     )
     result.manifest["inputs"] = {

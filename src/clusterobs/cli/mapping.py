@@ -106,6 +106,9 @@ def build(
         False
     ),
     subclusters: Annotated[bool, typer.Option(help="Also compute sub-cluster rows.")] = True,
+    allow_unknown_codes: Annotated[
+        bool, typer.Option(help="Go on when definition codes are unknown or unreachable.")
+    ] = False,
     name: Annotated[
         str | None, typer.Option(help="Name in the platform's result store (default: out name).")
     ] = None,
@@ -139,6 +142,7 @@ def build(
         _choice(imputation, "--imputation", ("midpoint", "constrained")),  # type: ignore[arg-type]
         _choice(split_rule, "--split-rule", ("equal", "proportional")),  # type: ignore[arg-type]
         _years(years), esteban_marquillas, subclusters,
+        allow_unknown_codes=allow_unknown_codes,
     )  # fmt: skip
     request = service.BuildRequest(
         source=source,
@@ -162,6 +166,9 @@ def build(
 def _report(done: service.BuildOutcome) -> None:
     m = done.result.manifest
     target = done.published
+    for warning in service.warnings(m):
+        console.print("Warning: ", style="bold yellow", end="")
+        console.print(warning, markup=False, highlight=False)
     console.print(
         f"Wrote {done.written} ({m['rows']['cluster_region_year']:,} cluster-region-year rows, "
         f"{m['unknown_industry_codes']['count']} unknown industry codes, "

@@ -14,14 +14,14 @@ For every region, cluster (and sub-cluster) and pair of years ``(s, e)``:
   same type with ``E_s > 0`` (see :mod:`clusterobs.mapping.percentiles`).
 
 A region-cluster missing in one year counts as zero employment there; its national and regional
-figures for that year come from the national and region tables. Pairs: every pair of
-consecutive years in the data and first-to-last. A pair spanning a classification vintage
-change compares employment mapped through a crosswalk (see the manifest's mapped shares).
+figures for that year come from the national and region tables. Pairs
+(:func:`clusterobs.mapping.coverage.pairs`): consecutive years, first to last year of each
+classification vintage, and first to last overall; each row says whether its years use different
+vintages (``vintage_break``) or the region's coverage of the published total breaks between them
+(``coverage_break``).
 """
 
 from __future__ import annotations
-
-import itertools
 
 import ibis
 import ibis.expr.types as ir
@@ -61,15 +61,6 @@ def cagr(start: ir.NumericValue, end: ir.NumericValue, years: ir.NumericValue) -
     """``(end / start) ** (1 / years) - 1``; null where ``start <= 0`` or a value is null."""
     value = (end.cast("float64") / start.cast("float64")).pow(1.0 / years) - 1.0
     return ibis.ifelse(start > 0, value, ibis.null("float64"))
-
-
-def year_pairs(years: list[int]) -> list[tuple[int, int]]:
-    """Consecutive pairs plus first-to-last."""
-    ys = sorted(set(years))
-    pairs = list(itertools.pairwise(ys))
-    if len(ys) > 2:
-        pairs.append((ys[0], ys[-1]))
-    return pairs
 
 
 def pair_sides(base: ir.Table, pairs: ir.Table) -> ir.Table:
@@ -152,8 +143,10 @@ def change_pairs(
     years = (m.end_year - m.start_year).cast("float64")
     e0, e1 = m.employment_start, m.employment_end
     g_cluster = growth(m.n_e, m.n_s)
-    est0 = m.establishments_s.fill_null(0.0)
-    est1 = m.establishments_e.fill_null(0.0)
+    # A cell absent in a year has no establishments there (0); a present cell whose source
+    # gives no establishment count keeps it unknown (null).
+    est0 = ibis.ifelse(m.employment_s.isnull(), 0.0, m.establishments_s)
+    est1 = ibis.ifelse(m.employment_e.isnull(), 0.0, m.establishments_e)
     cols: dict[str, ir.Value] = {
         **{c: m[c] for c in CELL},
         "start_year": m.start_year.cast("int64"),

@@ -8,7 +8,7 @@ glossary and the methodology page are generated from here, so they cannot drift 
 
 from __future__ import annotations
 
-from clusterobs.mapping import change, lq, percentiles, stars, strength
+from clusterobs.mapping import change, coverage, lq, percentiles, stars, strength
 from clusterobs.mapping.region_totals import NATIONAL_RULE
 from clusterobs.mapping.shiftshare import SHIFT_SHARE_RULE
 
@@ -28,6 +28,7 @@ CONVENTIONS = {
     "wage": lq.WAGE_RULE,
     "growth": change.CAGR_RULE,
     "shift_share": SHIFT_SHARE_RULE,
+    "coverage": coverage.COVERAGE_RULE,
 }
 
 #: measure -> label, definition and source, for pages and exports

@@ -32,6 +32,8 @@ class IndustryMap:
     cells: pd.DataFrame
     notes: dict[str, str]
     detail_lengths: dict[str, int]
+    #: the definition's codes that some data vintage maps to
+    reached: frozenset[str] = frozenset()
 
     @property
     def n_clusters(self) -> int:
@@ -66,12 +68,15 @@ def _weights(
     vintages: list[str],
     rule: SplitRule,
     target_sizes: pd.Series | None,
-) -> tuple[pd.DataFrame, dict[str, str], dict[str, int]]:
-    """Rows ``vintage, industry_code, cluster_code, subcluster_code, traded, weight``."""
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, int], set[str]]:
+    """Rows ``vintage, industry_code, cluster_code, subcluster_code, traded, weight``, and the
+    target codes reached."""
     defs = definition.table[["industry_code", "cluster_code", "subcluster_code", "traded"]]
     frames, notes, lengths = [], {}, {}
+    reached: set[str] = set()
     for vintage in vintages:
         xw, notes[vintage] = _crosswalk(vintage, definition, store, rule, target_sizes)
+        reached |= set(xw.loc[xw["weight"] > 0, "to_code"].astype(str))
         lengths[vintage] = int(xw["from_code"].str.len().mode().iloc[0]) if len(xw) else 6
         m = xw.merge(defs, left_on="to_code", right_on="industry_code", how="left")
         m = m.groupby(
@@ -83,7 +88,7 @@ def _weights(
     weights["traded"] = weights["traded"].astype("boolean")
     for col in ("cluster_code", "subcluster_code"):
         weights[col] = weights[col].astype("string")
-    return weights, notes, lengths
+    return weights, notes, lengths, reached
 
 
 def _cell_ids(
@@ -134,7 +139,7 @@ def industry_map(
     target_sizes: pd.Series | None = None,
 ) -> IndustryMap:
     """The map of every data vintage's detailed codes onto the definition's cells."""
-    weights, notes, lengths = _weights(definition, store, vintages, rule, target_sizes)
+    weights, notes, lengths, reached = _weights(definition, store, vintages, rule, target_sizes)
     weights, cells = _cell_ids(weights, definition)
     table = weights[["vintage", "industry_code", "k_cl", "k_sub", "traded", "weight"]]
-    return IndustryMap(table, cells, notes, lengths)
+    return IndustryMap(table, cells, notes, lengths, frozenset(reached))

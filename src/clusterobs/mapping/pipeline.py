@@ -33,9 +33,12 @@ import ibis
 import pandas as pd
 
 from clusterobs.classifications.store import ClassificationStore
+from clusterobs.definitions.check import code_problems, unreachable
 from clusterobs.definitions.model import ClusterDefinition
+from clusterobs.mapping import coverage
 from clusterobs.mapping.cell_measures import peer_thresholds, with_ratings, with_ratings_and_ranks
-from clusterobs.mapping.change import CARRIED, CELL, change_pairs, year_pairs
+from clusterobs.mapping.change import CARRIED, CELL, change_pairs
+from clusterobs.mapping.coverage import with_coverage
 from clusterobs.mapping.imputation import constrained_imputation
 from clusterobs.mapping.industry_map import IndustryMap, industry_map
 from clusterobs.mapping.lq import with_lqs
@@ -59,7 +62,8 @@ from clusterobs.mapping.result import (
     MappingOptions,
     MappingResult,
 )
-from clusterobs.mapping.strength import cluster_strength
+from clusterobs.mapping.strength import ESTABLISHMENTS_TEST, cluster_strength
+from clusterobs.sources.errors import InputValidationError
 from clusterobs.sources.schema import SourceTable, midpoint_expr, validate
 from clusterobs.tables.engine import Engine
 from clusterobs.tables.expressions import left_join
@@ -100,6 +104,7 @@ class Aggregates:
 
     cells: ibis.Table
     unknown: pd.DataFrame
+    unclustered: pd.DataFrame
     detailed: pd.DataFrame
     known: pd.DataFrame
     total_rows: pd.DataFrame
@@ -139,6 +144,8 @@ class BuildContext:
     store: ClassificationStore
     timer: StepTimer
     establishments_test: bool = True
+    #: classification vintage of each year of the data
+    vintages: dict[int, str] = field(default_factory=dict)
 
     def frame(self, expr: ibis.Expr) -> pd.DataFrame:
         return self.engine.to_pandas(expr)
@@ -213,14 +220,41 @@ def mapped_industries(ctx: BuildContext, t: ibis.Table, vintages: list[str]) -> 
     return industry_map(ctx.definition, ctx.store, vintages, ctx.options.split_rule, sizes)
 
 
+def checked_codes(ctx: BuildContext, imap: IndustryMap, vintages: list[str]) -> dict[str, object]:
+    """The definition's codes against its classification and the data's vintages: an error
+    naming every unknown or unreachable code, unless the user allowed them (then listed in the
+    manifest)."""
+    definition = ctx.definition
+    if not ctx.store.has(definition.classification):
+        return {"checked": False, "why": f"{definition.classification} is not imported"}
+    problems = code_problems(definition, ctx.store)
+    bad = {p.code for p in problems}
+    problems += [p for p in unreachable(definition, imap.reached, vintages) if p.code not in bad]
+    problems.sort(key=lambda p: p.row)
+    if problems and not ctx.options.allow_unknown_codes:
+        listed = "; ".join(p.describe() for p in problems[:20])
+        more = f" and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise InputValidationError(
+            f"{len(problems)} definition code(s) cannot receive employment: {listed}{more} "
+            "(fix the definition, or pass --allow-unknown-codes to go on without them)",
+            file=definition.source,
+            row=problems[0].row,
+            field="industry_code",
+        )
+    return {
+        "checked": True,
+        "problems": [{"code": p.code, "row": p.row, "reason": p.reason} for p in problems],
+    }
+
+
 def aggregated(ctx: BuildContext, t: ibis.Table, imap: IndustryMap) -> Aggregates:
     """Sum the detailed industries into region x cell x year (weights from the crosswalk);
     count what could not be mapped and what the detailed rows add up to."""
     imap_t = ctx.engine.table(imap.table, "imap")
     detail_len = t.vintage.substitute(imap.detail_lengths, else_=6)
     detail = t.filter(t.industry_code.length() == detail_len)
-    j = detail.inner_join(imap_t, ["vintage", "industry_code"])
-    j = j.filter(j.k_cl >= 0)
+    mapped = detail.inner_join(imap_t, ["vintage", "industry_code"])
+    j = mapped.filter(mapped.k_cl >= 0)
     w = j.weight
     has_wage = j.payroll.notnull() & j.employment_reported.notnull()
     cells = ctx.engine.materialize(
@@ -229,7 +263,7 @@ def aggregated(ctx: BuildContext, t: ibis.Table, imap: IndustryMap) -> Aggregate
             employment_reported=(j.employment_reported.fill_null(0.0) * w).sum(),
             employment_imputed=ibis.ifelse(j.suppressed, j.employment * w, 0.0).sum(),
             suppressed_cells=j.suppressed.cast("int64").sum(),
-            establishments=(j.establishments.fill_null(0.0) * w).sum(),
+            establishments=(j.establishments * w).sum(),  # null where none is known
             wage_payroll=ibis.ifelse(has_wage, j.payroll * w, 0.0).sum(),
             wage_employment=ibis.ifelse(has_wage, j.employment_reported * w, 0.0).sum(),
         ),
@@ -244,10 +278,17 @@ def aggregated(ctx: BuildContext, t: ibis.Table, imap: IndustryMap) -> Aggregate
             regions=unknown.region_code.nunique(),
         )
     ).sort_values(["vintage", "industry_code"], ignore_index=True)
+    outside = mapped.filter(mapped.k_cl < 0)
+    unclustered = ctx.frame(
+        outside.group_by("vintage", "industry_code").aggregate(
+            rows=outside.count(), employment=(outside.employment * outside.weight).sum()
+        )
+    ).sort_values(["vintage", "industry_code"], ignore_index=True)
     totals = t.filter(t.industry_code == "")
     return Aggregates(
         cells=cells,
         unknown=unknown_codes,
+        unclustered=unclustered,
         detailed=ctx.frame(
             detail.group_by(REGION_KEYS).aggregate(
                 detailed_employment=detail.employment.sum(),
@@ -294,7 +335,7 @@ def denominators(ctx: BuildContext, agg: Aggregates, imap: IndustryMap) -> Denom
             local_employment=ibis.ifelse(clusters.traded, 0.0, clusters.employment).sum(),
         )
     )
-    region = region_totals(agg.detailed, agg.known, agg.total_rows, traded_local)
+    region = with_coverage(region_totals(agg.detailed, agg.known, agg.total_rows, traded_local))
     region, ids, type_ids = with_region_ids(region)
     rows = cluster_and_subcluster_rows(cells, ctx.options.subclusters)
     by_cell = as_codes(
@@ -403,10 +444,12 @@ def region_year(
 def change_table(ctx: BuildContext, den: Denominators, yc: YearChunks) -> EngineTable:
     """The change table of every year pair, one engine query per chunk of pairs, each reading
     only the base tables that hold its years."""
-    pairs = ctx.options.change_pairs or year_pairs(yc.years)
+    pairs = ctx.options.change_pairs or coverage.pairs(yc.years, ctx.vintages)
     totals = den.region[["r", "year", "employment"]].rename(columns={"employment": "region_total"})
     totals_t = ctx.engine.table(totals, "regiontotals")
     in_data = [(a, b) for a, b in pairs if a in yc.sizes and b in yc.sizes]
+    breaks = coverage.pair_breaks(den.region, in_data, ctx.vintages)
+    breaks_t = ctx.engine.table(breaks, "breaks")
     chunks = chunked(in_data, lambda p: yc.sizes[p[0]] + yc.sizes[p[1]], ctx.options.chunk_rows)
     em = ctx.options.esteban_marquillas
 
@@ -421,9 +464,13 @@ def change_table(ctx: BuildContext, den: Denominators, yc: YearChunks) -> Engine
         src = src.filter(src.year.isin(need))
         pair_t = ctx.engine.table(pd.DataFrame(chunk, columns=["start_year", "end_year"]), "pairs")
         ch = change_pairs(src, pair_t, den.national_cells_t, totals_t, esteban_marquillas_terms=em)
-        return with_codes(ch, den).select(
-            *CHANGE_COLUMNS, *(EM_COLUMNS if em else []), *CHANGE_RANKS
+        ch = left_join(ch, breaks_t, ["r", "start_year", "end_year"])
+        ch = ch.mutate(
+            vintage_break=ch.vintage_break.fill_null(False),
+            coverage_break=ch.coverage_break.fill_null(False),
         )
+        ch = with_codes(ch, den)
+        return ch.select(*CHANGE_COLUMNS, *(EM_COLUMNS if em else []), *CHANGE_RANKS)
 
     parts = [part(chunk) for chunk in chunks]
     return EngineTable(ctx.engine, parts, dtypes=CHANGE_DTYPES, pandas_sort=CHANGE_SORT)
@@ -457,6 +504,19 @@ def colocation_table(
     return coloc
 
 
+def skipped_tests(ctx: BuildContext) -> list[dict[str, str]]:
+    """Tests of the conventions that the input does not allow, named (never applied to
+    zeros)."""
+    if ctx.establishments_test:
+        return []
+    return [
+        {
+            "test": f"U.S. Cluster Mapping size test {ESTABLISHMENTS_TEST}",
+            "why": "the input has no establishment counts; flags use the employment test only",
+        }
+    ]
+
+
 def unknown_region_codes(den: Denominators, regions: pd.DataFrame | None) -> pd.DataFrame:
     """Regions of the data (not national rows) that the region table does not list."""
     seen = den.region[["region_code", "region_type"]].drop_duplicates()
@@ -482,10 +542,14 @@ def build(
     ctx = BuildContext(engine, options or MappingOptions(), definition, store, StepTimer(progress))
     ctx.timer.step("validate")
     source, overview = validated(ctx, source)
+    ctx.establishments_test = source.has_establishments
     ctx.timer.step("impute")
     table, impute_notes = imputed(ctx, source.table)
     ctx.timer.step("crosswalk")
-    imap = mapped_industries(ctx, table, sorted(overview["vintage"].unique()))
+    ctx.vintages = {int(y): str(v) for y, v in zip(overview.year, overview.vintage, strict=True)}
+    vintages = sorted(overview["vintage"].unique())
+    imap = mapped_industries(ctx, table, vintages)
+    definition_codes = checked_codes(ctx, imap, vintages)
     ctx.timer.step("aggregate")
     agg = aggregated(ctx, table, imap)
     ctx.timer.step("statistics")
@@ -515,6 +579,22 @@ def build(
         imputation_notes=impute_notes,
         crt_rows=crt_rows,
         timings=ctx.timer.done(),
+    )
+    manifest["definition_codes"] = definition_codes
+    manifest["tests_skipped"] = skipped_tests(ctx)
+    manifest["coverage_warnings"] = coverage.warnings(den.region)
+    manifest["unclustered_industry_codes"] = {
+        "meaning": "codes of the classification that belong to no cluster of the definition; "
+        "their employment counts in regional totals only",
+        "count": len(agg.unclustered),
+        "employment": float(agg.unclustered["employment"].sum()) if len(agg.unclustered) else 0.0,
+    }
+    imported = ctx.store.has(definition.classification)
+    manifest["unknown_industry_codes"]["meaning"] = (
+        "detailed codes of the data that are not codes of their classification vintage"
+        if imported
+        else f"{definition.classification} is not imported: codes outside the definition "
+        "(unknown and unclustered codes cannot be told apart)"
     )
     return MappingResult(
         cluster_region_year_table=crt,

@@ -59,6 +59,7 @@ CHANGE_COLUMNS = [
     "wage_start", "wage_end", "wage_cagr", "establishments_start", "establishments_end",
     "est_cagr", "job_creation", "expected_job_creation", "lq_start", "lq_end", "lq_change",
     "lq_total_change", "ss_national_share", "ss_industry_mix", "ss_regional_share",
+    "vintage_break", "coverage_break",
 ]  # fmt: skip
 EM_COLUMNS = ["ss_em_competitive", "ss_em_allocation"]
 CHANGE_RANKS = [
@@ -70,6 +71,8 @@ CHANGE_RANKS = [
 CHANGE_DTYPES = {
     **_CODES,
     "traded": "bool",
+    "vintage_break": "bool",
+    "coverage_break": "bool",
     "start_year": "int64",
     "end_year": "int64",
     **{f"{c}_{r}": "Int64" for c in ("job_creation", "emp_cagr") for r in _RANKS},
@@ -87,6 +90,8 @@ REGION_YEAR_COLUMNS = [
     "clustered_employment",
     "mapped_share",
     "unknown_employment",
+    "coverage",
+    "coverage_flag",
 ]
 COLOCATION_COLUMNS = [
     "region_code", "region_type", "year", "cluster_code", "subcluster_code", "traded",
@@ -104,6 +109,9 @@ class MappingOptions:
     esteban_marquillas: bool = False
     subclusters: bool = True
     change_pairs: list[tuple[int, int]] | None = None
+    # Go on when definition codes are unknown to the classification or unreachable from the
+    # data (they are then listed in the manifest); by default they are an error.
+    allow_unknown_codes: bool = False
     # Rows per engine query: years (and year pairs) are computed in chunks of about this many
     # aggregated cells, so memory stays flat for county files; results do not depend on it.
     chunk_rows: int = 2_000_000

@@ -117,3 +117,16 @@ def build_result(
     written = output.write_result(result, out, inputs=_inputs(request))
     published = output.publish(written, *publish_to) if publish_to else None
     return BuildOutcome(result, written, published)
+
+
+def warnings(manifest: dict[str, Any]) -> list[str]:
+    """What a user must know before reading a result: definition codes that received no
+    employment, tests that could not be applied, regions whose detailed industries cover too
+    little of the published total or whose coverage jumps between years."""
+    out = [
+        f"definition code {p['code']} (row {p['row']}): {p['reason']}"
+        for p in (manifest.get("definition_codes") or {}).get("problems", [])
+    ]
+    out += [f"{t['test']} skipped: {t['why']}" for t in manifest.get("tests_skipped", [])]
+    out += [w["message"] for w in manifest.get("coverage_warnings", [])]
+    return out

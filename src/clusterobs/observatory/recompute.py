@@ -215,7 +215,9 @@ def custom_cluster_measures(
     request = service.BuildRequest(
         source=source,
         definition=definition,
-        options=MappingOptions(years=years, subclusters=False),
+        # The published build accepted its definition's codes (listed in its manifest); the
+        # custom cluster moves only codes of that definition.
+        options=MappingOptions(years=years, subclusters=False, allow_unknown_codes=True),
         classifications_dir=Path(classifications_dir) if classifications_dir else None,
     )
     result = service.compute(

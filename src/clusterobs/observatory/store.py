@@ -24,6 +24,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from clusterobs.mapping.inputs import input_path, verify_inputs
+
 TABLES = {
     "cry": "cluster_region_year.parquet",
     "ry": "region_year.parquet",
@@ -75,6 +77,12 @@ class ResultsStore:
     @cached_property
     def manifest(self) -> dict[str, Any]:
         return json.loads((self.path / "manifest.json").read_text())
+
+    @cached_property
+    def input_problems(self) -> list[str]:
+        """Kept input files whose checksum no longer matches the manifest (checked once per
+        result version, when first needed)."""
+        return verify_inputs(self.path, self.manifest.get("inputs") or {})
 
     def has(self, view: str) -> bool:
         return (self.path / TABLES[view]).exists()
@@ -143,8 +151,6 @@ class ResultsStore:
 
     def input_path(self, key: str) -> Path | None:
         """An input file of this result (``employment``, ``definitions``, ``relatedness``...)."""
-        from clusterobs.mapping.inputs import input_path
-
         return input_path(self.path, self.manifest.get("inputs") or {}, key)
 
     @cached_property

@@ -20,6 +20,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "clusterobs"
 #: top-level package -> layer (higher may import lower; see docs/architecture.md)
 LAYERS = {
     "config": 0,
+    "data": 0,
     "tables": 1,
     "imports": 2,
     "classifications": 2,

@@ -14,7 +14,7 @@ from clusterobs.definitions.reader import load_definition
 from clusterobs.mapping import pipeline
 from clusterobs.sources.cbp import read_cbp
 from clusterobs.tables.engine import connect
-from tests.engine.conftest import CBP, CLASSIFICATIONS, EMSI_DEFS, RELATEDNESS, WEB_DEFS
+from tests.engine.conftest import CBP, DPS_DEFS, RELATEDNESS, WEB_DEFS
 
 
 def test_national_totals(cbp_result: pipeline.MappingResult) -> None:
@@ -75,16 +75,16 @@ def test_change_and_relatedness(cbp_result: pipeline.MappingResult) -> None:
 
 
 def test_other_vintage_definitions_through_crosswalks(store) -> None:
-    """NAICS 2017 (Emsi variant) definitions on NAICS 2007 data: 2007 -> 2012 -> 2017."""
+    """NAICS 2017 (DPS 2016) definitions on NAICS 2007 data: 2007 -> 2012 -> 2017."""
     eng = connect()
-    d = load_definition(EMSI_DEFS, "NAICS2017")
+    d = load_definition(DPS_DEFS, "NAICS2017")
     assert d.table["subcluster_code"].notna().any()
     res = pipeline.build(
         read_cbp(eng, CBP),
         d,
         engine=eng,
         store=store,
-        options=pipeline.MappingOptions(years=(2011, 2011), allow_unknown_codes=True),
+        options=pipeline.MappingOptions(years=(2011, 2011)),
     )
     share = res.manifest["mapped_share_of_employment"][2011]
     assert 0.9 < share <= 1.0
@@ -97,12 +97,11 @@ def test_other_vintage_definitions_through_crosswalks(store) -> None:
 
 
 def test_cli_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from clusterobs.cli import classifications, mapping
+    from clusterobs.cli import mapping
 
     monkeypatch.setenv("CLUSTEROBS_DATA_DIR", str(tmp_path / "data"))
     runner = CliRunner()
-    r = runner.invoke(classifications.app, ["import", "--source", str(CLASSIFICATIONS)])
-    assert r.exit_code == 0, r.output
+    # No classification import: the embedded classification store serves the build.
     out = tmp_path / "cbp2008_2011"
     args = [
         "build",

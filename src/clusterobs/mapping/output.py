@@ -55,6 +55,14 @@ def _frames(result: MappingResult) -> dict[str, pd.DataFrame | EngineTable]:
     return frames
 
 
+def _readable(directory: Path) -> None:
+    """``mkdtemp`` makes a directory only its owner can read; a result is read by the web
+    server too, so it gets the permissions of any new directory (the umask's)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    directory.chmod(0o777 & ~umask)
+
+
 def recover(out: Path) -> None:
     """Undo what a killed write left at ``out``: put an old result renamed aside back when the
     new one never arrived, and remove stale temporary directories."""
@@ -75,6 +83,7 @@ def write_result(result: MappingResult, out: Path, *, inputs: dict[str, Any] | N
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    _readable(tmp)
     try:
         for name, frame in _frames(result).items():
             if isinstance(frame, EngineTable):

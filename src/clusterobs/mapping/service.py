@@ -39,16 +39,6 @@ class BuildRequest:
     memory_limit: str | None = None
 
 
-def classification_store(directory: Path | None, *, required: bool) -> ClassificationStore:
-    """The imported classifications, or an empty store where the source needs none."""
-    try:
-        return ClassificationStore.load(directory)
-    except FileNotFoundError:
-        if required:
-            raise
-        return ClassificationStore.empty()
-
-
 def compute(
     request: BuildRequest,
     *,
@@ -57,9 +47,7 @@ def compute(
 ) -> MappingResult:
     """Read the source and run the pipeline (nothing is written)."""
     engine = engine or connect(request.engine, memory_limit=request.memory_limit)
-    store = classification_store(
-        request.classifications_dir, required=request.source.format == "cbp"
-    )
+    store = ClassificationStore.load(request.classifications_dir)
     regions = (
         read_regions(request.regions_path)
         if request.regions_path
@@ -106,13 +94,16 @@ def build_result(
     *,
     publish_to: tuple[Path, str] | None = None,
     progress: Callable[[str], None] | None = None,
+    extra_manifest: dict[str, Any] | None = None,
 ) -> BuildOutcome:
-    """Compute, write ``out`` atomically (tables, kept inputs, manifest) and optionally publish
-    it into the platform's store as ``(results_dir, name)``."""
+    """Compute, write ``out`` atomically (tables, kept inputs, manifest with
+    ``extra_manifest`` merged in) and optionally publish it into the platform's store as
+    ``(results_dir, name)``."""
     started = time.perf_counter()
     result = compute(request, progress=progress)
     if progress:
         progress("write")
+    result.manifest.update(extra_manifest or {})
     result.manifest["timings_seconds"]["total"] = round(time.perf_counter() - started, 3)
     written = output.write_result(result, out, inputs=_inputs(request))
     published = output.publish(written, *publish_to) if publish_to else None

@@ -176,10 +176,7 @@ def industry_titles(classification: str) -> dict[str, str]:
 
     from clusterobs.classifications.store import ClassificationStore
 
-    try:
-        store = ClassificationStore.load(getattr(settings, "OBSERVATORY_CLASSIFICATIONS_DIR", None))
-    except FileNotFoundError:
-        return {}
+    store = ClassificationStore.load(getattr(settings, "OBSERVATORY_CLASSIFICATIONS_DIR", None))
     c = store.codes
     c = c[c["classification"] == classification]
     title_col = "title" if "title" in c.columns else None

@@ -62,6 +62,8 @@ COLUMNS = [
 
 
 def _frames(result_dir: Path, region_type: str, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cluster-level rows (``cluster_code, cluster_name, traded, region_code, employment,
+    establishments``) and region totals (``region_code, total``) of one type and year."""
     con = duckdb.connect(":memory:", config={"threads": 2})
     try:
         cry = con.execute(
@@ -103,42 +105,76 @@ def cluster_concentration(
     if absent_as_zero is None:
         absent_as_zero = (manifest.get("inputs") or {}).get("format") == "cbp"
     cry, ry = _frames(path, rt, year)
-    ry = ry[ry["total"].notna() & (ry["total"] > 0)]
-    totals = ry.set_index("region_code")["total"].astype("float64")
-    rows = []
-    for code, g in cry.groupby("cluster_code", sort=True):
-        g = g.set_index("region_code").reindex(totals.index)
+    long = cry.rename(columns={"cluster_code": "industry_code", "cluster_name": "industry_name"})
+    out = concentration_by_industry(
+        long, ry, absent_as_zero=absent_as_zero, size_classes=size_classes
+    )
+    out = out.rename(columns={"industry_code": "cluster_code", "industry_name": "cluster_name"})
+    out.insert(3, "year", year)
+    return out[COLUMNS]
+
+
+def concentration_by_industry(
+    rows: pd.DataFrame,
+    totals: pd.DataFrame,
+    *,
+    absent_as_zero: bool = True,
+    size_classes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The indices per industry of a long table.
+
+    ``rows``: ``industry_code, region_code, employment`` and optionally ``establishments``,
+    ``industry_name``, ``traded``; ``totals``: ``region_code, total`` (aggregate employment of
+    every region; regions with no or zero total are left out). ``size_classes``: rows
+    ``industry_code`` (or ``cluster_code``) with CBP size-class columns ``n1_4 .. n1000``.
+    """
+    rows = rows.copy()
+    for col, default in (("establishments", np.nan), ("industry_name", None), ("traded", None)):
+        if col not in rows.columns:
+            rows[col] = default
+    totals = totals[totals["total"].notna() & (totals["total"] > 0)]
+    t_all = totals.set_index("region_code")["total"].astype("float64")
+    out = []
+    for code, g in rows.groupby("industry_code", sort=True):
+        g = g.groupby("region_code").agg(
+            employment=("employment", "sum"),
+            establishments=("establishments", lambda s: s.sum(min_count=1)),
+            industry_name=("industry_name", "first"),
+            traded=("traded", "first"),
+        )
+        name, traded = g["industry_name"].dropna(), g["traded"].dropna()
+        g = g.reindex(t_all.index)
         without = int(g["employment"].isna().sum())
         if absent_as_zero:
             g["employment"] = g["employment"].fillna(0.0)
-            g["establishments"] = g["establishments"].fillna(0.0)
+            g["establishments"] = g["establishments"].where(g["employment"] > 0, 0.0)
             without = 0
-        have = g["employment"].notna()
+        have = g["employment"].notna().to_numpy()
         e = g.loc[have, "employment"].to_numpy(dtype="float64")
-        t = totals[have].to_numpy(dtype="float64")
+        t = t_all[have].to_numpy(dtype="float64")
         est = g.loc[have, "establishments"].to_numpy(dtype="float64")
-        first = g.dropna(subset=["cluster_name"]).iloc[0]
         row = {
-            "cluster_code": str(code),
-            "cluster_name": first["cluster_name"],
-            "traded": bool(first["traded"]),
-            "year": year,
+            "industry_code": str(code),
+            "industry_name": name.iloc[0] if len(name) else None,
+            "traded": bool(traded.iloc[0]) if len(traded) else None,
             "regions": int(have.sum()),
             "regions_with_employment": int((e > 0).sum()),
             "regions_without_data": without,
             "employment": float(e.sum()),
-            "establishments": float(np.nansum(est)),
+            "establishments": float(np.nansum(est)) if np.isfinite(est).any() else None,
         }
         row.update(_indices(e, t, est, _size_classes_for(size_classes, str(code))))
-        rows.append(row)
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    return out.sort_values("eg_gamma", ascending=False, na_position="last").reset_index(drop=True)
+        out.append(row)
+    cols = ["industry_code", "industry_name", "traded", *COLUMNS[4:]]
+    df = pd.DataFrame(out, columns=cols)
+    return df.sort_values("eg_gamma", ascending=False, na_position="last").reset_index(drop=True)
 
 
 def _size_classes_for(size_classes: pd.DataFrame | None, cluster: str) -> dict | None:
     if size_classes is None:
         return None
-    sub = size_classes[size_classes["cluster_code"].astype(str) == cluster]
+    key = "industry_code" if "industry_code" in size_classes.columns else "cluster_code"
+    sub = size_classes[size_classes[key].astype(str) == cluster]
     if sub.empty:
         return None
     cols = [c for c in plant_herfindahl.CBP_SIZE_CLASSES if c in sub.columns]

@@ -1,7 +1,8 @@
 """The ``clusterobs`` command: one Typer app, one module per command group.
 
 Scripts rely on this contract (see README): ``init``, ``serve``, ``import``, ``export``,
-``regions``, ``backup``, ``restore``, ``createuser``, ``mapping``, ``classifications``.
+``regions``, ``backup``, ``restore``, ``createuser``, ``mapping``, ``classifications``,
+``spatial``.
 Every command exits non-zero on any error.
 """
 
@@ -30,6 +31,9 @@ def _register_optional_groups() -> None:
         return
     app.add_typer(mapping.app, name="mapping", help="Statistical cluster mapping engine.")
     app.add_typer(classifications.app, name="classifications", help="Industry classifications.")
+    from clusterobs.cli import spatial
+
+    app.add_typer(spatial.app, name="spatial", help="Spatial hot spots, concentration indices, Kd.")
 
 
 _register_optional_groups()

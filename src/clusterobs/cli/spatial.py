@@ -254,9 +254,12 @@ def concentration(
             raise ValueError("give --result or --employment")
         path = _result_dir(result)
         table = cluster_concentration(
-            path, year=year, region_type=region_type, absent_as_zero=absent_as_zero,
+            path,
+            year=year,
+            region_type=region_type,
+            absent_as_zero=absent_as_zero,
             size_classes=sizes,
-        )  # fmt: skip
+        )
         regions = regional_specialisation(path, year=year, region_type=region_type)
         meta = {"dataset": path.name, "year": int(table["year"].iloc[0]) if len(table) else year}
     meta["plant_herfindahl_methods"] = plant_herfindahl.METHODS

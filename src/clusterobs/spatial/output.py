@@ -82,20 +82,39 @@ def write_hotspots(analysis, regions, out: Path, meta: dict) -> Path:
     def write(tmp: Path) -> None:
         pd.DataFrame(rows).to_csv(tmp / "regions.csv", index=False)
         flat = [
-            {**{k: v for k, v in c.items() if k not in ("members", "member_names", "shares")},
-             "members": ";".join(c["members"]), "member_names": ";".join(c["member_names"]),
-             "shares": ";".join(f"{k}:{v:.6f}" for k, v in c["shares"].items())}
+            {
+                **{k: v for k, v in c.items() if k not in ("members", "member_names", "shares")},
+                "members": ";".join(c["members"]),
+                "member_names": ";".join(c["member_names"]),
+                "shares": ";".join(f"{k}:{v:.6f}" for k, v in c["shares"].items()),
+            }
             for c in clusters
-        ]  # fmt: skip
-        cols = ["cluster_id", "name", "regions", "cross_border", "members", "member_names",
-                "employment", "lq_total", "lq_traded_local", "mean_value", "shares"]  # fmt: skip
+        ]
+        cols = [
+            "cluster_id",
+            "name",
+            "regions",
+            "cross_border",
+            "members",
+            "member_names",
+            "employment",
+            "lq_total",
+            "lq_traded_local",
+            "mean_value",
+            "shares",
+        ]
         pd.DataFrame(flat, columns=cols).to_csv(tmp / "clusters.csv", index=False)
         by_code = {r["region_code"]: r for r in rows}
         feats = [
-            {"type": "Feature", "id": code, "properties": _clean(by_code[code]),
-             "geometry": mapping(regions.geometries[i])}
-            for i, code in enumerate(regions.codes) if code in by_code
-        ]  # fmt: skip
+            {
+                "type": "Feature",
+                "id": code,
+                "properties": _clean(by_code[code]),
+                "geometry": mapping(regions.geometries[i]),
+            }
+            for i, code in enumerate(regions.codes)
+            if code in by_code
+        ]
         (tmp / "hotspots.geojson").write_text(
             dump_json({"type": "FeatureCollection", "features": feats})
         )
@@ -106,8 +125,9 @@ def write_hotspots(analysis, regions, out: Path, meta: dict) -> Path:
                 [shapely.make_valid(regions.geometries[index[m]]) for m in c["members"]]
             )
             props = {k: v for k, v in c.items() if k != "shares"}
-            outlines.append({"type": "Feature", "properties": _clean(props),
-                             "geometry": mapping(geom)})  # fmt: skip
+            outlines.append(
+                {"type": "Feature", "properties": _clean(props), "geometry": mapping(geom)}
+            )
         (tmp / "clusters.geojson").write_text(
             dump_json({"type": "FeatureCollection", "features": outlines})
         )
@@ -117,8 +137,9 @@ def write_hotspots(analysis, regions, out: Path, meta: dict) -> Path:
     return write_directory(out, write)
 
 
-def write_concentration(clusters: pd.DataFrame, regions: pd.DataFrame | None, out: Path,
-                        meta: dict) -> Path:  # fmt: skip
+def write_concentration(
+    clusters: pd.DataFrame, regions: pd.DataFrame | None, out: Path, meta: dict
+) -> Path:
     def write(tmp: Path) -> None:
         clusters.to_csv(tmp / "clusters.csv", index=False)
         if regions is not None:

@@ -16,15 +16,30 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 
+def _quiet(func):
+    """Distances where every simulation is undefined (M at r = 0) give NaN bands, silently."""
+
+    def wrapper(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+@_quiet
 def local_band(sims: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
     """``sims``: simulations x distances."""
     lo, hi = np.nanquantile(sims, [alpha / 2, 1 - alpha / 2], axis=0, method="linear")
     return lo, hi
 
 
+@_quiet
 def global_band(sims: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
     """The iterative global band of ``dbmss::GlobalEnvelope`` (see the module docstring)."""
     s = np.asarray(sims, dtype="float64").T  # distances x simulations, as in dbmss

@@ -94,12 +94,18 @@ def match_industry(
         mask = np.array([c in hits for c in codes], dtype=bool)
         table = pd.DataFrame(
             [
-                {"code": c, "points": counts[c], "vintages": "", "status": "literal",
-                 "share": 1.0, "included": True}
+                {
+                    "code": c,
+                    "points": counts[c],
+                    "vintages": "",
+                    "status": "literal",
+                    "share": 1.0,
+                    "included": True,
+                }
                 for c in sorted(hits)
             ],
             columns=["code", "points", "vintages", "status", "share", "included"],
-        )  # fmt: skip
+        )
         return IndustryMatch(target, None, mask, table, {}, "literal (no classifications)")
     from clusterobs.classifications.crosswalk import crosswalk_weights
 
@@ -146,9 +152,15 @@ def match_industry(
             for v in where:
                 per_vintage[v] += n
         rows.append(
-            {"code": code, "points": n, "vintages": ", ".join(where), "status": status,
-             "share": s, "included": included}
-        )  # fmt: skip
+            {
+                "code": code,
+                "points": n,
+                "vintages": ", ".join(where),
+                "status": status,
+                "share": s,
+                "included": included,
+            }
+        )
     mask = np.array([c in matched for c in codes], dtype=bool)
     table = pd.DataFrame(
         rows, columns=["code", "points", "vintages", "status", "share", "included"]

@@ -21,6 +21,7 @@ so the cost grows with the number of neighbours within ``r_max``, not with N^2.
 from __future__ import annotations
 
 import time
+import warnings
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -105,7 +106,9 @@ class MarconPuech:
             sims[s] = _m_values(tree_all, coords, mask[perm], w[perm], frame, self.r)
         self.simulated = sims
         if opt.simulations:
-            self.mean = np.nanmean(sims, axis=0)
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                self.mean = np.nanmean(sims, axis=0)
             self.local_lo, self.local_hi = envelope.local_band(sims, opt.alpha)
             self.global_lo, self.global_hi = envelope.global_band(sims, opt.alpha)
         else:

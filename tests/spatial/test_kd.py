@@ -251,8 +251,8 @@ def test_pairs_with_a_kd_tree_equal_brute_force(plane):
     edges = np.array([0.0, 5.0, 10.0, 25.0])
     counts = pair_histogram(coords, PLANE, edges, w)
     pw = w[ii] * w[jj]
-    expected = [pw[(dd > lo) & (dd <= hi)].sum() for lo, hi in itertools.pairwise(edges)]
-    expected[0] += pw[dd == 0].sum()
+    expected = [pw[(dd >= lo) & (dd < hi)].sum() for lo, hi in itertools.pairwise(edges)]
+    expected[-1] += pw[dd == edges[-1]].sum()  # the last bin is closed
     assert np.allclose(counts, expected, rtol=1e-12)
 
 

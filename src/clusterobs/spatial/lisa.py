@@ -75,7 +75,7 @@ class LocalMoran:
             )
         self.Is = np.asarray(lm.Is, dtype="float64")
         self.z = np.asarray(lm.z, dtype="float64")
-        self.lag = np.asarray(weights.to_libpysal("r").sparse @ self.z)
+        self.lag = np.asarray(lm.w.sparse @ self.z)
         self.quadrant = np.array([QUADRANTS[int(q)] for q in lm.q], dtype=object)
         self.p_sim = np.where(islands, np.nan, np.asarray(lm.p_sim, dtype="float64"))
         self.z_sim = np.where(islands, np.nan, np.asarray(lm.z_sim, dtype="float64"))

@@ -29,8 +29,9 @@ paper's sums. The industry is *localised* when Gamma > 0, *dispersed* when Psi >
 
 **Modes.** ``exact`` (default) enumerates the pairs closer than ``max(2 r_max, r_max + 10h)`` with
 a KD-tree and evaluates the kernel sums exactly. ``binned`` (an approximation, named in every
-output) counts pairs into 2,048 distance bins over [0, 2 r_max] with a dual-tree count (no pair is
-materialised) and takes the bandwidth from that histogram; it is meant for very large point sets.
+output) counts pairs into 2,048 distance bins over [0, 2 r_max] block by block (memory bounded
+by one block's pairs) and takes the bandwidth from that histogram; it is meant for point sets
+too large to hold all pairs within 2 r_max in memory.
 ``dbmss``'s own approximation (``Approximate = 1``, the default for 10,000 points or more) bins the
 same way but takes the bandwidth from the *distinct* occupied bins; ours weighs bins by their pair
 counts so that it approximates the exact bandwidth.
@@ -39,7 +40,7 @@ counts so that it approximates the exact bandwidth.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -93,7 +94,7 @@ class KdOptions:
 
     @property
     def r(self) -> np.ndarray:
-        return np.arange(self.n_r) * self.r_step_km
+        return np.arange(self.n_r, dtype="float64") * float(self.r_step_km)
 
 
 @dataclass
@@ -161,6 +162,18 @@ def _estimate_binned(coords, frame, options, weights, total) -> KdEstimate:
     return KdEstimate(kd, h, int(counts.sum()))
 
 
+def random_location_draws(
+    n_all: int, n: int, simulations: int, seed: int
+) -> Iterator[np.ndarray]:
+    """The simulated industries of the null: ``simulations`` draws of ``n`` of the ``n_all``
+    points without replacement (NumPy PCG64 seeded with ``seed``). The industry's weights are
+    assigned to a draw in their original order, which is a random assignment because the draw's
+    order is random (``dbmss::rRandomLocation`` permutes all marks)."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    for _ in range(simulations):
+        yield rng.choice(n_all, size=n, replace=False)
+
+
 class DurantonOverman:
     """Kd of the industry's points with bands from random location among all points.
 
@@ -200,11 +213,10 @@ class DurantonOverman:
         self.kd = observed.kd
         self.bandwidth = observed.bandwidth
         self.pairs_enumerated = observed.pairs_enumerated
-        rng = np.random.Generator(np.random.PCG64(opt.seed))
         sims = np.full((opt.simulations, opt.n_r), np.nan)
         self.simulation_bandwidths = np.full(opt.simulations, np.nan)
-        for s in range(opt.simulations):
-            idx = rng.choice(self.N, size=self.n, replace=False)
+        draws = random_location_draws(self.N, self.n, opt.simulations, opt.seed)
+        for s, idx in enumerate(draws):
             try:
                 est = estimate_kd(coords[idx], frame, opt, w_ind)
             except ValueError:  # no pair within 2 r_max in this draw: density 0 on [0, r_max]
@@ -218,11 +230,17 @@ class DurantonOverman:
         if opt.simulations:
             self.mean = np.nanmean(sims, axis=0)
             self.local_lo, self.local_hi = envelope.local_band(sims, opt.alpha)
-            self.global_lo, self.global_hi = envelope.global_band(sims, opt.alpha)
+            try:
+                self.global_lo, self.global_hi = envelope.global_band(sims, opt.alpha)
+            except ValueError as exc:  # too few simulations for the level (dbmss stops here)
+                self.global_band_error = str(exc)
+                self.global_lo = self.global_hi = np.full(opt.n_r, np.nan)
             gamma_r = np.maximum(self.kd - self.global_hi, 0.0)
             self.localisation = float(gamma_r.sum() * opt.r_step_km)
             psi_r = np.maximum(self.global_lo - self.kd, 0.0)
             self.dispersion = 0.0 if self.localisation > 0 else float(psi_r.sum() * opt.r_step_km)
+            if self.global_band_error:
+                self.localisation = self.dispersion = float("nan")
         else:
             nan = np.full(opt.n_r, np.nan)
             self.mean = self.local_lo = self.local_hi = self.global_lo = self.global_hi = nan
@@ -273,6 +291,7 @@ class DurantonOverman:
             "seed": o.seed,
             "localisation_index": self.localisation,
             "dispersion_index": self.dispersion,
+            "global_band_error": self.global_band_error,
             "localised": self.localised,
             "dispersed": self.dispersed,
             "localised_at_km_global": self.distance_ranges("global") if o.simulations else [],

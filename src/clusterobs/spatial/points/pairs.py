@@ -3,8 +3,8 @@
 ``pairs_within`` returns every unordered pair ``i < j`` closer than a cut-off with its distance
 (kilometres) from ``cKDTree.query_pairs`` (output as arrays): memory grows with the number of
 pairs *within the cut-off*, not with n^2. ``pair_histogram`` counts (weighted) pairs per distance
-bin with ``cKDTree.count_neighbors`` (a dual-tree count, no pair is materialised), which serves the
-approximate binned mode on very large point sets.
+bin block by block (the pairs of a block of points are found, binned and dropped), which serves
+the approximate binned mode on very large point sets: memory stays bounded.
 
 Coordinates are those of a :class:`~clusterobs.spatial.projection.DistanceFrame` (metres; 3-D on
 the sphere for great-circle distances).
@@ -40,22 +40,33 @@ def pair_histogram(
     frame: DistanceFrame,
     edges_km: np.ndarray,
     weights: np.ndarray | None = None,
+    chunk: int = 2048,
 ) -> np.ndarray:
-    """(Weighted) number of unordered pairs ``i < j`` per bin ``(edges[k], edges[k+1]]``.
+    """(Weighted) number of unordered pairs ``i < j`` per bin ``[edges[k], edges[k+1])`` (the
+    last bin closed), with pair weight ``w_i w_j`` when ``weights`` is given.
 
-    ``weights``: pair weight ``w_i w_j``. The first bin also receives pairs at distance 0.
+    The pairs of one block of points at a time are found with the KD-tree
+    (``sparse_distance_matrix`` of the block against all points), binned with ``bincount`` and
+    dropped: memory stays bounded by a block's neighbours, however many pairs there are in total.
     """
+    edges = np.asarray(edges_km, dtype="float64")
     tree = cKDTree(coords)
-    radii = np.array([frame.tree_radius(e * 1000.0) for e in edges_km])
-    if weights is None:
-        cum = tree.count_neighbors(tree, radii, cumulative=True).astype("float64")
-        self_pairs = float(len(coords))
-    else:
-        w = np.asarray(weights, dtype="float64")
-        cum = tree.count_neighbors(tree, radii, weights=(w, w), cumulative=True)
-        self_pairs = float((w * w).sum())
-    # Ordered pairs including i == j at distance 0: remove the diagonal, halve.
-    cum = (np.asarray(cum, dtype="float64") - self_pairs) / 2.0
-    counts = np.diff(cum)
-    counts[0] += cum[0]
-    return np.clip(counts, 0.0, None)
+    radius = frame.tree_radius(edges[-1] * 1000.0) * (1 + 1e-12)
+    w = None if weights is None else np.asarray(weights, dtype="float64")
+    counts = np.zeros(edges.size - 1)
+    n = len(coords)
+    for start in range(0, n, chunk):
+        block = np.arange(start, min(start + chunk, n))
+        sdm = cKDTree(coords[block]).sparse_distance_matrix(tree, radius, output_type="ndarray")
+        i, j, dist = block[sdm["i"]], sdm["j"], sdm["v"]
+        keep = j > i
+        if not keep.any():
+            continue
+        i, j, dist = i[keep], j[keep], dist[keep]
+        d_km = frame.true_distance(dist) / 1000.0
+        k = np.searchsorted(edges, d_km, side="right") - 1
+        k[d_km == edges[-1]] = edges.size - 2
+        ok = (k >= 0) & (k < edges.size - 1)
+        pw = None if w is None else (w[i] * w[j])[ok]
+        counts += np.bincount(k[ok], weights=pw, minlength=edges.size - 1)[: edges.size - 1]
+    return counts

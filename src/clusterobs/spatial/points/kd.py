@@ -201,6 +201,7 @@ class DurantonOverman:
             raise ValueError("weighted Kd needs a weight per point")
         self.options = opt
         self.frame = frame
+        self.global_band_error: str | None = None
         self.N = len(coords)
         self.n = int(mask.sum())
         if self.n < 2:

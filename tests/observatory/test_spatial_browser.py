@@ -82,6 +82,13 @@ def test_cross_border_cluster_becomes_a_custom_region(page: Page, django_user_mo
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/cross-border/**")
     expect(page.locator(".obs-spatial-clusters h2").first).to_contain_text("Michigan")
+    page.wait_for_selector("figure.obs-spatial-map[data-ready='1']")
+    api = page.request.get("/api/observatory/spatial/clusters/?cluster=5&year=2011").json()
+    first = api["tables"]["clusters"]["rows"][0]
+    for code in first["members"]:  # the cluster's regions in its colour, outlined
+        assert page.locator(f"path[data-code='{code}']").get_attribute("fill") == first["color"]
+        assert page.locator(f"path[data-significant='{code}']").count() == 1
+    assert page.locator("path[data-code='06']").get_attribute("fill") == "#eeeeee"
     _shot(page, "cross-border")
     page.get_by_role("button", name="Use as custom region").first.click()
     page.wait_for_url("**/observatory/custom-regions/*/")

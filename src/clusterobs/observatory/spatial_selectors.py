@@ -41,6 +41,8 @@ GI_COLOURS = {
     "cold": "#0072B2",
     "island": "#bdbdbd",
 }
+#: Cross-border clusters on the map (Okabe-Ito, in the observatory charts' order).
+CLUSTER_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 WEIGHT_CHOICES = ("queen", "rook", "knn:4", "knn:6", "distance:250", "distance:500")
 KD_COLUMNS = ["r_km", "kd", "sim_mean", "local_lo", "local_hi", "global_lo", "global_hi"]
 
@@ -226,11 +228,16 @@ def _hotspots(store, cluster, measure, year, rt, weights, basis) -> dict[str, An
             "hot",
             "cold",
         )
+        sc = r["spatial_cluster"]
+        r["cluster_color"] = (
+            CLUSTER_COLOURS[(sc - 1) % len(CLUSTER_COLOURS)] if sc else LISA_COLOURS["ns"]
+        )
     no_data = [{"region_code": c, "name": regions.name_of(c)} for c in a.no_data]
     clusters = []
     for c in a.clusters:
         d = c.as_dict()
         d["member_list"] = ", ".join(d["member_names"])
+        d["color"] = CLUSTER_COLOURS[(c.cluster_id - 1) % len(CLUSTER_COLOURS)]
         d["share_list"] = "; ".join(
             f"{regions.name_of(k)} {100 * v:.1f}%"
             for k, v in sorted(d["shares"].items(), key=lambda kv: -kv[1])
@@ -271,7 +278,7 @@ def _hotspots(store, cluster, measure, year, rt, weights, basis) -> dict[str, An
                     "region_code", "name", "value", "employment", "lisa_I", "lisa_quadrant",
                     "lisa_p_sim", "lisa_q", "lisa_class", "gi_z", "gi_p_sim", "gi_q",
                     "gi_class", "neighbours", "spatial_cluster", "lisa_color", "gi_bucket",
-                    "gi_color", "significant",
+                    "gi_color", "significant", "cluster_color",
                 ],
             ),
             "clusters": _table(
@@ -279,6 +286,7 @@ def _hotspots(store, cluster, measure, year, rt, weights, basis) -> dict[str, An
                 [
                     "cluster_id", "name", "regions", "cross_border", "member_list",
                     "employment", "lq_total", "lq_traded_local", "share_list", "members",
+                    "color",
                 ],
             ),
         },

@@ -59,7 +59,7 @@ CONCENTRATION_COLUMNS = [
 def fields() -> dict[str, dict[str, str]]:
     """Column labels and definitions shown in the tables' headers."""
     f = {
-        "name": (_("Region"), ""),
+        "name": (_("Name"), ""),
         "value": (_("Value"), _("The measure mapped, per region.")),
         "employment": (_("Employment"), _("Cluster employment in the region.")),
         "lisa_I": (_("Local Moran I"), _("(n-1) z_i sum_j w_ij z_j / sum z^2, row-standardised "

@@ -6,10 +6,10 @@
   "use strict";
   var C = window.ClusterObs;
   if (!C) return;
-  var _ = C.gettext, el = C.el, text = C.text, num = C.num;
+  var _ = C.gettext, el = C.el, text = C.text, num = C.num, interpolate = C.interpolate;
 
   function initHotspots(fig) {
-    var layer = fig.dataset.layer === "gi" ? "gi" : "lisa", rows = [];
+    var layer = ["gi", "clusters"].indexOf(fig.dataset.layer) >= 0 ? fig.dataset.layer : "lisa", rows = [];
     Promise.all([
       C.loadFeatures(fig.dataset.type),
       fetch(fig.dataset.api, { headers: { Accept: "application/json" } }).then(function (r) { return r.json(); })
@@ -20,14 +20,15 @@
       var base = el("g", { class: "regions" }, svg), top = el("g", { class: "significant" }, svg);
       geo.features.forEach(function (f) {
         var r = byCode[f.code], d0 = C.pathOf(f.geometry, geo.project);
-        var fill = r ? (layer === "gi" ? r.gi_color : r.lisa_color) : d.no_data_color;
+        var fill = r ? ({ gi: r.gi_color, clusters: r.cluster_color, lisa: r.lisa_color })[layer] : d.no_data_color;
         var label = (r ? r.name : (f.name || f.code)) + ": " + (r
           ? (layer === "gi" ? "Gi* z " + num(r.gi_z) + " (" + r.gi_class + ")" : "LISA " + r.lisa_class) + ", " + num(r.value)
           : _("no data"));
+        if (r && r.spatial_cluster) label += " — " + interpolate(_("cross-border cluster %s"), [r.spatial_cluster]);
         var p = el("path", { d: d0, fill: fill, stroke: "#fff", "stroke-width": 0.6, "data-code": f.code,
           tabindex: r ? 0 : -1, role: r ? "button" : "presentation", "aria-label": label }, base);
         el("title", {}, p).textContent = label;
-        if (r && r.significant) {
+        if (r && (layer === "clusters" ? r.spatial_cluster : r.significant)) {
           el("path", { d: d0, fill: "none", stroke: "#000", "stroke-width": 1.6, "pointer-events": "none",
             "data-significant": f.code }, top);
         }

@@ -162,9 +162,7 @@ def _estimate_binned(coords, frame, options, weights, total) -> KdEstimate:
     return KdEstimate(kd, h, int(counts.sum()))
 
 
-def random_location_draws(
-    n_all: int, n: int, simulations: int, seed: int
-) -> Iterator[np.ndarray]:
+def random_location_draws(n_all: int, n: int, simulations: int, seed: int) -> Iterator[np.ndarray]:
     """The simulated industries of the null: ``simulations`` draws of ``n`` of the ``n_all``
     points without replacement (NumPy PCG64 seeded with ``seed``). The industry's weights are
     assigned to a draw in their original order, which is a random assignment because the draw's

@@ -125,9 +125,14 @@ def test_use_as_custom_region_in_one_click(client, django_user_model):
     assert set(members.split(",")) >= {"26", "39", "18"}
     r = browser.post(
         "/observatory/spatial/custom-region/",
-        {"csrfmiddlewaretoken": token, "members": members, "region_type": "state",
-         "name": "Automotive: Great Lakes", "next": page},
-    )  # fmt: skip
+        {
+            "csrfmiddlewaretoken": token,
+            "members": members,
+            "region_type": "state",
+            "name": "Automotive: Great Lakes",
+            "next": page,
+        },
+    )
     cr = CustomRegion.objects.get(owner=user)
     assert r.status_code == 302 and r["Location"] == f"/observatory/custom-regions/{cr.pk}/"
     assert sorted(cr.members) == sorted(members.split(","))
@@ -176,8 +181,12 @@ def published_kd(settings):
     pts = read_points(FIXTURES / "points_lonlat.csv", industry_column="naics")
     match = match_industry(pts.industry, "3311", None)
     frame = choose_frame(pts.lon, pts.lat)
-    kd = DurantonOverman(frame.coordinates(pts.lon, pts.lat), match.mask, frame,
-                         options=KdOptions(r_max_km=40, simulations=19))  # fmt: skip
+    kd = DurantonOverman(
+        frame.coordinates(pts.lon, pts.lat),
+        match.mask,
+        frame,
+        options=KdOptions(r_max_km=40, simulations=19),
+    )
     out = Path(settings.OBSERVATORY_SPATIAL_DIR) / "written" / "steel-small"
     written = output.write_kd(kd, match, out, {"name": "steel-small"})
     output.publish(written, Path(settings.OBSERVATORY_SPATIAL_DIR) / "kd", "steel-small")
@@ -202,3 +211,99 @@ def test_openapi_documents_the_spatial_twins(client):
     schema = client.get("/api/schema/?format=json").json()
     for path in ("hotspots", "clusters", "concentration", "kd"):
         assert f"/api/observatory/spatial/{path}/" in schema["paths"]
+
+
+def test_kd_upload_through_the_api_runs_a_job_and_publishes(client, django_user_model, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    user = django_user_model.objects.create_user("analyst", password="pw-analyst-123")
+    data = (FIXTURES / "points_lonlat.csv").read_bytes()
+    form = {
+        "industry": "3311",
+        "name": "steel",
+        "industry_column": "naics",
+        "simulations": "19",
+        "r_max": "40",
+        "weight_column": "emp",
+    }
+    anonymous = client.post(
+        "/api/observatory/spatial/kd/", {**form, "points": SimpleUploadedFile("p.csv", data)}
+    )
+    assert anonymous.status_code in (401, 403)
+    client.force_login(user)
+    r = client.post(
+        "/api/observatory/spatial/kd/", {**form, "points": SimpleUploadedFile("p.csv", data)}
+    )
+    assert r.status_code == 202, r.content
+    body = r.json()
+    assert body["name"] == "analyst-steel" and body["job"]["status"] == "done"
+    d = client.get("/api/observatory/spatial/kd/analyst-steel/").json()
+    assert d["summary"]["owner"] == "analyst"
+    assert d["summary"]["kd"]["weighted"] is True and d["summary"]["industry"]["points"] == 20
+    assert client.get(f"/api/observatory/jobs/{body['job']['id']}/").json()["status"] == "done"
+    assert not list((Path(settings.OBSERVATORY_SPATIAL_DIR) / "uploads").glob("*"))  # cleaned
+
+
+def test_kd_upload_errors_name_the_field_and_respect_owners(client, django_user_model):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    owner = django_user_model.objects.create_user("owner", password="pw-owner-123")
+    client.force_login(owner)
+    data = (FIXTURES / "points_lonlat.csv").read_bytes()
+    bad = client.post(
+        "/api/observatory/spatial/kd/",
+        {"industry": "3311", "name": "x", "points": SimpleUploadedFile("p.txt", data)},
+    )
+    assert bad.status_code == 400 and "points" in bad.json()
+    bad = client.post(
+        "/api/observatory/spatial/kd/",
+        {"industry": "3311", "name": "../etc", "points": SimpleUploadedFile("p.csv", data)},
+    )
+    assert bad.status_code == 400 and "name" in bad.json()
+    # A file with a broken row: the job fails with file, row and field in its message.
+    broken = data.decode().splitlines()
+    broken[3] = broken[3].replace(broken[3].split(",")[2], "north")
+    r = client.post(
+        "/api/observatory/spatial/kd/",
+        {
+            "industry": "3311",
+            "name": "broken",
+            "industry_column": "naics",
+            "points": SimpleUploadedFile("p.csv", "\n".join(broken).encode()),
+        },
+    )
+    job = r.json()["job"]
+    assert job["status"] == "failed" and "row 3" in job["message"] and "latitude" in job["message"]
+    # Another user's job is not visible.
+    other = django_user_model.objects.create_user("other", password="pw-other-123")
+    client.force_login(other)
+    assert client.get(f"/api/observatory/jobs/{job['id']}/").status_code == 404
+
+
+def test_kd_upload_page_form(client, django_user_model):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    html = client.get("/observatory/spatial/kd/").content.decode()
+    assert "to compute Kd on your own file" in html
+    client.force_login(django_user_model.objects.create_user("u2", password="pw-u2-123456"))
+    data = (FIXTURES / "points_lonlat.csv").read_bytes()
+    r = client.post(
+        "/observatory/spatial/kd/",
+        {
+            "industry": "3311",
+            "name": "page",
+            "industry_column": "naics",
+            "lon_column": "longitude",
+            "lat_column": "latitude",
+            "simulations": "19",
+            "r_max": "40",
+            "r_step": "1",
+            "mode": "exact",
+            "seed": "1",
+            "points": SimpleUploadedFile("p.csv", data),
+        },
+    )
+    assert r.status_code == 302 and "?job=" in r["Location"]
+    page = client.get(r["Location"]).content.decode()
+    assert "published u2-page" in page
+    _no_inline_code(page)

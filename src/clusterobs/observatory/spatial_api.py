@@ -9,9 +9,10 @@ API's numbers. A cross-border cluster's ``members`` can be posted as they are to
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.permissions import AllowAny
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -113,8 +114,18 @@ class CrossBorderClusterViewSet(_SpatialBase):
     @extend_schema(parameters=HOTSPOT_PARAMS, responses={200: dict})
     def list(self, request: Request) -> Response:
         d = _hotspot_data(request)
-        keys = ("dataset", "cluster", "cluster_name", "measure", "year", "region_type",
-                "weights", "basis", "multiple_testing", "alpha")  # fmt: skip
+        keys = (
+            "dataset",
+            "cluster",
+            "cluster_name",
+            "measure",
+            "year",
+            "region_type",
+            "weights",
+            "basis",
+            "multiple_testing",
+            "alpha",
+        )
         return Response(
             {**{k: d[k] for k in keys}, "tables": {"clusters": d["tables"]["clusters"]}}
         )
@@ -133,10 +144,69 @@ class ConcentrationViewSet(_SpatialBase):
         return Response(sel.concentration(store, year=_year(request), region_type=rt))
 
 
+class KdUploadSerializer(serializers.Serializer):
+    """A Kd computation on an uploaded point file (the parameters of ``clusterobs spatial kd``)."""
+
+    points = serializers.FileField(help_text="CSV, CSV.gz or Parquet with lon/lat (WGS84)")
+    industry = serializers.CharField(max_length=20, help_text="Industry code, any level")
+    name = serializers.CharField(max_length=61, help_text="Published as <username>-<name>")
+    industry_column = serializers.CharField(max_length=100, default="industry")
+    lon_column = serializers.CharField(max_length=100, default="longitude")
+    lat_column = serializers.CharField(max_length=100, default="latitude")
+    weight_column = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    simulations = serializers.IntegerField(default=99, min_value=1, max_value=999)
+    r_max = serializers.FloatField(default=200.0, min_value=0.001)
+    r_step = serializers.FloatField(default=1.0, min_value=0.001)
+    mode = serializers.ChoiceField(choices=["exact", "binned"], default="exact")
+    seed = serializers.IntegerField(default=20_261_122)
+
+
+def kd_request(data: dict):
+    from clusterobs.observatory.spatial_services import KdRequest
+
+    return KdRequest(
+        industry=data["industry"].strip(),
+        name=data["name"].strip(),
+        industry_column=data.get("industry_column") or "industry",
+        lon_column=data.get("lon_column") or "longitude",
+        lat_column=data.get("lat_column") or "latitude",
+        weight_column=(data.get("weight_column") or "").strip() or None,
+        simulations=int(data.get("simulations") or 99),
+        r_max=float(data.get("r_max") or 200.0),
+        r_step=float(data.get("r_step") or 1.0),
+        mode=data.get("mode") or "exact",
+        seed=int(data.get("seed") or 20_261_122),
+    )
+
+
 class KdViewSet(_SpatialBase):
-    """Published Duranton-Overman Kd results (``clusterobs spatial kd``) with their bands."""
+    """Published Duranton-Overman Kd results (``clusterobs spatial kd``) with their bands; signed-in
+    users may post a point file to compute one in the background (poll the returned job)."""
 
     lookup_value_regex = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=KdUploadSerializer, responses={202: dict})
+    def create(self, request: Request) -> Response:
+        from clusterobs.observatory.api import JobSerializer
+        from clusterobs.observatory.spatial_services import published_name, start_kd
+
+        s = KdUploadSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        try:
+            job = start_kd(
+                owner=request.user,
+                upload=s.validated_data["points"],
+                request=kd_request(s.validated_data),
+            )
+        except ValueError as exc:
+            field, _, message = str(exc).partition(": ")
+            raise ValidationError({field if message else "detail": message or str(exc)}) from exc
+        name = published_name(request.user, s.validated_data["name"].strip())
+        return Response(
+            {"name": name, "job": JobSerializer(job).data}, status=status.HTTP_202_ACCEPTED
+        )
 
     @extend_schema(responses={200: dict})
     def list(self, request: Request) -> Response:

@@ -62,46 +62,68 @@ def fields() -> dict[str, dict[str, str]]:
         "name": (_("Name"), ""),
         "value": (_("Value"), _("The measure mapped, per region.")),
         "employment": (_("Employment"), _("Cluster employment in the region.")),
-        "lisa_I": (_("Local Moran I"), _("(n-1) z_i sum_j w_ij z_j / sum z^2, row-standardised "
-                                         "weights (Anselin 1995).")),
-        "lisa_quadrant": (_("Quadrant"), _("Value and neighbours' average above (H) or below "
-                                           "(L) the mean.")),
-        "lisa_p_sim": (_("LISA p"), _("Conditional permutation pseudo p-value (999 "
-                                      "permutations, seeded).")),
-        "lisa_q": (_("LISA q"), _("Benjamini-Hochberg adjusted p-value (false discovery "
-                                  "rate).")),
+        "lisa_I": (
+            _("Local Moran I"),
+            _("(n-1) z_i sum_j w_ij z_j / sum z^2, row-standardised weights (Anselin 1995)."),
+        ),
+        "lisa_quadrant": (
+            _("Quadrant"),
+            _("Value and neighbours' average above (H) or below (L) the mean."),
+        ),
+        "lisa_p_sim": (
+            _("LISA p"),
+            _("Conditional permutation pseudo p-value (999 permutations, seeded)."),
+        ),
+        "lisa_q": (_("LISA q"), _("Benjamini-Hochberg adjusted p-value (false discovery rate).")),
         "lisa_class": (_("LISA class"), _("Quadrant when q <= alpha, else ns.")),
-        "gi_z": (_("Gi* z"), _("Getis-Ord Gi* z-score: the region with its neighbours "
-                               "(Ord & Getis 1995).")),
+        "gi_z": (
+            _("Gi* z"),
+            _("Getis-Ord Gi* z-score: the region with its neighbours (Ord & Getis 1995)."),
+        ),
         "gi_p_sim": (_("Gi* p"), _("Conditional permutation pseudo p-value.")),
         "gi_q": (_("Gi* q"), _("Benjamini-Hochberg adjusted p-value.")),
         "gi_class": (_("Gi* class"), _("hot / cold when q <= alpha, else ns.")),
         "neighbours": (_("Neighbours"), _("Number of neighbours in the weights.")),
-        "spatial_cluster": (_("Cross-border cluster"), _("Number of the hot-spot cluster the "
-                                                         "region belongs to.")),
+        "spatial_cluster": (
+            _("Cross-border cluster"),
+            _("Number of the hot-spot cluster the region belongs to."),
+        ),
         "cluster_id": (_("No."), ""),
         "regions": (_("Regions"), _("Number of regions merged.")),
         "cross_border": (_("Crosses borders"), _("More than one region.")),
         "member_list": (_("Member regions"), ""),
-        "lq_total": (_("LQ (all industries)"), _("Location quotient of the union as one region "
-                                                 "against all industries.")),
-        "lq_traded_local": (_("LQ (traded/local)"), _("Location quotient of the union against "
-                                                      "the traded or local economy.")),
-        "share_list": (_("Shares of employment"), _("Each region's share of the union's "
-                                                    "cluster employment.")),
+        "lq_total": (
+            _("LQ (all industries)"),
+            _("Location quotient of the union as one region against all industries."),
+        ),
+        "lq_traded_local": (
+            _("LQ (traded/local)"),
+            _("Location quotient of the union against the traded or local economy."),
+        ),
+        "share_list": (
+            _("Shares of employment"),
+            _("Each region's share of the union's cluster employment."),
+        ),
         "cluster_name": (_("Cluster"), ""),
-        "eg_gamma": (_("EG gamma"), _("Ellison-Glaeser (1997) concentration net of plant "
-                                      "lumpiness; 0 = dartboard.")),
-        "ms_gamma": (_("MS gamma"), _("Maurel-Sedillot (1999) estimator of the same "
-                                      "parameter.")),
-        "plant_herfindahl": (_("Plant Herfindahl"), _("Approximated with equal-sized plants "
-                                                      "within each region (a lower bound).")),
+        "eg_gamma": (
+            _("EG gamma"),
+            _("Ellison-Glaeser (1997) concentration net of plant lumpiness; 0 = dartboard."),
+        ),
+        "ms_gamma": (_("MS gamma"), _("Maurel-Sedillot (1999) estimator of the same parameter.")),
+        "plant_herfindahl": (
+            _("Plant Herfindahl"),
+            _("Approximated with equal-sized plants within each region (a lower bound)."),
+        ),
         "herfindahl": (_("Herfindahl"), _("Sum of squared regional shares.")),
         "gini": (_("Gini"), _("Gini coefficient of the regional shares.")),
-        "locational_gini": (_("Locational Gini"), _("Gini of the location quotients "
-                                                    "(Krugman 1991).")),
-        "krugman": (_("Krugman index"), _("Sum over clusters of |regional share - national "
-                                          "share|; 0 to 2.")),
+        "locational_gini": (
+            _("Locational Gini"),
+            _("Gini of the location quotients (Krugman 1991)."),
+        ),
+        "krugman": (
+            _("Krugman index"),
+            _("Sum over clusters of |regional share - national share|; 0 to 2."),
+        ),
         "most_over_represented_name": (_("Most over-represented cluster"), ""),
         "r_km": (_("Distance (km)"), ""),
         "kd": (_("Kd"), _("Density of pair distances (per km).")),
@@ -110,7 +132,7 @@ def fields() -> dict[str, dict[str, str]]:
         "local_lo": (_("Local lower band"), ""),
         "local_hi": (_("Local upper band"), ""),
         "sim_mean": (_("Simulated mean"), ""),
-    }  # fmt: skip
+    }
     return {k: {"label": v[0], "definition": v[1]} for k, v in f.items()}
 
 
@@ -152,8 +174,14 @@ def _hotspot_context(request: HttpRequest, code: str) -> dict:
         messages.error(request, str(exc))
         weights = "queen"
         d = sel.hotspots(store, cluster=code, weights=weights, basis=basis, **params)
-    query = {"cluster": code, "measure": measure, "year": d["year"], "type": rt,
-             "weights": weights, "basis": basis}  # fmt: skip
+    query = {
+        "cluster": code,
+        "measure": measure,
+        "year": d["year"],
+        "type": rt,
+        "weights": weights,
+        "basis": basis,
+    }
     page_query = {k: v for k, v in query.items() if k != "cluster"}
     return {
         "d": d,
@@ -229,17 +257,52 @@ def concentration(request: HttpRequest) -> HttpResponse:
             "focus_rows": [r for r in rows if r["cluster_code"] == focus],
             "cluster_columns": CONCENTRATION_COLUMNS,
             "region_columns": ["name", "krugman", "clusters", "most_over_represented_name"],
-            "api": _url("api-obs-spatial-concentration-list", dataset=store.name, year=d["year"],
-                        type=d["region_type"]),
+            "api": _url(
+                "api-obs-spatial-concentration-list",
+                dataset=store.name,
+                year=d["year"],
+                type=d["region_type"],
+            ),
         },
-    )  # fmt: skip
+    )
 
 
 def kd_list(request: HttpRequest) -> HttpResponse:
+    """Published Kd results; signed-in users upload a point file to compute one (a job)."""
+    from clusterobs.observatory.models import Job
+    from clusterobs.observatory.spatial_api import kd_request
+    from clusterobs.observatory.spatial_forms import KdUploadForm
+    from clusterobs.observatory.spatial_services import KIND, start_kd
+
+    form = KdUploadForm()
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('login')}?next={request.path}")
+        form = KdUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                job = start_kd(
+                    owner=request.user,
+                    upload=form.cleaned_data["points"],
+                    request=kd_request(form.cleaned_data),
+                )
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect(f"{reverse('observatory:spatial-kd-list')}?job={job.pk}")
+    job = None
+    if request.user.is_authenticated and _int(request.GET.get("job")):
+        job = Job.objects.filter(owner=request.user, kind=KIND, pk=_int(request.GET.get("job")))
+        job = job.first()
     return render(
         request,
         "observatory/spatial_kd_list.html",
-        {"results": sel.kd_list(), "api": reverse("api-obs-spatial-kd-list")},
+        {
+            "results": sel.kd_list(),
+            "api": reverse("api-obs-spatial-kd-list"),
+            "form": form,
+            "job": job,
+        },
     )
 
 
@@ -260,4 +323,4 @@ def kd_detail(request: HttpRequest, name: str) -> HttpResponse:
             "curve_columns": sel.KD_COLUMNS,
             "code_columns": ["code", "points", "vintages", "status", "share", "included"],
         },
-    )  # fmt: skip
+    )

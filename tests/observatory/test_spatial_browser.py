@@ -106,8 +106,12 @@ def test_kd_chart_draws_curve_and_bands(page: Page, settings) -> None:
     pts = read_points(FIXTURES / "points_lonlat.csv", industry_column="naics")
     match = match_industry(pts.industry, "3311", None)
     frame = choose_frame(pts.lon, pts.lat)
-    kd = DurantonOverman(frame.coordinates(pts.lon, pts.lat), match.mask, frame,
-                         options=KdOptions(r_max_km=40, simulations=19))  # fmt: skip
+    kd = DurantonOverman(
+        frame.coordinates(pts.lon, pts.lat),
+        match.mask,
+        frame,
+        options=KdOptions(r_max_km=40, simulations=19),
+    )
     root = Path(settings.OBSERVATORY_SPATIAL_DIR)
     written = output.write_kd(kd, match, root / "written" / "steel", {"name": "steel"})
     output.publish(written, root / "kd", "steel")

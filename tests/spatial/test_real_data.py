@@ -83,8 +83,9 @@ def test_county_lisa_runs_on_all_counties():
     from clusterobs.spatial.lisa import LocalMoran
     from clusterobs.spatial.weights import build_weights
 
-    counties = read_boundaries(SHARED / "us_boundaries_topojson" / "counties-10m.json",
-                               layer="counties")  # fmt: skip
+    counties = read_boundaries(
+        SHARED / "us_boundaries_topojson" / "counties-10m.json", layer="counties"
+    )
     w = build_weights(counties, "queen")
     rng = np.random.default_rng(0)
     lm = LocalMoran(rng.lognormal(size=w.n), w, permutations=99)
@@ -106,6 +107,7 @@ def test_tri_steel_mills_across_vintages_and_kd(classifications):
     assert m.per_vintage["NAICS2007"] == 248 and m.per_vintage["NAICS2012"] == 11
     frame = choose_frame(pts.lon, pts.lat)
     assert frame.kind == "geodesic"  # facilities in Alaska, Hawaii and the territories
-    kd = DurantonOverman(frame.coordinates(pts.lon, pts.lat), m.mask, frame,
-                         options=KdOptions(simulations=19))  # fmt: skip
+    kd = DurantonOverman(
+        frame.coordinates(pts.lon, pts.lat), m.mask, frame, options=KdOptions(simulations=19)
+    )
     assert kd.n == 259 and kd.localised

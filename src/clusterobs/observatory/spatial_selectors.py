@@ -66,15 +66,21 @@ def lisa_legend() -> list[dict[str, str]]:
 def gi_legend() -> list[dict[str, str]]:
     return [
         {"key": "hot", "label": _("Hot spot (significant)"), "color": GI_COLOURS["hot"]},
-        {"key": "warm", "label": _("z > 1.96, not significant after FDR"),
-         "color": GI_COLOURS["warm"]},
+        {
+            "key": "warm",
+            "label": _("z > 1.96, not significant after FDR"),
+            "color": GI_COLOURS["warm"],
+        },
         {"key": "ns", "label": _("|z| < 1.96"), "color": GI_COLOURS["ns"]},
-        {"key": "cool", "label": _("z < -1.96, not significant after FDR"),
-         "color": GI_COLOURS["cool"]},
+        {
+            "key": "cool",
+            "label": _("z < -1.96, not significant after FDR"),
+            "color": GI_COLOURS["cool"],
+        },
         {"key": "cold", "label": _("Cold spot (significant)"), "color": GI_COLOURS["cold"]},
         {"key": "island", "label": _("No neighbour (not tested)"), "color": GI_COLOURS["island"]},
         {"key": "none", "label": _("No data"), "color": NO_DATA},
-    ]  # fmt: skip
+    ]
 
 
 def _py(value: Any) -> Any:
@@ -136,9 +142,11 @@ def _regions_app_boundaries(region_type: str, stamp: tuple):
     if len(rows) < 2:
         raise LookupError(_("No boundaries of type %(type)s are imported.") % {"type": region_type})
     return from_geojson(
-        [r[0] for r in rows], [r[2] for r in rows], [r[1] for r in rows],
+        [r[0] for r in rows],
+        [r[2] for r in rows],
+        [r[1] for r in rows],
         source=f"regions app ({region_type})",
-    )  # fmt: skip
+    )
 
 
 def boundaries(region_type: str):
@@ -244,8 +252,9 @@ def _hotspots(store, cluster, measure, year, rt, weights, basis) -> dict[str, An
         )
         clusters.append({k: _py(v) if not isinstance(v, list | dict) else v for k, v in d.items()})
     summary = a.summary()
-    summary["moran"] = {k: _py(v) if not isinstance(v, list) else v
-                        for k, v in summary["moran"].items()}  # fmt: skip
+    summary["moran"] = {
+        k: _py(v) if not isinstance(v, list) else v for k, v in summary["moran"].items()
+    }
     return {
         "dataset": store.name,
         "cluster": cluster,
@@ -275,22 +284,46 @@ def _hotspots(store, cluster, measure, year, rt, weights, basis) -> dict[str, An
             "regions": _table(
                 rows,
                 [
-                    "region_code", "name", "value", "employment", "lisa_I", "lisa_quadrant",
-                    "lisa_p_sim", "lisa_q", "lisa_class", "gi_z", "gi_p_sim", "gi_q",
-                    "gi_class", "neighbours", "spatial_cluster", "lisa_color", "gi_bucket",
-                    "gi_color", "significant", "cluster_color",
+                    "region_code",
+                    "name",
+                    "value",
+                    "employment",
+                    "lisa_I",
+                    "lisa_quadrant",
+                    "lisa_p_sim",
+                    "lisa_q",
+                    "lisa_class",
+                    "gi_z",
+                    "gi_p_sim",
+                    "gi_q",
+                    "gi_class",
+                    "neighbours",
+                    "spatial_cluster",
+                    "lisa_color",
+                    "gi_bucket",
+                    "gi_color",
+                    "significant",
+                    "cluster_color",
                 ],
             ),
             "clusters": _table(
                 clusters,
                 [
-                    "cluster_id", "name", "regions", "cross_border", "member_list",
-                    "employment", "lq_total", "lq_traded_local", "share_list", "members",
+                    "cluster_id",
+                    "name",
+                    "regions",
+                    "cross_border",
+                    "member_list",
+                    "employment",
+                    "lq_total",
+                    "lq_traded_local",
+                    "share_list",
+                    "members",
                     "color",
                 ],
             ),
         },
-    }  # fmt: skip
+    }
 
 
 # Concentration ------------------------------------------------------------------------------
@@ -314,8 +347,9 @@ def concentration(
         regions = regional_specialisation(store.path, year=y, region_type=rt)
         names = boundaries(rt).name_map if rt in ("state", "county") else {}
         regions.insert(1, "name", regions["region_code"].map(lambda c: names.get(c, c)))
-        cnames = dict(zip(store.clusters["cluster_code"], store.clusters["cluster_name"],
-                          strict=True))  # fmt: skip
+        cnames = dict(
+            zip(store.clusters["cluster_code"], store.clusters["cluster_name"], strict=True)
+        )
         regions["most_over_represented_name"] = regions["most_over_represented"].map(
             lambda c: cnames.get(c, c)
         )
@@ -388,7 +422,8 @@ def kd_detail(name: str) -> dict[str, Any]:
         "summary": summary,
         "tables": {
             "curve": _table(_records(table), list(table.columns)),
-            "industry_codes": _table(codes, ["code", "points", "vintages", "status", "share",
-                                             "included"]),
+            "industry_codes": _table(
+                codes, ["code", "points", "vintages", "status", "share", "included"]
+            ),
         },
-    }  # fmt: skip
+    }

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import shapely
 from shapely.geometry.base import BaseGeometry
 
 from clusterobs.sources.errors import InputValidationError
@@ -86,9 +85,6 @@ class RegionGeometries:
             source=self.source,
             fingerprint=_hash_text(self.fingerprint + "|" + ",".join(codes)),
         )
-
-    def lonlat_bounds(self) -> tuple[float, float, float, float]:
-        return tuple(shapely.total_bounds(np.asarray(self.geometries, dtype=object)))  # type: ignore[return-value]
 
 
 def _code_text(value: object) -> str:

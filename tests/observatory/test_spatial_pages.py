@@ -82,6 +82,8 @@ def test_hotspot_api_csv_and_errors(client):
     [
         HOT,
         HOT + "&layer=gi&weights=knn:4",
+        HOT + "&measure=emp_cagr&layer=gi",  # growth can be negative: LISA only
+        HOT + "&measure=employment&weights=distance:500&basis=lisa",
         f"/observatory/clusters/{AUTOMOTIVE}/cross-border/?year=2011",
         f"/observatory/spatial/concentration/?cluster={AUTOMOTIVE}",
         "/observatory/spatial/kd/",

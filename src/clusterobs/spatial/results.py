@@ -23,6 +23,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+
+def gettext_noop(message: str) -> str:
+    """Marks a label for translation (Django's makemessages extracts ``gettext_noop``) without
+    importing Django into the analytics core; the web layer translates it when shown."""
+    return message
+
+
 YEAR_MEASURES = (
     "lq_total",
     "lq_traded_local",
@@ -52,20 +59,20 @@ ZERO_WHEN_ABSENT = {
     "national_share",
 }
 MEASURE_LABELS = {
-    "lq_total": "LQ (all industries)",
-    "lq_traded_local": "LQ (traded/local economy)",
-    "employment": "Employment",
-    "employment_reported": "Employment (reported cells only)",
-    "establishments": "Establishments",
-    "region_share": "Share of the region's employment",
-    "national_share": "Share of national cluster employment",
-    "wage": "Average wage",
-    "emp_cagr": "Employment growth (CAGR)",
-    "est_cagr": "Establishment growth (CAGR)",
-    "wage_cagr": "Wage growth (CAGR)",
-    "job_creation": "Job creation",
-    "lq_change": "LQ change (traded/local)",
-    "lq_total_change": "LQ change (all industries)",
+    "lq_total": gettext_noop("LQ (all industries)"),
+    "lq_traded_local": gettext_noop("LQ (traded/local economy)"),
+    "employment": gettext_noop("Employment"),
+    "employment_reported": gettext_noop("Employment (reported cells only)"),
+    "establishments": gettext_noop("Establishments"),
+    "region_share": gettext_noop("Share of the region's employment"),
+    "national_share": gettext_noop("Share of national cluster employment"),
+    "wage": gettext_noop("Average wage"),
+    "emp_cagr": gettext_noop("Employment growth (CAGR)"),
+    "est_cagr": gettext_noop("Establishment growth (CAGR)"),
+    "wage_cagr": gettext_noop("Wage growth (CAGR)"),
+    "job_creation": gettext_noop("Job creation"),
+    "lq_change": gettext_noop("LQ change (traded/local)"),
+    "lq_total_change": gettext_noop("LQ change (all industries)"),
 }
 MEASURES = YEAR_MEASURES + CHANGE_MEASURES
 

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from clusterobs.cli.mapping import exits_on_error
+from clusterobs.cli.errors import exits_on_error
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console()

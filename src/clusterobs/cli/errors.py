@@ -29,10 +29,33 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except ImportValidationError as exc:
-            err_console.print(f"[bold red]Import failed, nothing was written.[/]\n{exc}")
+            _say("Import failed, nothing was written.\n", exc)
             raise typer.Exit(1) from exc
         except (CommandError, FileNotFoundError, ValueError) as exc:
-            err_console.print(f"[bold red]Error:[/] {exc}")
+            _say("Error: ", exc)
+            raise typer.Exit(1) from exc
+
+    return wrapper
+
+
+def _say(lead: str, message: object) -> None:
+    """The lead in bold red, then the message as plain text: file names and advice such as
+    ``[spark]`` are printed as they are, never read as console markup."""
+    err_console.print(lead, style="bold red", end="")
+    err_console.print(str(message), markup=False, highlight=False)
+
+
+def exits_on_error(func: Callable[P, R]) -> Callable[P, R]:
+    """Engine commands: report bad input (file, row, field) without a traceback; exit code 1;
+    nothing written."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except (ValueError, FileNotFoundError, KeyError) as exc:
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+            _say("Error, nothing was written: ", message)
             raise typer.Exit(1) from exc
 
     return wrapper

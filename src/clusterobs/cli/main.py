@@ -1,7 +1,8 @@
 """The ``clusterobs`` command: one Typer app, one module per command group.
 
 Scripts rely on this contract (see README): ``init``, ``serve``, ``import``, ``export``,
-``regions``, ``backup``, ``restore``, ``createuser``, ``mapping``, ``classifications``.
+``regions``, ``backup``, ``restore``, ``createuser``, ``mapping``, ``classifications``,
+``spatial``.
 Every command exits non-zero on any error.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from clusterobs.cli import classifications, data, mapping, platform, registry_io
+from clusterobs.cli import classifications, data, mapping, platform, registry_io, spatial
 
 app = typer.Typer(
     name="clusterobs",
@@ -25,6 +26,7 @@ registry_io.register(app)
 app.add_typer(mapping.app, name="mapping", help="Statistical cluster mapping engine.")
 app.add_typer(classifications.app, name="classifications", help="Industry classifications.")
 app.add_typer(data.app, name="data", help="Real data embedded in the package.")
+app.add_typer(spatial.app, name="spatial", help="Spatial hot spots, concentration indices, Kd.")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from clusterobs.cli.errors import exits_on_error
 from clusterobs.config import load_config
 from clusterobs.definitions.reader import load_definition
 from clusterobs.mapping import pipeline, service
@@ -22,23 +22,6 @@ from clusterobs.sources.readers import FORMATS, SourceSpec
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(stderr=True)
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def exits_on_error(func: Callable[P, R]) -> Callable[P, R]:
-    """Report bad input (file, row, field) without a traceback; exit code 1; nothing written."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except (ValueError, FileNotFoundError, KeyError) as exc:
-            console.print("Error, nothing was written: ", style="bold red", end="")
-            console.print(str(exc), markup=False, highlight=False)
-            raise typer.Exit(1) from exc
-
-    return wrapper
 
 
 def _years(text: str | None) -> tuple[int, int] | None:

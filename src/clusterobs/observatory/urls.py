@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clusterobs.observatory import views
+from clusterobs.observatory import spatial_views, views
 
 app_name = "observatory"
 
@@ -16,6 +16,20 @@ urlpatterns = [
     path("custom-clusters/", views.custom_clusters, name="custom-clusters"),
     path("custom-clusters/<int:pk>/", views.custom_cluster, name="custom-cluster"),
     path("clusters/<str:code>/", views.cluster, name="cluster"),
+    path("clusters/<str:code>/hotspots/", spatial_views.hotspots, name="spatial-hotspots"),
+    path(
+        "clusters/<str:code>/cross-border/",
+        spatial_views.cross_border,
+        name="spatial-cross-border",
+    ),
+    path(
+        "spatial/custom-region/",
+        spatial_views.use_as_custom_region,
+        name="spatial-custom-region",
+    ),
+    path("spatial/concentration/", spatial_views.concentration, name="spatial-concentration"),
+    path("spatial/kd/", spatial_views.kd_list, name="spatial-kd-list"),
+    path("spatial/kd/<str:name>/", spatial_views.kd_detail, name="spatial-kd"),
     path("clusters/<str:code>/profile.pdf", views.cluster_pdf, name="cluster-pdf"),
     path("regions/<str:region_type>/<str:code>/", views.region, name="region"),
     path("regions/<str:region_type>/<str:code>/profile.pdf", views.region_pdf, name="region-pdf"),

@@ -480,4 +480,7 @@
       poll(box, box.dataset.jobApi, function () { window.location.reload(); });
     });
   });
+  // Shared with the spatial pages (spatial.js): drawing, projection and export helpers.
+  window.ClusterObs = { el: el, text: text, num: num, data: data, svgRoot: svgRoot, toolbar: toolbar,
+    loadFeatures: loadFeatures, pathOf: pathOf, OKABE: OKABE, gettext: _, interpolate: fmt };
 })();

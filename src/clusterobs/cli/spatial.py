@@ -1,5 +1,9 @@
 """``clusterobs spatial``: hot spots, concentration indices and Kd localisation (no Django).
 
+The spatial package (SciPy's signal and spatial modules, libpysal) is imported by the command
+that runs, not with the CLI: every other ``clusterobs`` command would otherwise pay about a
+second of start-up for it.
+
 All three write a directory (``--out``) with CSV/GeoJSON tables and a ``summary.json`` naming the
 conventions; see ``docs/spatial.md``. Bad input stops with a message naming file, row and field
 and writes nothing.
@@ -10,16 +14,16 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from clusterobs.classifications.store import ClassificationStore
 from clusterobs.cli.errors import exits_on_error
-from clusterobs.spatial.points.industries import match_industry
-from clusterobs.spatial.points.kd import KdOptions
+
+if TYPE_CHECKING:
+    from clusterobs.spatial.points.kd import KdOptions
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(stderr=True)
@@ -348,7 +352,10 @@ def kd(
     publish: Annotated[bool, typer.Option(help="Publish for the observatory.")] = True,
 ) -> None:
     """Duranton-Overman Kd with confidence bands (random location among all points)."""
+    from clusterobs.classifications.store import ClassificationStore
     from clusterobs.config import load_config
+    from clusterobs.spatial.points.industries import match_industry
+    from clusterobs.spatial.points.kd import KdOptions
     from clusterobs.spatial.points.pointset import read_points
 
     options = KdOptions(

@@ -191,7 +191,10 @@ def imputed(ctx: BuildContext, t: ibis.Table) -> tuple[ibis.Table, list[str]]:
         employment=t.employment_reported.coalesce(midpoint_expr(t.size_class)).fill_null(0.0),
     )
     if ctx.options.imputation != "constrained":
-        return t, []
+        # Kept once (DuckDB): every later query then starts from a stored table, not from the
+        # canonical and imputation expressions again (their compilation is most of a small
+        # build's cost).
+        return ctx.engine.materialize(t, "imputed") if ctx.engine.name == "duckdb" else t, []
     # The hierarchy of cells with a suppressed detailed child is small enough for pandas even
     # for county files; imputed values go back to the engine as a join.
     keys = ["region_code", "region_type", "year", "industry_code"]

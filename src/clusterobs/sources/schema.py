@@ -148,7 +148,6 @@ def validate(src: SourceTable, execute: Callable[[ibis.Expr], object]) -> None:
     classification vintage within one year."""
     _check_numeric_text(src, execute)
     _check_empty_keys(src, execute)
-    _check_negative(src, execute)
     _check_duplicates(src, execute)
     _check_vintages(src, execute)
 
@@ -160,51 +159,55 @@ def _raw_column(src: SourceTable, column: str) -> str:
 
 def _check_empty_keys(src: SourceTable, execute: Callable[[ibis.Expr], object]) -> None:
     """A row without region, industry or year cannot be placed: it would appear as a null
-    region in the outputs and be counted in the national totals."""
+    region in the outputs and be counted in the national totals. An empty employment cell
+    without a suppression flag is missing data, not zero. Negative values are impossible. One
+    engine query counts all of these."""
     t = src.table
+    present = [
+        c for c in ("employment_reported", "establishments", "payroll") if c in src.raw_field
+    ]
     counts = execute(
         t.aggregate(
             region_code=(t.region_code.isnull() | (t.region_code.strip() == "")).sum(),
             industry_code=t.industry_code.isnull().sum(),
             year=t.year.isnull().sum(),
             employment_reported=(t.employment_reported.isnull() & t.size_class.isnull()).sum(),
+            **{f"negative_{c}": (t[c] < 0).sum() for c in present},
         )
     ).iloc[0]
-    for column, n in counts.items():
-        if not n:
-            continue
-        raw = _raw_column(src, column)
-        row = src.first_row(
-            lambda c, raw=raw: (
-                c[raw].fillna("").str.strip() == "" if raw in c.columns else c["__row"] < 0
-            )
-        )
-        what = (
-            "empty employment (give a value, or a suppression flag for a withheld cell)"
-            if column == "employment_reported"
-            else f"empty {column.replace('_', ' ')}"
-        )
-        raise InputValidationError(
-            f"{what} ({int(n)} row(s))",
-            file=src.path,
-            row=row,
-            field=src.raw_field.get(column, column),
-        )
-
-
-def _check_negative(src: SourceTable, execute: Callable[[ibis.Expr], object]) -> None:
-    t = src.table
-    present = [
-        c for c in ("employment_reported", "establishments", "payroll") if c in src.raw_field
-    ]
-    if not present:
-        return
-    counts = execute(t.aggregate(**{c: (t[c] < 0).sum() for c in present})).iloc[0]
+    for column in ("region_code", "industry_code", "year", "employment_reported"):
+        if counts[column]:
+            _fail_empty(src, column, int(counts[column]))
     for col in present:
-        if (counts.get(col) or 0) > 0:
+        if (counts.get(f"negative_{col}") or 0) > 0:
             _fail_numeric(
                 src, col, "negative value", lambda s: pd.to_numeric(s, errors="coerce") < 0
             )
+
+
+def _fail_empty(src: SourceTable, column: str, n: int) -> None:
+    raw = _raw_column(src, column)
+    flag = _raw_column(src, "size_class") if column == "employment_reported" else None
+
+    def empty(c: pd.DataFrame) -> pd.Series:
+        if raw not in c.columns:
+            return c["__row"] < 0
+        hit = c[raw].fillna("").str.strip() == ""
+        if flag in c.columns:
+            hit &= c[flag].fillna("").str.strip() == ""
+        return hit
+
+    what = (
+        "empty employment (give a value, or a suppression flag for a withheld cell)"
+        if column == "employment_reported"
+        else f"empty {column.replace('_', ' ')}"
+    )
+    raise InputValidationError(
+        f"{what} ({n} row(s))",
+        file=src.path,
+        row=src.first_row(empty),
+        field=src.raw_field.get(column, column),
+    )
 
 
 def _check_numeric_text(src: SourceTable, execute: Callable[[ibis.Expr], object]) -> None:

@@ -81,6 +81,9 @@ class SourceTable:
 
     ``raw_field`` maps canonical column -> column name in the file. ``python_keys`` turns a chunk
     of the raw file (all strings) into canonical ``region_code, industry_code, year, vintage``.
+    ``measure`` names what ``employment_reported`` counts (``"employment"`` for CBP; e.g.
+    ``"persons employed"`` for Eurostat SBS, ``"main + marginal workers"`` for the Census of
+    India), so that outputs can label it truthfully.
     """
 
     table: ibis.Table
@@ -90,6 +93,7 @@ class SourceTable:
     raw: ibis.Table | None = None
     frame: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    measure: str = "employment"
 
     def raw_chunks(self, size: int = 200_000) -> Iterator[pd.DataFrame]:
         """The original file in chunks of strings, with a 1-based ``__row`` (header excluded)."""

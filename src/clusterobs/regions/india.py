@@ -48,18 +48,28 @@ def normalise_name(name: str) -> str:
 def district_boundaries(path: str | Path) -> pd.DataFrame:
     """``code, name, state_code, state_name, has_geometry`` of a district GeoJSON with
     ``censuscode``, ``district``, ``st_cen_cd``, ``st_nm`` properties. Features without a
-    ``censuscode`` are an error naming the feature; duplicate codes too."""
+    ``censuscode`` (districts created after 2011) have a null ``code``; a malformed or
+    duplicate code is an error naming the feature."""
     path = Path(path)
     data = json.loads(path.read_text(encoding="utf-8"))
     rows = []
     for i, feature in enumerate(data.get("features", []), start=1):
         props = feature.get("properties") or {}
         if props.get("censuscode") in (None, ""):
-            if feature.get("geometry") is None:
-                continue  # an empty placeholder feature: nothing to place
-            raise InputValidationError(
-                "district without censuscode", file=path, row=i, field="censuscode"
+            # Districts created after 2011 (Amethi, Hapur, Sambhal, Shamli in the layer in use)
+            # have no Census 2011 code: listed without one, never matched to 2011 data.
+            rows.append(
+                {
+                    "code": None,
+                    "name": props.get("district"),
+                    "state_code": state_code(props["st_cen_cd"])
+                    if props.get("st_cen_cd")
+                    else None,
+                    "state_name": props.get("st_nm"),
+                    "has_geometry": feature.get("geometry") is not None,
+                }
             )
+            continue
         try:
             code = district_code(props["censuscode"])
             st = state_code(props.get("st_cen_cd"))
@@ -75,7 +85,8 @@ def district_boundaries(path: str | Path) -> pd.DataFrame:
             }
         )
     df = pd.DataFrame(rows)
-    dup = df["code"].duplicated()
+    df["code"] = df["code"].astype("string")
+    dup = df["code"].notna() & df["code"].duplicated()
     if dup.any():
         raise InputValidationError(
             f"censuscode {df['code'][dup].iloc[0]} appears twice", file=path, field="censuscode"

@@ -181,9 +181,7 @@ def _successors(
     return clean, parts, notes
 
 
-def match_code(
-    code: str, history: NutsHistory, target: set[str], *, since: str = "2006"
-) -> Match:
+def match_code(code: str, history: NutsHistory, target: set[str], *, since: str = "2006") -> Match:
     """The NUTS 2021 (``target``) region of one code, with the relation (module docstring).
 
     ``since``: the oldest NUTS version the data can be in (Eurostat SBS 2008-2015: NUTS 2006);

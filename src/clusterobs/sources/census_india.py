@@ -399,3 +399,50 @@ def read_b18(
         )
     }
     return Import(source=src, frame=out, report=report, checks=checks)
+
+
+#: The embedded copy of the five B-18 tables (canonical form, every count column kept; built by
+#: ``scripts/data/build_embedded_eu_india.py``; see its SOURCE.md).
+EMBEDDED_B18 = Path(__file__).resolve().parents[1] / "data" / "india" / "census2011_b18.parquet"
+EMBEDDED_REGIONS = EMBEDDED_B18.with_name("regions.csv")
+
+
+def read_b18_parquet(
+    engine: Engine | None,
+    path: str | Path = EMBEDDED_B18,
+    *,
+    measure: Measure = "total",
+    area: str = "total",
+    sex: str = "persons",
+    region_types: Iterable[str] = ("district",),
+) -> Import:
+    """Read the embedded B-18 frame with the chosen measure (:class:`Selection`)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    frame = pd.read_parquet(path)
+    selection = Selection(measure, area, sex)
+    out = frame[frame["region_type"].isin(list(region_types))].copy()
+    out["employment_reported"] = selection.values(out)
+    out["main_workers"] = out[f"main_{area}_{sex}"].astype("float64")
+    out["marginal_workers"] = out[f"marginal_{area}_{sex}"].astype("float64")
+    out["measure"] = selection.label()
+    out = out.reset_index(drop=True)
+    report = ImportReport(
+        source=path.name,
+        dataset="Census of India 2011, Table B-18",
+        rows_read=len(frame),
+        rows_output=len(out),
+        measures={"employment": selection.label()},
+    )
+    src = None
+    if engine is not None:
+        src = source_table(
+            engine,
+            out,
+            path,
+            {"employment_reported": f"{measure} workers"},
+            notes=[f"Census of India 2011 B-18: {selection.label()}"],
+            measure=selection.label(),
+        )
+    return Import(source=src, frame=out, report=report)

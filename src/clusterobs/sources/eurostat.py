@@ -230,10 +230,7 @@ def read_eurostat_tsv(
             mask &= parts[dim].isin(list(values))
         parts, body, line = parts[mask], body[mask], line[mask]
     long = pd.concat(
-        [
-            parts.assign(line=line.to_numpy(), period=p, text=body[p].to_numpy())
-            for p in periods
-        ],
+        [parts.assign(line=line.to_numpy(), period=p, text=body[p].to_numpy()) for p in periods],
         ignore_index=True,
     )
     found = long["text"].str.extract(_CELL)
@@ -307,6 +304,7 @@ def read_sbs(
     known_codes: Iterable[str] | None = None,
     years: tuple[int, int] | None = None,
     estimate: Literal["none", "bounded"] = "none",
+    negative: Literal["error", "invalid"] = "error",
 ) -> Import:
     """Read a Eurostat SBS regional TSV into the canonical table (module docstring).
 
@@ -318,6 +316,11 @@ def read_sbs(
     ``employment_estimated`` for confidential cells within the published parent totals
     (:mod:`clusterobs.sources.eurostat_estimate`); ``employment_reported`` stays null.
     ``engine=None`` returns the frame and report without an engine table (``source`` None).
+
+    Persons employed, local units and wages cannot be negative. A negative value fails the
+    import with file, row and period (``negative='error'``, default); ``negative='invalid'``
+    turns such cells into status ``invalid`` (null, never zero) and lists each one in the
+    report -- ``sbs_r_nuts06_r2`` has one: wages of ``B06`` in ``NO06``, 2014, ``-8.3``.
     """
     path = Path(path)
     indicators = {"employment": employment, "establishments": establishments, "payroll": payroll}
@@ -353,11 +356,42 @@ def read_sbs(
                     file=path,
                     field=d,
                 )
-    geo = cells["geo"].astype(str)
-    lengths = geo.str.len()
     level_of = {"country": 2, "nuts1": 3, "nuts2": 4}
+    levels = list(levels)
+    unknown_levels = set(levels) - set(level_of)
+    if unknown_levels:
+        raise ValueError(f"levels must be among {list(level_of)}, not {sorted(unknown_levels)}")
     wanted = [level_of[lv] for lv in levels]
-    cells = cells[lengths.isin(wanted)]
+    cells = cells[cells["geo"].str.len().isin([2, 3, 4])].copy()
+    negative_cells = cells["value"] < 0
+    invalid: list[dict[str, Any]] = []
+    if negative_cells.any():
+        first = cells[negative_cells].iloc[0]
+        if negative == "error":
+            raise InputValidationError(
+                f"negative value {first['value']:g} for {first['indic_sb']} "
+                f"{first['nace_r2']} {first['geo']} (use negative='invalid' to keep the cell "
+                "as invalid)",
+                file=path,
+                row=int(first["line"]),
+                field=str(first["year"]),
+            )
+        if negative != "invalid":
+            raise ValueError(f"negative must be 'error' or 'invalid', not {negative!r}")
+        for r in cells[negative_cells].itertuples():
+            invalid.append(
+                {
+                    "indicator": r.indic_sb,
+                    "nace_r2": r.nace_r2,
+                    "geo": r.geo,
+                    "year": int(r.year),
+                    "value": float(r.value),
+                    "row": int(r.line),
+                }
+            )
+        cells["status"] = cells["status"].cat.add_categories(["invalid"])
+        cells.loc[negative_cells, "status"] = "invalid"
+        cells.loc[negative_cells, "value"] = np.nan
 
     report = ImportReport(
         source=path.name,
@@ -366,10 +400,12 @@ def read_sbs(
         rows_output=0,
         measures={m: f"{c}: {SBS_INDICATORS.get(c, c)}" for m, c in indicators.items()},
     )
+    report.invalid_cells = invalid
+    in_levels = cells["geo"].str.len().isin(wanted)
     for measure, code in indicators.items():
-        s = cells.loc[cells["indic_sb"] == code, "status"].value_counts()
-        report.cells[measure] = {k: int(s.get(k, 0)) for k in STATUSES}
-    fl = cells["flags"].str.split("").explode()
+        s = cells.loc[in_levels & (cells["indic_sb"] == code), "status"].value_counts()
+        report.cells[measure] = {k: int(s.get(k, 0)) for k in (*STATUSES, "invalid")}
+    fl = cells.loc[in_levels, "flags"].str.split("").explode()
     fl = fl[fl.notna() & (fl != "")]
     report.flags = {str(k): int(v) for k, v in fl.value_counts().sort_index().items()}
 
@@ -388,15 +424,28 @@ def read_sbs(
         status = wide[("status", code)].astype("string").fillna("missing")
         frame[f"{measure}_status"] = status.to_numpy()
         frame[f"{measure}_line"] = wide[("line", code)].to_numpy()
-    all_missing = np.logical_and.reduce(
-        [frame[f"{m}_status"].to_numpy() == "missing" for m in indicators]
-    )
-    report.empty_cells_skipped = int(all_missing.sum())
-    frame = frame[~all_missing].reset_index(drop=True)
-
     # Industry codes.
     nace_map = {c: nace_code(c) for c in frame["nace_r2"].unique()}
     frame["industry_code"] = frame["nace_r2"].map(lambda c: nace_map[c] or c)
+    frame["source_region_code"] = frame["geo"].astype("string")
+    frame["employment_estimated"] = np.nan
+    frame["estimation_method"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    if estimate == "bounded":
+        # Before the empty cells are dropped and the levels chosen: the estimate needs every
+        # level's parents and must know which siblings are unavailable.
+        from clusterobs.sources.eurostat_estimate import estimate_confidential
+
+        frame, notes = estimate_confidential(frame)
+        report.notes += notes
+    elif estimate != "none":
+        raise ValueError(f"estimate must be 'none' or 'bounded', not {estimate!r}")
+    all_missing = np.logical_and.reduce(
+        [np.isin(frame[f"{m}_status"].to_numpy(), ["missing"]) for m in indicators]
+    )
+    keep_rows = ~all_missing & frame["geo"].str.len().isin(wanted).to_numpy()
+    report.empty_cells_skipped = int((all_missing & frame["geo"].str.len().isin(wanted)).sum())
+    frame = frame[keep_rows].reset_index(drop=True)
+
     known = set(known_codes) if known_codes is not None else None
     unknown = sorted(
         raw
@@ -406,7 +455,6 @@ def read_sbs(
     report.unknown_codes = unknown
 
     # Regions.
-    frame["source_region_code"] = frame["geo"].astype("string")
     region_type = frame["geo"].map(
         lambda g: EXTRA_REGIO_TYPE if is_extra_regio(g) else REGION_TYPE[len(g) - 2]
     )
@@ -434,17 +482,8 @@ def read_sbs(
         else:
             frame[measure] = np.nan
     frame["vintage"] = NACE_VINTAGE
-    frame["employment_estimated"] = np.nan
-    frame["estimation_method"] = pd.Series(pd.NA, index=frame.index, dtype="string")
     report.suppressed_cells = int(conf.sum())
-    if estimate == "bounded":
-        from clusterobs.sources.eurostat_estimate import estimate_confidential
-
-        frame, notes = estimate_confidential(frame)
-        report.estimated_cells = int(frame["employment_estimated"].notna().sum())
-        report.notes += notes
-    elif estimate != "none":
-        raise ValueError(f"estimate must be 'none' or 'bounded', not {estimate!r}")
+    report.estimated_cells = int(frame["employment_estimated"].notna().sum())
     frame = frame.sort_values(["region_type", "region_code", "industry_code", "year"])
     frame = frame.reset_index(drop=True)
     keep = [
@@ -518,3 +557,131 @@ def _harmonise(
         if not has_boundary:
             without.append({"code": code, "relation": relation, "note": str(row["note"])})
     return frame, recoded, without
+
+
+#: The embedded copy of ``sbs_r_nuts06_r2`` (canonical form, NUTS 2021 codes where matched,
+#: built by ``scripts/data/build_embedded_eu_india.py``; see its SOURCE.md).
+EMBEDDED_SBS = Path(__file__).resolve().parents[1] / "data" / "eu" / "sbs_r_nuts06_r2.parquet"
+EMBEDDED_REGIONS = EMBEDDED_SBS.with_name("regions.csv")
+
+
+def read_sbs_parquet(
+    engine: Engine | None,
+    path: str | Path = EMBEDDED_SBS,
+    *,
+    region_types: Iterable[str] = ("nuts2",),
+    estimated: bool = False,
+) -> Import:
+    """Read a canonical SBS frame written by the embedded-data script (all levels, flags,
+    statuses and bounded estimates kept) for the ``region_types`` asked for.
+
+    ``estimated=True`` uses the stored bounded estimates of confidential cells: they go into
+    the frame's ``employment_estimated`` as before; the canonical ``employment_reported``
+    always stays null for a confidential cell."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    frame = pd.read_parquet(path)
+    types = list(region_types)
+    frame = frame[frame["region_type"].isin(types)].reset_index(drop=True)
+    if not estimated:
+        frame["employment_estimated"] = np.nan
+        frame["estimation_method"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    report = ImportReport(
+        source=path.name,
+        dataset="sbs_r_nuts06_r2",
+        rows_read=len(frame),
+        rows_output=len(frame),
+        measures={
+            "employment": "V16110: persons employed (number)",
+            "establishments": "V11210: local units (number)",
+            "payroll": "V13320: wages and salaries (EUR)",
+        },
+        suppressed_cells=int((frame["employment_status"] == "confidential").sum()),
+        estimated_cells=int(frame["employment_estimated"].notna().sum()),
+    )
+    src = None
+    if engine is not None:
+        src = source_table(
+            engine,
+            frame,
+            path,
+            {"employment_reported": "V16110"},
+            notes=["Eurostat sbs_r_nuts06_r2: persons employed"],
+            measure="persons employed",
+        )
+    return Import(source=src, frame=frame, report=report)
+
+
+def aggregate_nuts2(frame: pd.DataFrame, level: Literal["nuts1", "country"]) -> pd.DataFrame:
+    """NUTS 1 or country rows added up from the NUTS 2 rows of a canonical SBS frame.
+
+    The parent of a NUTS 2 region is its code without the last character (``DE11`` -> ``DE1``
+    -> ``DE``), taken on the matched (NUTS 2021) code, so the aggregate follows the NUTS 2021
+    regions where the data could be matched. A parent's children in a year are the NUTS 2
+    codes under it that have any row that year (Extra-Regio codes are not regions and are left
+    out). Per industry and year:
+
+    * ``employment_reported`` = the sum when every child is reported; else null, with
+      ``size_class = "c"`` when a child is confidential (the aggregate is then suppressed too)
+      and no size class when a child is not available;
+    * ``employment_estimated`` = reported plus estimated children when all have one;
+    * ``establishments`` and ``payroll`` likewise (null unless every child has a value);
+    * ``children`` and ``children_reported`` say how complete the sum is.
+
+    Published NUTS 1 and country rows (``read_sbs(levels=...)``) stay what they are; the two
+    can be compared (they agree where nothing is suppressed and the NUTS versions agree)."""
+    width = {"nuts1": 3, "country": 2}[level]
+    n2 = frame[frame["region_type"] == REGION_TYPE[2]].copy()
+    n2["parent"] = n2["region_code"].str[:width]
+    present = n2.groupby(["parent", "year"])["region_code"].nunique().rename("children")
+    emp = n2["employment_reported"]
+    est = n2["employment_reported"].fillna(n2["employment_estimated"])
+    conf = n2["size_class"].fillna("") == SUPPRESSED_CLASS
+    g = n2.assign(
+        emp=emp,
+        est=est,
+        emp_ok=emp.notna(),
+        est_ok=est.notna(),
+        conf=conf,
+        est_n=n2["establishments"].notna(),
+        pay_n=n2["payroll"].notna(),
+    ).groupby(["parent", "industry_code", "year"])
+    agg = g.agg(
+        rows=("region_code", "nunique"),
+        emp=("emp", "sum"),
+        emp_ok=("emp_ok", "sum"),
+        est=("est", "sum"),
+        est_ok=("est_ok", "sum"),
+        conf=("conf", "any"),
+        establishments=("establishments", "sum"),
+        est_n=("est_n", "sum"),
+        payroll=("payroll", "sum"),
+        pay_n=("pay_n", "sum"),
+    ).reset_index()
+    agg = agg.merge(present.reset_index(), on=["parent", "year"], how="left")
+    complete = agg["rows"] == agg["children"]
+    out = pd.DataFrame(
+        {
+            "region_code": agg["parent"].astype("string"),
+            "region_type": level,
+            "industry_code": agg["industry_code"].astype("string"),
+            "year": agg["year"].astype("int64"),
+            "vintage": NACE_VINTAGE,
+            "employment_reported": agg["emp"].where(complete & (agg["emp_ok"] == agg["rows"])),
+            "size_class": pd.Series(
+                np.where(agg["conf"], SUPPRESSED_CLASS, None), dtype="string"
+            ),
+            "establishments": agg["establishments"].where(
+                complete & (agg["est_n"] == agg["rows"])
+            ),
+            "payroll": agg["payroll"].where(complete & (agg["pay_n"] == agg["rows"])),
+            "employment_estimated": agg["est"].where(complete & (agg["est_ok"] == agg["rows"])),
+            "children": agg["children"].astype("int64"),
+            "children_reported": agg["emp_ok"].astype("int64"),
+        }
+    )
+    reported = out["employment_reported"].notna()
+    out.loc[reported, "size_class"] = pd.NA
+    out.loc[reported, "employment_estimated"] = np.nan
+    return out.sort_values(["region_code", "industry_code", "year"], ignore_index=True)

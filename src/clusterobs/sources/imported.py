@@ -37,6 +37,7 @@ class ImportReport:
     suppressed_cells: int = 0
     estimated_cells: int = 0
     empty_cells_skipped: int = 0
+    invalid_cells: list[dict[str, Any]] = field(default_factory=list)
     unknown_codes: list[str] = field(default_factory=list)
     regions_without_boundary: list[dict[str, str]] = field(default_factory=list)
     recoded_regions: list[dict[str, str]] = field(default_factory=list)
@@ -59,6 +60,8 @@ class ImportReport:
                 else ""
             ),
         ]
+        if self.invalid_cells:
+            lines.append(f"invalid cells (kept as null): {len(self.invalid_cells)}")
         return "\n".join(lines + self.notes)
 
 
@@ -72,8 +75,6 @@ class Import:
     report: ImportReport
     correspondence: pd.DataFrame | None = None
     checks: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-
 
 
 def source_table(

@@ -120,7 +120,7 @@ class SourceTable:
 
     def first_row(self, predicate: Callable[[pd.DataFrame], pd.Series]) -> int | None:
         for chunk in self.raw_chunks():
-            hit = predicate(chunk)
+            hit = predicate(chunk).fillna(False).astype(bool)  # NA (pandas nullable) = no hit
             if hit.any():
                 return int(chunk.loc[hit.to_numpy(), "__row"].iloc[0])
         return None

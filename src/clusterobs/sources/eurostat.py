@@ -669,12 +669,8 @@ def aggregate_nuts2(frame: pd.DataFrame, level: Literal["nuts1", "country"]) -> 
             "year": agg["year"].astype("int64"),
             "vintage": NACE_VINTAGE,
             "employment_reported": agg["emp"].where(complete & (agg["emp_ok"] == agg["rows"])),
-            "size_class": pd.Series(
-                np.where(agg["conf"], SUPPRESSED_CLASS, None), dtype="string"
-            ),
-            "establishments": agg["establishments"].where(
-                complete & (agg["est_n"] == agg["rows"])
-            ),
+            "size_class": pd.Series(np.where(agg["conf"], SUPPRESSED_CLASS, None), dtype="string"),
+            "establishments": agg["establishments"].where(complete & (agg["est_n"] == agg["rows"])),
             "payroll": agg["payroll"].where(complete & (agg["pay_n"] == agg["rows"])),
             "employment_estimated": agg["est"].where(complete & (agg["est_ok"] == agg["rows"])),
             "children": agg["children"].astype("int64"),

@@ -79,16 +79,16 @@ def census_titles(data: Path) -> pd.DataFrame:
     )
 
 
-def build_nic(data: Path) -> Path:
+def build_nic(data: Path, out: Path = OUT) -> Path:
     isic = pd.read_csv(
         data / "industry_classifications" / "isic_rev4_structure.csv",
         dtype=str,
         keep_default_na=False,
     )
     table = nic.structure(isic, census_titles(data))
-    path = OUT / "classifications" / "nic2008_structure.csv"
+    path = out / "classifications" / "nic2008_structure.csv"
     _write_csv(table, path)
-    print(f"nic: {len(table)} codes -> {path.relative_to(ROOT)}")
+    print(f"nic: {len(table)} codes -> {path}")
     return path
 
 
@@ -153,8 +153,8 @@ def expand_pseudo_codes(
     return pd.DataFrame(rows)[list(definition.columns)], notes
 
 
-def build_definitions(data: Path, nic_path: Path) -> None:
-    out = OUT / "definitions"
+def build_definitions(data: Path, nic_path: Path, out: Path = OUT) -> None:
+    out = out / "definitions"
     with tempfile.TemporaryDirectory() as tmp:
         store = _store(data, nic_path, Path(tmp))
         sizes, us_facts = us_employment(data, store)
@@ -220,8 +220,8 @@ def build_definitions(data: Path, nic_path: Path) -> None:
         _write_json(report, out / "uscmp_carried_report.json")
 
 
-def build_eu(data: Path) -> None:
-    out = OUT / "eu"
+def build_eu(data: Path, out: Path = OUT) -> None:
+    out = out / "eu"
     path = data / EU_FILE
     t0 = time.perf_counter()
     history = nuts.NutsHistory.read(data / "nuts_code_changes_1999_2021")
@@ -266,16 +266,14 @@ def build_eu(data: Path) -> None:
     )
 
 
-def build_india(data: Path) -> None:
-    out = OUT / "india"
+def build_india(data: Path, nic_path: Path, out: Path = OUT) -> None:
+    out = out / "india"
     paths = sorted((data / INDIA_DIR).glob("*.csv"))
     districts = india_regions.district_boundaries(
         data / "india_boundaries" / "india_districts_2011plus.geojson"
     )
     have = set(districts["code"].dropna()) | set(districts["state_code"].dropna())
-    nic_codes = pd.read_csv(
-        OUT / "classifications" / "nic2008_structure.csv", dtype=str, keep_default_na=False
-    )["code"]
+    nic_codes = pd.read_csv(nic_path, dtype=str, keep_default_na=False)["code"]
     t0 = time.perf_counter()
     imp = read_b18(
         None,
@@ -314,20 +312,21 @@ def build_india(data: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=OUT, help="default: the package data")
     parser.add_argument(
         "--only", nargs="*", choices=["nic", "definitions", "eu", "india"], default=None
     )
     args = parser.parse_args()
     steps = args.only or ["nic", "definitions", "eu", "india"]
-    nic_path = OUT / "classifications" / "nic2008_structure.csv"
+    nic_path = args.out / "classifications" / "nic2008_structure.csv"
     if "nic" in steps:
-        nic_path = build_nic(args.data)
+        nic_path = build_nic(args.data, args.out)
     if "definitions" in steps:
-        build_definitions(args.data, nic_path)
+        build_definitions(args.data, nic_path, args.out)
     if "eu" in steps:
-        build_eu(args.data)
+        build_eu(args.data, args.out)
     if "india" in steps:
-        build_india(args.data)
+        build_india(args.data, nic_path, args.out)
 
 
 if __name__ == "__main__":

@@ -186,21 +186,16 @@ def read_eurostat_tsv(
         )
     body.columns = ["key", *periods]
     line = pd.Series(np.arange(1, len(body) + 1, dtype="int64"))
-    parts = body["key"].str.split(",", expand=True, regex=False)
-    if parts.shape[1] != len(dims) or parts.isna().any(axis=1).any():
-        bad = int(
-            (parts.isna().any(axis=1) if parts.shape[1] >= len(dims) else parts[0].notna())
-            .to_numpy()
-            .nonzero()[0][0]
-        )
-        if parts.shape[1] > len(dims):
-            bad = int(parts[len(dims)].notna().to_numpy().nonzero()[0][0])
+    wrong = body["key"].str.count(",") + 1 != len(dims)
+    if wrong.any():
+        bad = int(wrong.to_numpy().nonzero()[0][0])
         raise InputValidationError(
             f"key {body['key'].iloc[bad]!r} does not have the {len(dims)} parts {dims}",
             file=path,
             row=bad + 1,
             field=",".join(dims),
         )
+    parts = body["key"].str.split(",", expand=True, regex=False)
     parts.columns = dims
     parts = parts.apply(lambda s: s.str.strip())
     empty = (parts == "").any(axis=1)
@@ -535,7 +530,8 @@ def _harmonise(
     dup = keys.duplicated(keep=False)
     collision_codes: set[str] = set()
     if dup.any():
-        collision_codes = set(frame.loc[dup, "geo"])
+        recoded = dup & (new != frame["geo"]).to_numpy()
+        collision_codes = set(frame.loc[recoded, "geo"])
         revert = frame["geo"].isin(collision_codes)
         new = new.where(~revert, frame["geo"])
     frame = frame.assign(region_code=new)

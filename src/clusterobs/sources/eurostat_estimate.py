@@ -131,12 +131,15 @@ def _estimate_year(part: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, dict[str
     unknown = {k for k, s in zip(key, status, strict=True) if s == "confidential"}
     missing = {k for k, s in zip(key, status, strict=True) if s not in ("reported", "confidential")}
     local_units = {k: float(v) for k, v in zip(key, lu, strict=True) if np.isfinite(v)}
-    regions = set(geo)
-    industries = set(ind)
+    # Sorted everywhere: the order of the exact pass matters where published cells disagree,
+    # and the result must not depend on Python's string hashing.
+    regions = sorted(set(geo))
+    industries = sorted(set(ind))
+    region_set = set(regions)
     region_children: dict[str, list[str]] = defaultdict(list)
     for r in regions:
         p = _region_parent(r)
-        if p is not None and p in regions:
+        if p is not None and p in region_set:
             region_children[p].append(r)
     industry_children: dict[str, list[str]] = defaultdict(list)
     for i in industries:
@@ -150,9 +153,9 @@ def _estimate_year(part: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, dict[str
     def constraints() -> list[tuple[tuple[str, str], list[tuple[str, str]]]]:
         groups = []
         for r in regions:
-            for p, kids in industry_children.items():
+            for p, kids in sorted(industry_children.items()):
                 groups.append(((r, p), [(r, k) for k in kids]))
-        for p, kids in region_children.items():
+        for p, kids in sorted(region_children.items()):
             for i in industries:
                 groups.append(((p, i), [(k, i) for k in kids]))
         return groups
@@ -200,12 +203,12 @@ def _estimate_year(part: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, dict[str
         return None
 
     estimated: dict[tuple[str, str], float] = {}
-    open_cells = sorted((k for k in unknown if k not in derived), key=level)
+    open_cells = sorted((k for k in unknown if k not in derived), key=lambda k: (level(k), k))
     blocks: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
     for k in open_cells:
         r, i = k
         blocks[(level(k), _region_parent(r), industry_parent(i, sections))].append(k)
-    for (_lvl, rp, ip), cells in sorted(blocks.items(), key=lambda b: b[0][0]):
+    for (_lvl, rp, ip), cells in sorted(blocks.items(), key=lambda b: (b[0][0], str(b[0][1:]))):
         rows = sorted({r for r, _ in cells})
         cols = sorted({i for _, i in cells})
         cell_set = set(cells)

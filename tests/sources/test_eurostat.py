@@ -219,3 +219,20 @@ def test_aggregates_from_nuts2_match_the_published_nuts1_where_complete(sample_t
     energy = agg.loc[("DE1", "35", 2015)]
     assert np.isnan(energy["employment_reported"]) and energy["size_class"] == "c"
     assert energy["children_reported"] == 0
+
+
+def test_the_embedded_copy_reads_without_the_published_file() -> None:
+    from clusterobs.sources.eurostat import read_sbs_parquet
+
+    imp = read_sbs_parquet(connect())
+    f = imp.frame
+    assert set(f["region_type"]) == {"nuts2"}
+    assert set(f["year"]) == set(range(2008, 2016))
+    de11 = f[(f["region_code"] == "DE11") & (f["industry_code"] == "29") & (f["year"] == 2015)]
+    assert de11["employment_reported"].tolist() == [160445.0]
+    assert f["employment_estimated"].isna().all()  # estimates only when asked for
+    assert read_sbs_parquet(None, estimated=True).frame["employment_estimated"].notna().any()
+    without = {r["code"]: r["relation"] for r in imp.report.regions_without_boundary}
+    assert without["DE41"] == "merged" and without["HU10"] == "split"
+    assert imp.report.suppressed_cells == int((f["size_class"] == "c").sum())
+    assert imp.source is not None and imp.source.measure == "persons employed"

@@ -180,3 +180,26 @@ def test_embedded_eu_nuts2_rows_equal_a_fresh_import(eu_import) -> None:
     pd.testing.assert_frame_equal(
         shipped[cols].reset_index(drop=True), fresh[cols], check_dtype=False
     )
+
+
+def test_nic_and_nace_join_the_stored_crosswalks(tmp_path: Path) -> None:
+    """Through the classification store: NIC 2008 imported from the shipped list, NAICS 2017
+    reaches NACE Rev.2 and NIC 2008 by ISIC Rev.4, with weights adding up to one."""
+    from clusterobs.classifications.concordance import nace_level_code, weights_at_level
+    from clusterobs.classifications.crosswalk import find_path
+    from clusterobs.classifications.store import ClassificationStore, import_classifications
+
+    counts = import_classifications(
+        DATA / "industry_classifications",
+        tmp_path,
+        nic2008=PACKAGE_DATA / "classifications" / "nic2008_structure.csv",
+    )
+    assert counts["NIC2008"] == 766
+    store = ClassificationStore.load(tmp_path)
+    assert len(store.detailed_codes("NIC2008")) == 419
+    assert find_path(store, "NAICS2017", "NIC2008") == ["NAICS2017", "ISIC4", "NIC2008"]
+    assert find_path(store, "NAICS2017", "NACE2") == ["NAICS2017", "ISIC4", "NACE2"]
+    w = weights_at_level(store, "NAICS2017", "NACE2", nace_level_code("division"))
+    assert w.groupby("from_code")["weight"].sum().sub(1).abs().max() < 1e-12
+    auto = w[w["from_code"] == "336111"].set_index("to_code")["weight"]
+    assert auto.to_dict() == {"29": 1.0}

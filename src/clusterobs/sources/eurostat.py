@@ -45,6 +45,7 @@ give no row; they are counted in the report.
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -618,6 +619,16 @@ def read_sbs_parquet(
         suppressed_cells=int((frame["employment_status"] == "confidential").sum()),
         estimated_cells=int(frame["employment_estimated"].notna().sum()),
     )
+    stored = path.with_name("report.json")
+    if stored.exists():  # what the import of the published file found, for these regions
+        found = json.loads(stored.read_text(encoding="utf-8"))
+        codes = set(frame["source_region_code"])
+        report.regions_without_boundary = [
+            r for r in found.get("regions_without_boundary", []) if r["code"] in codes
+        ]
+        report.recoded_regions = [r for r in found.get("recoded_regions", []) if r["code"] in codes]
+        report.unknown_codes = found.get("unknown_codes", [])
+        report.invalid_cells = found.get("invalid_cells", [])
     src = None
     if engine is not None:
         src = source_table(

@@ -388,7 +388,6 @@ def read_b18(
             engine,
             out,
             paths[0],
-            {"employment_reported": f"{measure} workers"},
             notes=[f"Census of India 2011 B-18: {selection.label()}"],
             measure=selection.label(),
         )
@@ -441,7 +440,6 @@ def read_b18_parquet(
             engine,
             out,
             path,
-            {"employment_reported": f"{measure} workers"},
             notes=[f"Census of India 2011 B-18: {selection.label()}"],
             measure=selection.label(),
         )

@@ -520,7 +520,6 @@ def read_sbs(
             engine,
             frame,
             path,
-            {"employment_reported": employment},
             notes=[f"Eurostat {report.dataset}: employment = {report.measures['employment']}"],
             measure=SBS_INDICATORS.get(employment, employment).split(" (")[0],
         )
@@ -635,7 +634,6 @@ def read_sbs_parquet(
             engine,
             frame,
             path,
-            {"employment_reported": "V16110"},
             notes=["Eurostat sbs_r_nuts06_r2: persons employed"],
             measure="persons employed",
         )

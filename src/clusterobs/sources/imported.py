@@ -81,7 +81,6 @@ def source_table(
     engine: Engine,
     frame: pd.DataFrame,
     path: Path,
-    raw_field: dict[str, str],
     *,
     notes: list[str] | None = None,
     measure: str = "employment",
@@ -112,7 +111,7 @@ def source_table(
     src = SourceTable(
         table=table,
         path=path,
-        raw_field=canonical_names | {k: k for k in raw_field},
+        raw_field=canonical_names,
         python_keys=python_keys,
         raw=None,
         notes=list(notes or []),

@@ -110,6 +110,30 @@ def test_nuts_2010_codes_are_matched_to_their_2021_successors(eu_import) -> None
     assert without["DE41"] == "merged" and without["HU10"] == "split"
     assert without["UKI1"] == "split"
     assert {"DE41", "HU10", "UKI1"} <= set(f["region_code"])
+    corr = eu_import.correspondence.set_index("code")
+    # Matched across a recorded boundary change, and flagged: UKM2 lost UKM24 to UKM9 in 2016.
+    assert corr.loc["UKM2", "relation"] == "recoded_boundary_shift"
+    assert corr.loc["UKM2", "target_code"] == "UKM7"
+    assert "lost ex-ukm24" in corr.loc["UKM2", "note"]
+
+
+def test_nuts1_sums_of_nuts2_agree_with_the_published_nuts1(eu_import) -> None:
+    from clusterobs.sources.eurostat import aggregate_nuts2
+
+    f = eu_import.frame
+    agg = aggregate_nuts2(f, "nuts1")
+    pub = f[f["region_type"] == "nuts1"]
+    keys = ["region_code", "industry_code", "year"]
+    m = agg.merge(pub[[*keys, "employment_reported"]], on=keys, suffixes=("", "_published"))
+    both = m.dropna(subset=["employment_reported", "employment_reported_published"])
+    close = (both["employment_reported"] - both["employment_reported_published"]).abs() <= 1
+    # 97 % agree to one person; the others are NUTS 1 codes whose published version is not
+    # the 2021 one (PL1, ITD, ITE, FR9 ...), where the NUTS 2 children were recoded away.
+    assert close.mean() > 0.95
+    # Baden-Wuerttemberg (same NUTS 1 and NUTS 2 codes in every version): 707 of 713 cells;
+    # the 6 others (e.g. F and 43 in 2008, flag i) are Eurostat's own inconsistencies.
+    de1 = close[both["region_code"] == "DE1"]
+    assert len(de1) == 713 and int((~de1).sum()) == 6
 
 
 def test_the_five_indian_state_totals_equal_their_districts_division_rows() -> None:

@@ -131,7 +131,7 @@ def test_nuts1_sums_of_nuts2_agree_with_the_published_nuts1(eu_import) -> None:
     # the 2021 one (PL1, ITD, ITE, FR9 ...), where the NUTS 2 children were recoded away.
     assert close.mean() > 0.95
     # Baden-Wuerttemberg (same NUTS 1 and NUTS 2 codes in every version): 707 of 713 cells;
-    # the 6 others (e.g. F and 43 in 2008, flag i) are Eurostat's own inconsistencies.
+    # the 6 others (F and 43 with flag i, 45.3, 62, 72, 82) differ in the published cells.
     de1 = close[both["region_code"] == "DE1"]
     assert len(de1) == 713 and int((~de1).sum()) == 6
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import ibis
 import pandas as pd
 
-from clusterobs.mapping.engine import Engine
 from clusterobs.sources.errors import InputValidationError
 from clusterobs.sources.schema import CANONICAL_COLUMNS, SourceTable
+from clusterobs.tables.engine import Engine
 
 
 @dataclass(frozen=True)
@@ -121,9 +121,12 @@ def canonical_long(
                 file=path,
                 field=col,
             )
-    industry = _text(raw, c.industry)
+    # An empty industry cell is not the total row unless the user says so (``total_code=""``):
+    # it becomes null and fails validation with its row, instead of silently counting as a total.
+    text = _text(raw, c.industry)
+    industry = text.nullif("")
     if total_code is not None:
-        industry = ibis.ifelse(industry == total_code, ibis.literal(""), industry)
+        industry = ibis.ifelse(text == total_code, ibis.literal(""), industry)
     flag = _text(raw, c.flag).upper().nullif("") if c.flag else ibis.null("string")
     emp = _num(raw, c.employment)
     t = raw.select(

@@ -21,13 +21,13 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from tests.engine.test_euindia_reference import reference  # noqa: E402
 
-from clusterobs.definitions.model import load_definition  # noqa: E402
+from clusterobs.definitions import load_definition  # noqa: E402
 from clusterobs.mapping import pipeline  # noqa: E402
-from clusterobs.mapping.engine import connect  # noqa: E402
 from clusterobs.mapping.output import write_result  # noqa: E402
 from clusterobs.regions import nuts  # noqa: E402
 from clusterobs.sources.census_india import read_b18, read_b18_parquet  # noqa: E402
 from clusterobs.sources.eurostat import read_eurostat_tsv, read_sbs, read_sbs_parquet  # noqa: E402
+from clusterobs.tables.engine import connect  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 DEFS = ROOT / "src" / "clusterobs" / "data" / "definitions"

@@ -28,12 +28,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterobs.classifications.store import CODE_COLUMNS, XWALK_COLUMNS, ClassificationStore
-from clusterobs.definitions.model import load_definition
+from clusterobs.classifications.store import ClassificationStore
+from clusterobs.definitions import load_definition
 from clusterobs.mapping import pipeline
-from clusterobs.mapping.engine import connect
 from clusterobs.sources.census_india import read_b18_parquet
 from clusterobs.sources.eurostat import read_sbs_parquet
+from clusterobs.tables.engine import connect
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "src" / "clusterobs" / "data" / "definitions"
 # Sums of the same numbers in another order differ in the last bits (about 1e-16 relative);
@@ -213,17 +213,38 @@ def test_eu_local_units_feed_the_size_test(eu) -> None:
     assert (traded["establishments"] > 0).mean() > 0.8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: without establishments the pipeline fills them with 0, the size test "
-    "'est > P25(est)' becomes 0 > 0 and every strong flag is false; it must be skipped and named",
-)
-def test_india_strong_clusters_without_establishments(india) -> None:
-    _, _, result = india
+def test_india_without_establishments_skips_the_size_test_and_says_so(india) -> None:
+    """Census worker tables have no establishments: they stay null, the U.S. Cluster Mapping
+    size test on establishments is skipped and named, and strong clusters still exist."""
+    imp, _, result = india
+    assert "establishments" not in imp.source.raw_field
     crt = result.cluster_region_year
     traded = crt[crt["traded"] & crt["subcluster_code"].isna()]
     assert traded["strong"].fillna(False).any()
     assert traded["establishments"].isna().all()
+    skipped = result.manifest["tests_skipped"]
+    assert len(skipped) == 1 and "establishments" in skipped[0]["test"]
+
+
+def test_india_builds_with_nic_in_the_classification_store() -> None:
+    """With NIC 2008 in the store (the shipped list added to the embedded store), the carried
+    definition's codes are checked against it and every one can receive workers."""
+    from clusterobs.classifications import nic
+    from clusterobs.data.catalog import CLASSIFICATIONS_DIR
+
+    base = ClassificationStore.load(CLASSIFICATIONS_DIR)
+    codes = nic.read_code_list(DEFINITIONS.parent / "classifications" / "nic2008_structure.csv")
+    store = ClassificationStore(
+        pd.concat([base.codes, codes], ignore_index=True),
+        pd.concat([base.crosswalks, nic.isic_links(codes)], ignore_index=True),
+    )
+    eng = connect()
+    imp = read_b18_parquet(eng, measure="total")
+    definition = load_definition(DEFINITIONS / "uscmp_nic2008_class.csv", "NIC2008")
+    result = pipeline.build(imp.source, definition, engine=eng, store=store)
+    unknown = {r["code"] for r in result.manifest["unknown_industry_codes"]["by_code"]}
+    assert unknown == {"2031", "9910", "9920"}  # census codes outside NIC 2008 (4-digit ones)
+    _compare(result, reference(imp.frame, definition.table))
 
 
 @pytest.mark.xfail(
@@ -284,18 +305,14 @@ def test_sbs_level_definition_uses_the_g_groups() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="pipeline: with NACE Rev.2 imported, the known codes of NACE2 data are its classes "
-    "(the most detailed level), so division-level data are all unknown",
+    reason="pipeline: with NACE Rev.2 in the store only NACE classes are detailed codes, so a "
+    "division-level definition is refused ('not a detailed code of NACE2') and division-level "
+    "data would be unknown; the EU builds run without the store for now",
 )
 def test_division_data_with_the_nace_store_loaded() -> None:
-    divisions = [f"{d:02d}" for d in (10, 29)]
-    classes = ["10.11", "29.10"]
-    codes = pd.DataFrame(
-        [("NACE2", c, c, 2, None, False) for c in divisions]
-        + [("NACE2", c, c, 4, c[:2], True) for c in classes],
-        columns=CODE_COLUMNS,
-    )
-    store = ClassificationStore(codes, pd.DataFrame(columns=XWALK_COLUMNS))
+    from clusterobs.data.catalog import CLASSIFICATIONS_DIR
+
+    store = ClassificationStore.load(CLASSIFICATIONS_DIR)
     eng = connect()
     imp = read_sbs_parquet(eng, region_types=("nuts2",))
     definition = load_definition(DEFINITIONS / "uscmp_nace2_division.csv", "NACE2")

@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from clusterobs.mapping.engine import connect
 from clusterobs.regions import india
 from clusterobs.sources.census_india import (
     COUNT_COLUMNS,
@@ -17,6 +16,7 @@ from clusterobs.sources.census_india import (
     read_b18_frame,
 )
 from clusterobs.sources.errors import InputValidationError
+from clusterobs.tables.engine import connect
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

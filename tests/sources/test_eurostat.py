@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterobs.mapping.engine import connect
 from clusterobs.regions.nuts import correspondence
 from clusterobs.sources.errors import InputValidationError
 from clusterobs.sources.eurostat import (
@@ -18,6 +17,7 @@ from clusterobs.sources.eurostat import (
     read_eurostat_tsv,
     read_sbs,
 )
+from clusterobs.tables.engine import connect
 
 HEADER = "nace_r2,indic_sb,geo\\time\t2015 \t2014 \n"
 

@@ -27,11 +27,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from clusterobs.sources.errors import InputValidationError
-
 STRUCTURE_COLUMNS = ["code", "title", "level", "parent", "title_source"]
 CODE_COLUMNS = ["classification", "code", "title", "level", "parent", "detailed"]
 NAME = "NIC2008"
+
+
+def _invalid(
+    message: str, *, file: str | Path, row: int | None = None, field: str = ""
+) -> ValueError:
+    """A ``ValueError`` naming file, row and field. (``classifications`` sits below
+    ``sources``: importing its ``InputValidationError`` would make a package cycle.)"""
+    where = f"file {file}" + (f", row {row}" if row is not None else "") + f", field {field!r}"
+    return ValueError(f"{where}: {message}")
 
 
 def _comparable(text: str) -> str:
@@ -85,12 +92,12 @@ def read_code_list(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     if "code" not in df.columns:
-        raise InputValidationError("a code list needs a 'code' column", file=path, field="code")
+        raise _invalid("a code list needs a 'code' column", file=path, field="code")
     codes = df["code"].str.strip()
     bad = ~codes.str.fullmatch(r"[A-U]|\d{2,5}")
     if bad.any():
         row = int(bad.to_numpy().nonzero()[0][0]) + 1
-        raise InputValidationError(
+        raise _invalid(
             f"{codes.iloc[row - 1]!r} is not a NIC 2008 code (a section letter or 2-5 digits)",
             file=path,
             row=row,
@@ -99,9 +106,7 @@ def read_code_list(path: str | Path) -> pd.DataFrame:
     dup = codes.duplicated()
     if dup.any():
         row = int(dup.to_numpy().nonzero()[0][0]) + 1
-        raise InputValidationError(
-            f"code {codes.iloc[row - 1]} listed twice", file=path, row=row, field="code"
-        )
+        raise _invalid(f"code {codes.iloc[row - 1]} listed twice", file=path, row=row, field="code")
     out = pd.DataFrame({"classification": NAME, "code": codes})
     out["title"] = df["title"].str.strip() if "title" in df.columns else ""
     out["level"] = codes.map(_level).astype("int64")
@@ -113,7 +118,7 @@ def read_code_list(path: str | Path) -> pd.DataFrame:
     orphan = out["parent"].notna() & ~out["parent"].isin(known)
     if orphan.any() and len(known) > 1:
         row = int(orphan.to_numpy().nonzero()[0][0]) + 1
-        raise InputValidationError(
+        raise _invalid(
             f"parent {out['parent'].iloc[row - 1]} of {codes.iloc[row - 1]} is not in the list",
             file=path,
             row=row,

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from clusterobs.classifications import nic as nic_codes
 from clusterobs.classifications.naics import parent as naics_parent
+from clusterobs.classifications.nic import isic_links, read_code_list
 from clusterobs.config import load_config
 from clusterobs.data.catalog import CLASSIFICATIONS_DIR
 
@@ -241,9 +241,9 @@ def import_classifications(
     if nic2008 is not None:
         # NIC 2008 is ISIC Rev.4 down to the class: detailed codes (the list's leaves: sub-classes
         # where given, else classes) link to the ISIC class of their first four digits.
-        nic = nic_codes.read_code_list(Path(nic2008))
+        nic = read_code_list(Path(nic2008))
         frames.append(nic)
-        xw_frames.append(nic_codes.isic_links(nic))
+        xw_frames.append(isic_links(nic))
     codes = pd.concat(frames, ignore_index=True)
     codes["level"] = codes["level"].astype("int64")
     codes["detailed"] = codes["detailed"].astype(bool)

@@ -17,10 +17,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from clusterobs.sources.errors import InputValidationError
+from clusterobs.imports.errors import ImportValidationError, RowError
 
 DISTRICT_TYPE = "district"
 STATE_TYPE = "state"
+
+
+def _invalid(
+    message: str, *, file: str | Path, row: int | None = None, field: str = ""
+) -> ImportValidationError:
+    """An :class:`ImportValidationError` naming file, row and field (row 0: the header or the
+    file as a whole), as the other region readers raise."""
+    return ImportValidationError([RowError(str(file), row or 0, field, message)])
 
 
 def district_code(value: object) -> str:
@@ -74,7 +82,7 @@ def district_boundaries(path: str | Path) -> pd.DataFrame:
             code = district_code(props["censuscode"])
             st = state_code(props.get("st_cen_cd"))
         except ValueError as exc:
-            raise InputValidationError(str(exc), file=path, row=i, field="censuscode") from exc
+            raise _invalid(str(exc), file=path, row=i, field="censuscode") from exc
         rows.append(
             {
                 "code": code,
@@ -88,7 +96,7 @@ def district_boundaries(path: str | Path) -> pd.DataFrame:
     df["code"] = df["code"].astype("string")
     dup = df["code"].notna() & df["code"].duplicated()
     if dup.any():
-        raise InputValidationError(
+        raise _invalid(
             f"censuscode {df['code'][dup].iloc[0]} appears twice", file=path, field="censuscode"
         )
     return df

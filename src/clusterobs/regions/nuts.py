@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clusterobs.sources.errors import InputValidationError
+from clusterobs.imports.errors import ImportValidationError, RowError
 
 VERSIONS = ("1999", "2003", "2006", "2010", "2013", "2016", "2021")
 TYPOLOGY = {0: "country", 1: "nuts_level_1", 2: "nuts_level_2", 3: "nuts_level_3"}
@@ -50,6 +50,14 @@ _BOUNDARY_WORDS = re.compile(
     r"boundary|shift|split|merge|made from|made of|minus|plus|lost|part", re.IGNORECASE
 )
 _PART = re.compile(r"\s*\(part\)\s*$", re.IGNORECASE)
+
+
+def _invalid(
+    message: str, *, file: str | Path, row: int | None = None, field: str = ""
+) -> ImportValidationError:
+    """An :class:`ImportValidationError` naming file, row and field (row 0: the header or the
+    file as a whole), as the other region readers raise."""
+    return ImportValidationError([RowError(str(file), row or 0, field, message)])
 
 
 def nuts_level(code: str) -> int:
@@ -90,7 +98,7 @@ class NutsHistory:
         need = {"typology", *(f"code_{v}" for v in VERSIONS)}
         missing = need - set(frames["lineage"].columns)
         if missing:
-            raise InputValidationError(
+            raise _invalid(
                 f"not a NUTS history table: missing {sorted(missing)}",
                 file=directory / files["lineage"],
                 field=sorted(missing)[0],
@@ -248,7 +256,7 @@ def boundary_codes(path: str | Path) -> pd.DataFrame:
         props = feature.get("properties") or {}
         code = props.get("NUTS_ID")
         if not code:
-            raise InputValidationError("feature without NUTS_ID", file=path, row=i, field="NUTS_ID")
+            raise _invalid("feature without NUTS_ID", file=path, row=i, field="NUTS_ID")
         rows.append(
             {
                 "code": str(code),

@@ -46,9 +46,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from clusterobs.mapping.engine import Engine
 from clusterobs.sources.errors import InputValidationError
 from clusterobs.sources.imported import Import, ImportReport, source_table
+from clusterobs.tables.engine import Engine
 
 Measure = Literal["main", "marginal", "total"]
 MEASURE_LABEL = {
@@ -390,6 +390,7 @@ def read_b18(
             paths[0],
             notes=[f"Census of India 2011 B-18: {selection.label()}"],
             measure=selection.label(),
+            has=(),
         )
     checks = {
         "hierarchy_mismatches": pd.concat(
@@ -442,5 +443,6 @@ def read_b18_parquet(
             path,
             notes=[f"Census of India 2011 B-18: {selection.label()}"],
             measure=selection.label(),
+            has=(),
         )
     return Import(source=src, frame=out, report=report)

@@ -58,7 +58,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from clusterobs.mapping.engine import Engine
 from clusterobs.regions.nuts import (
     EXTRA_REGIO_TYPE,
     REGION_TYPE,
@@ -67,6 +66,7 @@ from clusterobs.regions.nuts import (
 from clusterobs.sources.errors import InputValidationError
 from clusterobs.sources.imported import Import, ImportReport, source_table
 from clusterobs.sources.schema import CANONICAL_COLUMNS
+from clusterobs.tables.engine import Engine
 
 #: Eurostat flag letters ("Codes for observation status", Eurostat bulk download documentation).
 FLAGS = {

@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from clusterobs.mapping.engine import Engine
 from clusterobs.sources.schema import CANONICAL_COLUMNS, SourceTable
+from clusterobs.tables.engine import Engine
 
 
 @dataclass
@@ -84,11 +84,13 @@ def source_table(
     *,
     notes: list[str] | None = None,
     measure: str = "employment",
+    has: tuple[str, ...] = ("establishments", "payroll"),
 ) -> SourceTable:
     """A :class:`SourceTable` over a canonical pandas frame (codes strings, years int64).
 
     The frame is already checked by the importer, which names rows of the original file; the
-    engine's validation then names rows of this frame (1-based)."""
+    engine's validation then names rows of this frame (1-based). ``has``: the optional measures
+    (``establishments``, ``payroll``) that the source publishes."""
     canon = frame[CANONICAL_COLUMNS].copy()
     for col in ("region_code", "region_type", "industry_code", "vintage", "size_class"):
         canon[col] = canon[col].astype("string")
@@ -107,7 +109,11 @@ def source_table(
             }
         )
 
-    canonical_names = {c: c for c in CANONICAL_COLUMNS}
+    # ``raw_field`` names the columns the source has: the engine reads the absence of
+    # ``establishments`` as "no establishment counts" (the size test is then skipped, not run on
+    # zeros), so a source without them (census worker tables) must not list them.
+    optional = {"establishments", "payroll"}
+    canonical_names = {c: c for c in CANONICAL_COLUMNS if c not in optional or c in has}
     src = SourceTable(
         table=table,
         path=path,

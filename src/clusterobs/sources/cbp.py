@@ -29,7 +29,7 @@ import ibis
 import pandas as pd
 
 from clusterobs.classifications.naics import PADDING
-from clusterobs.sources.errors import InputValidationError
+from clusterobs.sources.errors import InputValidationError, unreadable
 from clusterobs.sources.schema import CANONICAL_COLUMNS, SourceTable
 from clusterobs.tables.engine import Engine
 
@@ -97,14 +97,7 @@ def _typed_csv(engine: Engine, path: Path) -> ibis.Table:
     try:
         return engine.read_csv_typed(path, types)
     except Exception as exc:  # the backend's parse error names the line
-        m = re.search(r"[Ll]ine:? (\d+)", str(exc))
-        col = re.search(r'column "?([A-Za-z_0-9]+)"?', str(exc))
-        raise InputValidationError(
-            "not a number (or malformed CSV): " + str(exc).splitlines()[0][:200],
-            file=path,
-            row=int(m.group(1)) - 1 if m else None,
-            field=col.group(1) if col else None,
-        ) from exc
+        raise unreadable(path, exc) from exc
 
 
 def _canonical(raw: ibis.Table, path: Path, year: int | None) -> SourceTable:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ibis
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -149,9 +150,9 @@ def validate(src: SourceTable, execute: Callable[[ibis.Expr], object]) -> None:
     """Raise :class:`InputValidationError` (file, row, field) on an empty key (region,
     industry, year), negative or non-numeric values, duplicate keys, or more than one
     classification vintage within one year."""
+    _check_numeric_text(src, execute)
     _check_empty_keys(src, execute)
     _check_negative(src, execute)
-    _check_numeric_text(src, execute)
     _check_duplicates(src, execute)
     _check_vintages(src, execute)
 
@@ -170,6 +171,7 @@ def _check_empty_keys(src: SourceTable, execute: Callable[[ibis.Expr], object]) 
             region_code=(t.region_code.isnull() | (t.region_code.strip() == "")).sum(),
             industry_code=t.industry_code.isnull().sum(),
             year=t.year.isnull().sum(),
+            employment_reported=(t.employment_reported.isnull() & t.size_class.isnull()).sum(),
         )
     ).iloc[0]
     for column, n in counts.items():
@@ -181,8 +183,13 @@ def _check_empty_keys(src: SourceTable, execute: Callable[[ibis.Expr], object]) 
                 c[raw].fillna("").str.strip() == "" if raw in c.columns else c["__row"] < 0
             )
         )
+        what = (
+            "empty employment (give a value, or a suppression flag for a withheld cell)"
+            if column == "employment_reported"
+            else f"empty {column.replace('_', ' ')}"
+        )
         raise InputValidationError(
-            f"empty {column.replace('_', ' ')} ({int(n)} row(s))",
+            f"{what} ({int(n)} row(s))",
             file=src.path,
             row=row,
             field=src.raw_field.get(column, column),
@@ -215,7 +222,12 @@ def _check_numeric_text(src: SourceTable, execute: Callable[[ibis.Expr], object]
         if raw is None or raw not in raw_t.columns or not raw_t[raw].type().is_string():
             continue
         text = raw_t[raw].strip().nullif("")
-        bad_counts[col] = (text.notnull() & text.try_cast("float64").isnull()).sum()
+        if col == "year":
+            value_ok = text.try_cast("int64").notnull()
+        else:
+            number = text.try_cast("float64")
+            value_ok = number.notnull() & ~number.isnan() & ~number.isinf()
+        bad_counts[col] = (text.notnull() & ~value_ok).sum()
     if not bad_counts:
         return
     row = execute(raw_t.aggregate(**bad_counts)).iloc[0]
@@ -224,9 +236,19 @@ def _check_numeric_text(src: SourceTable, execute: Callable[[ibis.Expr], object]
             _fail_numeric(
                 src,
                 col,
-                "not a number",
-                lambda s: pd.to_numeric(s.str.strip().replace("", "0"), errors="coerce").isna(),
+                "not an integer year" if col == "year" else "not a finite number",
+                _not_integer if col == "year" else _not_finite,
             )
+
+
+def _not_finite(text: pd.Series) -> pd.Series:
+    values = pd.to_numeric(text.str.strip().replace("", "0"), errors="coerce")
+    return values.isna() | ~np.isfinite(values.astype("float64"))
+
+
+def _not_integer(text: pd.Series) -> pd.Series:
+    values = pd.to_numeric(text.str.strip(), errors="coerce")
+    return text.str.strip().ne("") & (values.isna() | (values.astype("float64") % 1 != 0))
 
 
 def _check_duplicates(src: SourceTable, execute: Callable[[ibis.Expr], object]) -> None:

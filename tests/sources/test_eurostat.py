@@ -113,6 +113,8 @@ def test_sbs_canonical_table(sample_tsv: Path) -> None:
     assert (conf["employment_status"] == "confidential").all()
     # Missing is not zero and not suppressed.
     assert not (f["size_class"].isna() & (f["employment_status"] == "confidential")).any()
+    engine_rows = imp.source.frame
+    assert len(engine_rows) == int(f["employment_status"].isin(["reported", "confidential"]).sum())
     zero = f[(f["region_code"] == "DE11") & (f["industry_code"] == "12") & (f["year"] == 2015)]
     assert zero["employment_reported"].tolist() == [0.0]
     assert zero["size_class"].isna().all()
@@ -236,3 +238,7 @@ def test_the_embedded_copy_reads_without_the_published_file() -> None:
     assert without["DE41"] == "merged" and without["HU10"] == "split"
     assert imp.report.suppressed_cells == int((f["size_class"] == "c").sum())
     assert imp.source is not None and imp.source.measure == "persons employed"
+    # Rows whose persons employed is not available stay in the frame, not in the engine table.
+    missing = f["employment_status"] == "missing"
+    assert missing.sum() == 5138 and len(imp.source.frame) == len(f) - 5138
+    assert "5,138 rows without persons employed" in imp.report.notes[-1]

@@ -518,12 +518,29 @@ def read_sbs(
     if engine is not None:
         src = source_table(
             engine,
-            frame,
+            engine_rows(frame, report),
             path,
             notes=[f"Eurostat {report.dataset}: employment = {report.measures['employment']}"],
             measure=SBS_INDICATORS.get(employment, employment).split(" (")[0],
         )
     return Import(source=src, frame=frame, report=report, correspondence=correspondence)
+
+
+def engine_rows(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """The rows the engine gets: those whose persons employed is reported or confidential.
+
+    A key-year whose persons employed is not available (``:``) while its local units or wages
+    are published has no employment to place; the engine needs a value or a suppression flag
+    on every row (an empty one is refused, never read as 0), so such rows stay in the frame
+    and are left out of the engine table, counted in the report."""
+    keep = frame["employment_status"].isin(["reported", "confidential"])
+    left = int((~keep).sum())
+    if left:
+        report.notes.append(
+            f"{left:,} rows without persons employed (not available) kept in the frame but not "
+            "given to the engine; their local units and wages are not in any cluster sum"
+        )
+    return frame[keep].reset_index(drop=True)
 
 
 def _harmonise(
@@ -632,7 +649,7 @@ def read_sbs_parquet(
     if engine is not None:
         src = source_table(
             engine,
-            frame,
+            engine_rows(frame, report),
             path,
             notes=["Eurostat sbs_r_nuts06_r2: persons employed"],
             measure="persons employed",

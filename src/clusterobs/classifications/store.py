@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from clusterobs.classifications.naics import parent as naics_parent
+from clusterobs.classifications.nic import isic_links, read_code_list
 from clusterobs.config import load_config
 from clusterobs.data.catalog import CLASSIFICATIONS_DIR
 
@@ -238,21 +239,11 @@ def import_classifications(
             )
         )
     if nic2008 is not None:
-        nic = _code_list(Path(nic2008), "NIC2008", 5)
+        # NIC 2008 is ISIC Rev.4 down to the class: detailed codes (the list's leaves: sub-classes
+        # where given, else classes) link to the ISIC class of their first four digits.
+        nic = read_code_list(Path(nic2008))
         frames.append(nic)
-        detailed = nic[nic["detailed"]]["code"]
-        # NIC 2008 is built on ISIC Rev.4: the first four digits of a subclass are its ISIC class.
-        xw_frames.append(
-            pd.DataFrame(
-                {
-                    "from_classification": "NIC2008",
-                    "from_code": detailed.values,
-                    "to_classification": "ISIC4",
-                    "to_code": detailed.str[:4].values,
-                    "note": "nic-prefix",
-                }
-            )
-        )
+        xw_frames.append(isic_links(nic))
     codes = pd.concat(frames, ignore_index=True)
     codes["level"] = codes["level"].astype("int64")
     codes["detailed"] = codes["detailed"].astype(bool)

@@ -82,6 +82,9 @@ class SourceTable:
 
     ``raw_field`` maps canonical column -> column name in the file. ``python_keys`` turns a chunk
     of the raw file (all strings) into canonical ``region_code, industry_code, year, vintage``.
+    ``measure`` names what ``employment_reported`` counts (``"employment"`` for CBP; e.g.
+    ``"persons employed"`` for Eurostat SBS, ``"main + marginal workers"`` for the Census of
+    India), so that outputs can label it truthfully.
     """
 
     table: ibis.Table
@@ -91,6 +94,7 @@ class SourceTable:
     raw: ibis.Table | None = None
     frame: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    measure: str = "employment"
 
     @property
     def has_establishments(self) -> bool:
@@ -123,7 +127,7 @@ class SourceTable:
 
     def first_row(self, predicate: Callable[[pd.DataFrame], pd.Series]) -> int | None:
         for chunk in self.raw_chunks():
-            hit = predicate(chunk)
+            hit = predicate(chunk).fillna(False).astype(bool)  # NA (pandas nullable) = no hit
             if hit.any():
                 return int(chunk.loc[hit.to_numpy(), "__row"].iloc[0])
         return None

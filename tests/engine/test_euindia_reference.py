@@ -186,11 +186,6 @@ def test_india_product_clusters_agree_for_every_district() -> None:
     assert top.startswith("3")  # all-India district codes 327-345 are West Bengal
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline: with one year there are no year pairs and reading the empty change table "
-    "(EngineTable.to_pandas without parts) raises 'No objects to concatenate'",
-)
 def test_one_year_has_no_change_rows_rather_than_zero_change(india) -> None:
     _, _, result = india
     assert len(result.cluster_region_change) == 0
@@ -248,21 +243,11 @@ def test_india_builds_with_nic_in_the_classification_store() -> None:
     _compare(result, reference(imp.source.frame, definition.table))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline: the manifest does not record SourceTable.measure, so Census workers are "
-    "reported as 'employment'",
-)
 def test_manifest_names_workers_not_employment(india) -> None:
     _, _, result = india
     assert result.manifest["input"]["measure"] == "main + marginal workers"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline: a suppressed cell without a size-class midpoint (Eurostat ': c') counts "
-    "as 0 but its rows say imputation_method 'midpoint'",
-)
 def test_confidential_cells_are_not_labelled_midpoint(eu) -> None:
     _, _, result = eu
     crt = result.cluster_region_year
@@ -271,11 +256,6 @@ def test_confidential_cells_are_not_labelled_midpoint(eu) -> None:
     assert (with_suppressed["imputation_method"] != "midpoint").all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline: no way to use a source's own estimates of suppressed cells "
-    "(employment_estimated, e.g. the bounded Eurostat estimate) as imputed employment",
-)
 def test_bounded_estimates_can_be_used_as_imputed_employment() -> None:
     eng = connect()
     imp = read_sbs_parquet(eng, region_types=("nuts2",), estimated=True)
@@ -287,14 +267,9 @@ def test_bounded_estimates_can_be_used_as_imputed_employment() -> None:
     assert (crt["employment_imputed"] > 0).any()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline: the detailed level is one code length (the mode of the definition's "
-    "codes), so a definition with NACE divisions and the groups of G45-G47 loses the groups",
-)
 def test_sbs_level_definition_uses_the_g_groups() -> None:
     eng = connect()
-    imp = read_sbs_parquet(eng, region_types=("nuts2",))
+    imp = read_sbs_parquet(eng, region_types=("nuts2",), detail="leaves")
     definition = load_definition(DEFINITIONS / "uscmp_nace2_sbs.csv", "NACE2")
     result = pipeline.build(imp.source, definition, engine=eng)
     groups = definition.table[definition.table["industry_code"].str.contains(".", regex=False)]
@@ -304,12 +279,6 @@ def test_sbs_level_definition_uses_the_g_groups() -> None:
     assert set(got["cluster_code"]) == clusters
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline: with NACE Rev.2 in the store only NACE classes are detailed codes, so a "
-    "division-level definition is refused ('not a detailed code of NACE2') and division-level "
-    "data would be unknown; the EU builds run without the store for now",
-)
 def test_division_data_with_the_nace_store_loaded() -> None:
     from clusterobs.data.catalog import CLASSIFICATIONS_DIR
 

@@ -98,7 +98,7 @@ def _definition(codes: list[str]) -> pd.DataFrame:
     )
 
 
-BAD = ["336111", "123456", "33611", "334119", "336112 (P)"]  # 999999 is a real code: unclassified
+BAD = ["336111", "123456", "334119", "336112 (P)"]  # 999999 is a real code: unclassified
 
 
 def test_unknown_definition_codes_are_an_error_naming_each() -> None:
@@ -107,9 +107,8 @@ def test_unknown_definition_codes_are_an_error_naming_each() -> None:
     text = str(err.value)
     assert "defs.csv" in text and "row 2" in text and "industry_code" in text
     assert "123456 (row 2: not a code of NAICS2017)" in text
-    assert "33611 (row 3: not a detailed code of NAICS2017" in text
-    assert "334119 (row 4: not a code of NAICS2017)" in text  # NAICS 2007, gone since 2012
-    assert "336112 (P) (row 5: partial-code marker" in text
+    assert "334119 (row 3: not a code of NAICS2017)" in text  # NAICS 2007, gone since 2012
+    assert "336112 (P) (row 4: partial-code marker" in text
     assert "--allow-unknown-codes" in text
 
 
@@ -118,6 +117,20 @@ def test_allowed_unknown_codes_are_listed_in_the_manifest() -> None:
     problems = res.manifest["definition_codes"]["problems"]
     assert [p["code"] for p in problems] == BAD[1:]
     assert res.manifest["definition_codes"]["checked"] is True
+
+
+def test_an_aggregate_code_covers_the_detailed_codes_under_it() -> None:
+    """A 5-digit NAICS industry in a definition sums its 6-digit industries (it used to be a
+    dead row: only 6-digit codes matched)."""
+    res = _naics2017_build(_definition(["33611", "334111"]))
+    crt = res.cluster_region_year
+    a = crt[crt["region_code"] == "a"]
+    assert a["employment"].sum() == pytest.approx(300.0)  # 336111 + 336112 + 334111
+
+
+def test_a_code_listed_under_another_listed_code_is_refused() -> None:
+    with pytest.raises(InputValidationError, match="336111 lies under 33611"):
+        _naics2017_build(_definition(["33611", "336111"]))
 
 
 def test_a_code_no_data_vintage_reaches_is_reported() -> None:

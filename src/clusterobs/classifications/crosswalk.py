@@ -91,10 +91,10 @@ def crosswalk_weights(
     """Weights ``from_code, to_code, weight, note`` taking detailed ``source`` codes to ``target``.
 
     ``target_sizes`` (index: target code) is used by the ``proportional`` rule on the last step.
-    For ``source == target`` this is the identity over the detailed codes of ``source``.
+    For ``source == target`` this is the identity over every code of ``source``.
     """
-    if source == target:
-        codes = store.detailed_codes(source)
+    if source == target:  # every code, at any level: data may be published above the finest
+        codes = store.codes.loc[store.codes["classification"] == source, "code"].astype(str)
         return pd.DataFrame(
             {"from_code": codes.values, "to_code": codes.values, "weight": 1.0, "note": "identity"}
         )

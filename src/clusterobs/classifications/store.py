@@ -290,5 +290,11 @@ class ClassificationStore:
         c = self.codes
         return c[(c["classification"] == classification) & c["detailed"]]["code"]
 
+    def parents(self, classification: str) -> dict[str, str]:
+        """``code -> parent code`` of one classification (empty when it is not imported)."""
+        c = self.codes[self.codes["classification"] == classification]
+        c = c[c["parent"].notna() & (c["parent"].astype(str) != "")]
+        return dict(zip(c["code"].astype(str), c["parent"].astype(str), strict=True))
+
     def has(self, classification: str) -> bool:
         return bool((self.codes["classification"] == classification).any())

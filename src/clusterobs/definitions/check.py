@@ -1,10 +1,10 @@
 """Check a definition's codes against its declared classification.
 
-Why: only the most detailed codes of the classification are summed into clusters, so a code that
-does not exist in the declared classification (a typo, ``999999``), a code of another vintage
-(NAICS 2012's ``334119`` in a NAICS 2017 definition), an aggregate (a 5-digit NAICS code) or a
-code carrying a partial-link marker (``334413 (P)``) would silently match no data: its row
-would be dead and its employment lost from the cluster without a word. Every such code is
+Why: a code that does not exist in the declared classification (a typo), a code of another
+vintage (NAICS 2007's ``334119`` in a NAICS 2017 definition) or a code carrying a partial-link
+marker (``334413 (P)``) would silently match no data: its row would be dead and its employment
+lost from the cluster without a word. (An aggregate code, such as a 5-digit NAICS industry or a
+NACE division, covers the detailed codes under it.) Every such code is
 reported by code, row and reason; the build refuses it unless the user allows unknown codes.
 Codes that exist but that no data vintage reaches through the crosswalks are reported by the
 pipeline in the same form (:func:`unreachable`).
@@ -43,7 +43,6 @@ def code_problems(definition: ClusterDefinition, store: ClassificationStore) -> 
         return []
     codes = store.codes[store.codes["classification"] == name]
     known = set(codes["code"].astype(str))
-    detailed = set(codes.loc[codes["detailed"].astype(bool), "code"].astype(str))
     problems = []
     table = definition.table
     for row, code in zip(table["source_row"], table["industry_code"].astype(str), strict=True):
@@ -51,8 +50,6 @@ def code_problems(definition: ClusterDefinition, store: ClassificationStore) -> 
             reason = "partial-code marker: list the code once, without a marker"
         elif code not in known:
             reason = f"not a code of {name}"
-        elif code not in detailed:
-            reason = f"not a detailed code of {name} (only the most detailed codes are summed)"
         else:
             continue
         problems.append(CodeProblem(code, int(row), reason))

@@ -28,7 +28,7 @@ import pandas as pd
 from clusterobs.classifications.naics import SECTOR_OF_TWO_DIGITS
 from clusterobs.sources.schema import SIZE_CLASS_BOUNDS, SIZE_CLASS_MIDPOINT
 
-ImputationMethod = Literal["midpoint", "constrained"]
+ImputationMethod = Literal["midpoint", "constrained", "source"]
 KEY = ["region_code", "region_type", "year"]
 MAX_ROUNDS = 10
 

@@ -25,14 +25,12 @@ from clusterobs.definitions.model import ClusterDefinition
 class IndustryMap:
     """``table``: ``vintage, industry_code, k_cl, k_sub, traded, weight`` (``k_cl = -1``:
     no cluster); ``cells``: ``k -> cluster_code, subcluster_code, cluster_name,
-    subcluster_name`` (clusters first, ``k < n_clusters``); ``notes`` and ``detail_lengths``
-    per data vintage (the code length of its most detailed level)."""
+    subcluster_name`` (clusters first, ``k < n_clusters``); ``notes`` per data vintage;
+    ``reached``: the definition's codes that a detailed code of some data vintage maps to."""
 
     table: pd.DataFrame
     cells: pd.DataFrame
     notes: dict[str, str]
-    detail_lengths: dict[str, int]
-    #: the definition's codes that some data vintage maps to
     reached: frozenset[str] = frozenset()
 
     @property
@@ -62,22 +60,56 @@ def _crosswalk(
     return xw, f"crosswalk {vintage}->{target} ({kinds}), split rule {rule}"
 
 
+def definition_code(
+    codes: pd.Series, definition_codes: set[str], parents: dict[str, str]
+) -> pd.Series:
+    """The definition code that covers each code: the code itself, else its nearest ancestor
+    listed in the definition (a definition may name a NACE division, ``45``, or a 5-digit
+    NAICS industry, ``33611``, for all the detailed codes under it); null when none does."""
+    out = codes.where(codes.isin(definition_codes))
+    up = codes.map(parents)
+    while up.notna().any():
+        hit = out.isna() & up.isin(definition_codes)
+        out = out.where(~hit, up)
+        up = up.where(out.isna()).map(parents)
+    return out
+
+
+def ancestor_conflicts(definition: ClusterDefinition, parents: dict[str, str]) -> list[str]:
+    """Definition codes that also lie under another of its codes: their employment would be
+    counted twice (``336111`` listed beside ``33611``)."""
+    codes = set(definition.table["industry_code"].astype(str))
+    found = []
+    for code in sorted(codes):
+        up = parents.get(code)
+        while up is not None:
+            if up in codes:
+                found.append(f"{code} lies under {up}")
+                break
+            up = parents.get(up)
+    return found
+
+
 def _weights(
     definition: ClusterDefinition,
     store: ClassificationStore,
-    vintages: list[str],
+    detail_lengths: dict[str, set[int]],
     rule: SplitRule,
     target_sizes: pd.Series | None,
-) -> tuple[pd.DataFrame, dict[str, str], dict[str, int], set[str]]:
+) -> tuple[pd.DataFrame, dict[str, str], set[str]]:
     """Rows ``vintage, industry_code, cluster_code, subcluster_code, traded, weight``, and the
-    target codes reached."""
+    target codes reached from the data's detailed code lengths (``detail_lengths`` per
+    vintage)."""
     defs = definition.table[["industry_code", "cluster_code", "subcluster_code", "traded"]]
-    frames, notes, lengths = [], {}, {}
+    codes = set(defs["industry_code"].astype(str))
+    parents = store.parents(definition.classification)
+    frames, notes = [], {}
     reached: set[str] = set()
-    for vintage in vintages:
+    for vintage, lengths in detail_lengths.items():
         xw, notes[vintage] = _crosswalk(vintage, definition, store, rule, target_sizes)
-        reached |= set(xw.loc[xw["weight"] > 0, "to_code"].astype(str))
-        lengths[vintage] = int(xw["from_code"].str.len().mode().iloc[0]) if len(xw) else 6
+        xw = xw.assign(to_code=definition_code(xw["to_code"].astype(str), codes, parents))
+        at_detail = xw["from_code"].str.len().isin(lengths) & (xw["weight"] > 0)
+        reached |= set(xw.loc[at_detail, "to_code"].dropna().astype(str))
         m = xw.merge(defs, left_on="to_code", right_on="industry_code", how="left")
         m = m.groupby(
             ["from_code", "cluster_code", "subcluster_code", "traded"], dropna=False, as_index=False
@@ -88,7 +120,7 @@ def _weights(
     weights["traded"] = weights["traded"].astype("boolean")
     for col in ("cluster_code", "subcluster_code"):
         weights[col] = weights[col].astype("string")
-    return weights, notes, lengths, reached
+    return weights, notes, reached
 
 
 def _cell_ids(
@@ -134,12 +166,13 @@ def _cell_ids(
 def industry_map(
     definition: ClusterDefinition,
     store: ClassificationStore,
-    vintages: list[str],
+    detail_lengths: dict[str, set[int]],
     rule: SplitRule,
     target_sizes: pd.Series | None = None,
 ) -> IndustryMap:
-    """The map of every data vintage's detailed codes onto the definition's cells."""
-    weights, notes, lengths, reached = _weights(definition, store, vintages, rule, target_sizes)
+    """The map of every data vintage's codes onto the definition's cells; ``detail_lengths``:
+    the code lengths of each vintage's detailed rows in the data."""
+    weights, notes, reached = _weights(definition, store, detail_lengths, rule, target_sizes)
     weights, cells = _cell_ids(weights, definition)
     table = weights[["vintage", "industry_code", "k_cl", "k_sub", "traded", "weight"]]
-    return IndustryMap(table, cells, notes, lengths, frozenset(reached))
+    return IndustryMap(table, cells, notes, frozenset(reached))

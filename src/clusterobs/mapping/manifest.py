@@ -38,6 +38,8 @@ def build_manifest(
     options: MappingOptions,
     engine_name: str,
     input_name: str,
+    measure: str,
+    input_notes: list[str],
     overview: pd.DataFrame,
     vintage_notes: dict[str, str],
     region: pd.DataFrame,
@@ -62,6 +64,8 @@ def build_manifest(
         "package": {"name": "cluster-observatory", "version": version("cluster-observatory")},
         "input": {
             "path": input_name,
+            "measure": measure,
+            "notes": input_notes,
             "rows_by_year": rows_by_year,
             "vintages_by_year": vintages_by_year,
         },

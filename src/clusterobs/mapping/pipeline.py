@@ -27,7 +27,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import ibis
 import pandas as pd
@@ -40,7 +40,7 @@ from clusterobs.mapping.cell_measures import peer_thresholds, with_ratings, with
 from clusterobs.mapping.change import CARRIED, CELL, change_pairs
 from clusterobs.mapping.coverage import with_coverage
 from clusterobs.mapping.imputation import constrained_imputation
-from clusterobs.mapping.industry_map import IndustryMap, industry_map
+from clusterobs.mapping.industry_map import IndustryMap, ancestor_conflicts, industry_map
 from clusterobs.mapping.lq import with_lqs
 from clusterobs.mapping.manifest import build_manifest
 from clusterobs.mapping.region_totals import as_codes, national, region_totals, with_region_ids
@@ -184,11 +184,19 @@ def validated(ctx: BuildContext, source: SourceTable) -> tuple[SourceTable, pd.D
 
 
 def imputed(ctx: BuildContext, t: ibis.Table) -> tuple[ibis.Table, list[str]]:
-    """Add ``employment`` (reported, else imputed) and ``suppressed`` to the canonical table."""
+    """Add ``employment`` (reported, else estimated), ``suppressed`` and ``unimputed`` (a
+    suppressed cell that received no estimate: it adds 0 and is counted as such, never called
+    imputed). Estimates: the source's own (``employment_estimated``, with
+    ``imputation="source"``), else the size-class midpoint; ``constrained`` refines midpoints
+    within class bounds to published parent totals."""
     suppressed = t.employment_reported.isnull() & t.size_class.notnull()
+    estimate = midpoint_expr(t.size_class)
+    if ctx.options.imputation == "source" and "employment_estimated" in t.columns:
+        estimate = t.employment_estimated.coalesce(estimate)
     t = t.mutate(
         suppressed=suppressed,
-        employment=t.employment_reported.coalesce(midpoint_expr(t.size_class)).fill_null(0.0),
+        unimputed=suppressed & estimate.isnull(),
+        employment=t.employment_reported.coalesce(estimate).fill_null(0.0),
     )
     if ctx.options.imputation != "constrained":
         # Kept once (DuckDB): every later query then starts from a stored table, not from the
@@ -212,15 +220,41 @@ def imputed(ctx: BuildContext, t: ibis.Table) -> tuple[ibis.Table, list[str]]:
     return t, ["constrained imputation within class bounds to published parent totals"]
 
 
-def mapped_industries(ctx: BuildContext, t: ibis.Table, vintages: list[str]) -> IndustryMap:
+def detailed_rows(t: ibis.Table, lengths: dict[str, set[int]]) -> ibis.Table:
+    """The rows summed into clusters: those a source marks ``detailed`` (e.g. Eurostat's
+    divisions and, for 45-47, groups), else those of each vintage's most common code length
+    (6-digit NAICS in CBP); never the all-industry total row."""
+    if "detailed" in t.columns:
+        return t.filter(t.detailed & (t.industry_code != ""))
+    mode = {v: next(iter(n)) for v, n in lengths.items()}
+    return t.filter(t.industry_code.length() == t.vintage.substitute(mode, else_=-1))
+
+
+def detail_lengths(ctx: BuildContext, t: ibis.Table) -> dict[str, set[int]]:
+    """Per vintage, the code lengths of the detailed rows (see :func:`detailed_rows`)."""
+    rows = t.filter(t.industry_code != "")
+    if "detailed" in t.columns:
+        rows = rows.filter(rows.detailed)
+    n = ctx.frame(
+        rows.group_by("vintage", length=rows.industry_code.length()).aggregate(n=rows.count())
+    )
+    if "detailed" in t.columns:
+        return {str(v): set(g["length"].astype(int)) for v, g in n.groupby("vintage")}
+    top = n.sort_values(["vintage", "n", "length"], ascending=[True, False, False])
+    return {str(v): {int(g["length"].iloc[0])} for v, g in top.groupby("vintage")}
+
+
+def mapped_industries(
+    ctx: BuildContext, t: ibis.Table, lengths: dict[str, set[int]]
+) -> IndustryMap:
     """The crosswalk step (:func:`~clusterobs.mapping.industry_map.industry_map`); with the
     proportional rule, target sizes are the data's employment in the definition's vintage."""
     sizes = None
-    if ctx.options.split_rule == "proportional" and ctx.definition.classification in vintages:
+    if ctx.options.split_rule == "proportional" and ctx.definition.classification in lengths:
         s = t.filter(t.vintage == ctx.definition.classification)
         s = ctx.frame(s.group_by("industry_code").aggregate(e=s.employment.sum()))
         sizes = s.set_index("industry_code")["e"]
-    return industry_map(ctx.definition, ctx.store, vintages, ctx.options.split_rule, sizes)
+    return industry_map(ctx.definition, ctx.store, lengths, ctx.options.split_rule, sizes)
 
 
 def checked_codes(ctx: BuildContext, imap: IndustryMap, vintages: list[str]) -> dict[str, object]:
@@ -230,6 +264,13 @@ def checked_codes(ctx: BuildContext, imap: IndustryMap, vintages: list[str]) -> 
     definition = ctx.definition
     if not ctx.store.has(definition.classification):
         return {"checked": False, "why": f"{definition.classification} is not imported"}
+    twice = ancestor_conflicts(definition, ctx.store.parents(definition.classification))
+    if twice:
+        raise InputValidationError(
+            f"definition codes would count employment twice: {'; '.join(twice[:20])}",
+            file=definition.source,
+            field="industry_code",
+        )
     problems = code_problems(definition, ctx.store)
     bad = {p.code for p in problems}
     problems += [p for p in unreachable(definition, imap.reached, vintages) if p.code not in bad]
@@ -250,12 +291,15 @@ def checked_codes(ctx: BuildContext, imap: IndustryMap, vintages: list[str]) -> 
     }
 
 
-def aggregated(ctx: BuildContext, t: ibis.Table, imap: IndustryMap) -> Aggregates:
+def aggregated(
+    ctx: BuildContext, t: ibis.Table, imap: IndustryMap, lengths: dict[str, set[int]]
+) -> Aggregates:
     """Sum the detailed industries into region x cell x year (weights from the crosswalk);
-    count what could not be mapped and what the detailed rows add up to."""
+    count what could not be mapped and what the detailed rows add up to. A cell's
+    establishments are null when a part of it has none (partial counts would mislead the size
+    test, which is then skipped for that cell)."""
     imap_t = ctx.engine.table(imap.table, "imap")
-    detail_len = t.vintage.substitute(imap.detail_lengths, else_=6)
-    detail = t.filter(t.industry_code.length() == detail_len)
+    detail = detailed_rows(t, lengths)
     mapped = detail.inner_join(imap_t, ["vintage", "industry_code"])
     j = mapped.filter(mapped.k_cl >= 0)
     w = j.weight
@@ -266,7 +310,10 @@ def aggregated(ctx: BuildContext, t: ibis.Table, imap: IndustryMap) -> Aggregate
             employment_reported=(j.employment_reported.fill_null(0.0) * w).sum(),
             employment_imputed=ibis.ifelse(j.suppressed, j.employment * w, 0.0).sum(),
             suppressed_cells=j.suppressed.cast("int64").sum(),
-            establishments=(j.establishments * w).sum(),  # null where none is known
+            unimputed_cells=j.unimputed.cast("int64").sum(),
+            establishments=ibis.ifelse(
+                j.establishments.isnull().any(), ibis.null("float64"), (j.establishments * w).sum()
+            ),
             wage_payroll=ibis.ifelse(has_wage, j.payroll * w, 0.0).sum(),
             wage_employment=ibis.ifelse(has_wage, j.employment_reported * w, 0.0).sum(),
         ),
@@ -296,6 +343,7 @@ def aggregated(ctx: BuildContext, t: ibis.Table, imap: IndustryMap) -> Aggregate
             detail.group_by(REGION_KEYS).aggregate(
                 detailed_employment=detail.employment.sum(),
                 detailed_employment_reported=detail.employment_reported.fill_null(0.0).sum(),
+                unimputed_rows=detail.unimputed.cast("int64").sum(),
             )
         ),
         known=ctx.frame(
@@ -410,7 +458,11 @@ def cluster_region_year(ctx: BuildContext, den: Denominators, yc: YearChunks) ->
 
     def final(base: ibis.Table, thr: ibis.Table) -> ibis.Table:
         rows = with_ratings_and_ranks(base, thr, establishments_test=ctx.establishments_test)
-        method = ibis.ifelse(rows.suppressed_cells > 0, ctx.options.imputation, "none")
+        method = ibis.cases(
+            (rows.suppressed_cells == 0, "none"),
+            (rows.unimputed_cells == rows.suppressed_cells, "not imputed"),
+            else_=ctx.options.imputation,
+        )
         rows = rows.mutate(imputation_method=method)
         region_denoms = den.region_t.select("r", "year", *REGION_DENOMINATORS)
         rows = left_join(rows, region_denoms, ["r", "year"])
@@ -452,8 +504,12 @@ def change_table(ctx: BuildContext, den: Denominators, yc: YearChunks) -> Engine
     totals_t = ctx.engine.table(totals, "regiontotals")
     in_data = [(a, b) for a, b in pairs if a in yc.sizes and b in yc.sizes]
     breaks = coverage.pair_breaks(den.region, in_data, ctx.vintages)
-    breaks_t = ctx.engine.table(breaks, "breaks")
+    breaks_t = ctx.engine.table(breaks.astype({"r": "int64", "start_year": "int64",
+                                               "end_year": "int64", "vintage_break": "bool",
+                                               "coverage_break": "bool"}), "breaks")  # fmt: skip
+    # One year (census tables): no pair, and an empty table of the right columns, not zeros.
     chunks = chunked(in_data, lambda p: yc.sizes[p[0]] + yc.sizes[p[1]], ctx.options.chunk_rows)
+    chunks = chunks or [[]]
     em = ctx.options.esteban_marquillas
 
     def part(chunk: list[tuple[int, int]]) -> ibis.Table:
@@ -462,10 +518,12 @@ def change_table(ctx: BuildContext, den: Denominators, yc: YearChunks) -> Engine
             b.select(*CELL, "year", *CARRIED)
             for b, ys in zip(yc.bases, yc.chunks, strict=True)
             if set(ys) & set(need)
-        ]
+        ] or [yc.bases[0].select(*CELL, "year", *CARRIED)]  # no pair: filtered to no rows
         src = rows[0] if len(rows) == 1 else ibis.union(*rows)
         src = src.filter(src.year.isin(need))
-        pair_t = ctx.engine.table(pd.DataFrame(chunk, columns=["start_year", "end_year"]), "pairs")
+        pair_t = ctx.engine.table(
+            pd.DataFrame(chunk, columns=["start_year", "end_year"]).astype("int64"), "pairs"
+        )
         ch = change_pairs(src, pair_t, den.national_cells_t, totals_t, esteban_marquillas_terms=em)
         ch = left_join(ch, breaks_t, ["r", "start_year", "end_year"])
         ch = ch.mutate(
@@ -550,11 +608,11 @@ def build(
     table, impute_notes = imputed(ctx, source.table)
     ctx.timer.step("crosswalk")
     ctx.vintages = {int(y): str(v) for y, v in zip(overview.year, overview.vintage, strict=True)}
-    vintages = sorted(overview["vintage"].unique())
-    imap = mapped_industries(ctx, table, vintages)
-    definition_codes = checked_codes(ctx, imap, vintages)
+    lengths = detail_lengths(ctx, table)
+    imap = mapped_industries(ctx, table, lengths)
+    definition_codes = checked_codes(ctx, imap, sorted(lengths))
     ctx.timer.step("aggregate")
-    agg = aggregated(ctx, table, imap)
+    agg = aggregated(ctx, table, imap, lengths)
     ctx.timer.step("statistics")
     den = denominators(ctx, agg, imap)
     yc = year_chunks(ctx, agg.cells)
@@ -568,37 +626,8 @@ def build(
     related = related_clusters(relatedness) if relatedness is not None else None
     coloc = colocation_table(ctx, den, yc, imap.n_clusters)
     unknown_regions = unknown_region_codes(den, regions)
-    crt_rows = sum(int(ctx.frame(b.count().as_table()).iloc[0, 0]) for b in yc.bases)
-    manifest = build_manifest(
-        definition=definition,
-        options=ctx.options,
-        engine_name=engine.name,
-        input_name=source.path.name,
-        overview=overview,
-        vintage_notes=imap.notes,
-        region=den.region,
-        unknown_industries=agg.unknown,
-        unknown_regions=unknown_regions,
-        imputation_notes=impute_notes,
-        crt_rows=crt_rows,
-        timings=ctx.timer.done(),
-    )
+    manifest = _manifest(ctx, source, overview, imap, agg, den, unknown_regions, impute_notes, yc)
     manifest["definition_codes"] = definition_codes
-    manifest["tests_skipped"] = skipped_tests(ctx)
-    manifest["coverage_warnings"] = coverage.warnings(den.region)
-    manifest["unclustered_industry_codes"] = {
-        "meaning": "codes of the classification that belong to no cluster of the definition; "
-        "their employment counts in regional totals only",
-        "count": len(agg.unclustered),
-        "employment": float(agg.unclustered["employment"].sum()) if len(agg.unclustered) else 0.0,
-    }
-    imported = ctx.store.has(definition.classification)
-    manifest["unknown_industry_codes"]["meaning"] = (
-        "detailed codes of the data that are not codes of their classification vintage"
-        if imported
-        else f"{definition.classification} is not imported: codes outside the definition "
-        "(unknown and unclustered codes cannot be told apart)"
-    )
     return MappingResult(
         cluster_region_year_table=crt,
         region_year=ry,
@@ -609,3 +638,53 @@ def build(
         unknown_industries=agg.unknown,
         unknown_regions=unknown_regions,
     )
+
+
+def _manifest(
+    ctx: BuildContext,
+    source: SourceTable,
+    overview: pd.DataFrame,
+    imap: IndustryMap,
+    agg: Aggregates,
+    den: Denominators,
+    unknown_regions: pd.DataFrame,
+    impute_notes: list[str],
+    yc: YearChunks,
+) -> dict[str, Any]:
+    """The build's manifest (:mod:`~clusterobs.mapping.manifest`) with what this run found."""
+    definition = ctx.definition
+    crt_rows = sum(int(ctx.frame(b.count().as_table()).iloc[0, 0]) for b in yc.bases)
+    manifest = build_manifest(
+        definition=definition,
+        options=ctx.options,
+        engine_name=ctx.engine.name,
+        input_name=source.path.name,
+        measure=source.measure,
+        input_notes=list(source.notes),
+        overview=overview,
+        vintage_notes=imap.notes,
+        region=den.region,
+        unknown_industries=agg.unknown,
+        unknown_regions=unknown_regions,
+        imputation_notes=impute_notes,
+        crt_rows=crt_rows,
+        timings=ctx.timer.done(),
+    )
+    manifest["tests_skipped"] = skipped_tests(ctx)
+    manifest["coverage_warnings"] = coverage.warnings(den.region)
+    manifest["unclustered_industry_codes"] = {
+        "meaning": "codes of the classification that belong to no cluster of the definition; "
+        "their employment counts in regional totals only",
+        "count": len(agg.unclustered),
+        "employment": float(agg.unclustered["employment"].sum()) if len(agg.unclustered) else 0.0,
+    }
+    # Detailed cells withheld by the source without any estimate: they add 0 where they are.
+    manifest["suppressed_cells_not_imputed"] = int(agg.detailed["unimputed_rows"].sum())
+    imported = ctx.store.has(definition.classification)
+    manifest["unknown_industry_codes"]["meaning"] = (
+        "detailed codes of the data that are not codes of their classification vintage"
+        if imported
+        else f"{definition.classification} is not imported: codes outside the definition "
+        "(unknown and unclustered codes cannot be told apart)"
+    )
+    return manifest

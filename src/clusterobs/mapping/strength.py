@@ -13,7 +13,9 @@ Research Policy 43(10). For **traded** clusters only (local clusters get null fl
 
 When the input has no establishment counts (e.g. census worker tables), the size test on
 establishments **cannot be applied**: it is skipped (``size_ok`` uses employment only) and the
-result's manifest names the skipped test. It is never evaluated against zeros.
+result's manifest names the skipped test. The same holds for a single cell whose establishment
+count is incomplete (a part of it is confidential): its test is skipped, never evaluated against
+zeros or a partial sum.
 
 Region cluster strength = employment in strong traded clusters / traded employment of the region
 (cluster level; sub-cluster flags are reported but not summed).
@@ -81,7 +83,8 @@ def flags(j: ir.Table, *, establishments_test: bool = True) -> dict[str, ir.Bool
     lq = j.lq_traded_local
     size_ok = holds(j.employment > j.q_e25)
     if establishments_test:
-        size_ok = size_ok & holds(j.establishments > j.q_est25)
+        # A cell without a complete establishment count skips the test (never compared as 0).
+        size_ok = size_ok & (j.establishments.isnull() | holds(j.establishments > j.q_est25))
     out = {}
     for name, (op, q, floor) in FLAG_RULES.items():
         limit = j[f"q_lq{round(q * 100)}"]

@@ -33,6 +33,7 @@ SUMS = [
     "employment_reported",
     "employment_imputed",
     "suppressed_cells",
+    "unimputed_cells",
     "establishments",
     "wage_payroll",
     "wage_employment",

@@ -58,13 +58,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from clusterobs.classifications.store import ClassificationStore
 from clusterobs.regions.nuts import (
     EXTRA_REGIO_TYPE,
     REGION_TYPE,
     is_extra_regio,
 )
 from clusterobs.sources.errors import InputValidationError
-from clusterobs.sources.imported import Import, ImportReport, source_table
+from clusterobs.sources.imported import Import, ImportReport, leaves, source_table
 from clusterobs.sources.schema import CANONICAL_COLUMNS
 from clusterobs.tables.engine import Engine
 
@@ -526,6 +527,13 @@ def read_sbs(
     return Import(source=src, frame=frame, report=report, correspondence=correspondence)
 
 
+def with_detail(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mark the detailed rows: the NACE codes under which the table publishes no finer code
+    (its divisions, and for 45-47 its groups), through NACE Rev.2's hierarchy."""
+    parents = ClassificationStore.load().parents("NACE2")
+    return frame.assign(detailed=leaves(frame["industry_code"], parents).to_numpy())
+
+
 def engine_rows(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     """The rows the engine gets: those whose persons employed is reported or confidential.
 
@@ -606,9 +614,15 @@ def read_sbs_parquet(
     *,
     region_types: Iterable[str] = ("nuts2",),
     estimated: bool = False,
+    detail: Literal["level", "leaves"] = "level",
 ) -> Import:
     """Read a canonical SBS frame written by the embedded-data script (all levels, flags,
     statuses and bounded estimates kept) for the ``region_types`` asked for.
+
+    ``detail``: which rows the engine sums into clusters. ``level`` (default): the most common
+    level, the NACE divisions (45, 46 and 47 as published, which are more often reported than
+    their groups); ``leaves``: the finest codes published (the groups of 45-47 instead of their
+    divisions), for definitions that split motor trade, wholesale and retail by group.
 
     ``estimated=True`` uses the stored bounded estimates of confidential cells: they go into
     the frame's ``employment_estimated`` as before; the canonical ``employment_reported``
@@ -649,7 +663,9 @@ def read_sbs_parquet(
     if engine is not None:
         src = source_table(
             engine,
-            engine_rows(frame, report),
+            with_detail(engine_rows(frame, report))
+            if detail == "leaves"
+            else engine_rows(frame, report),
             path,
             notes=["Eurostat sbs_r_nuts06_r2: persons employed"],
             measure="persons employed",

@@ -77,6 +77,21 @@ class Import:
     checks: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
+def leaves(codes: pd.Series, parents: dict[str, str]) -> pd.Series:
+    """True for the codes of ``codes`` under which no other code of ``codes`` lies (through
+    the classification's ``parents``): the detailed rows of a table that publishes several
+    levels (Eurostat SBS: the divisions, but the groups of 45-47 where it gives them)."""
+    present = set(codes.dropna().astype(str))
+    above: set[str] = set()
+    for code in present:
+        up = parents.get(code)
+        while up is not None:
+            if up in present:
+                above.add(up)
+            up = parents.get(up)
+    return ~codes.astype(str).isin(above)
+
+
 def source_table(
     engine: Engine,
     frame: pd.DataFrame,
@@ -91,7 +106,14 @@ def source_table(
     The frame is already checked by the importer, which names rows of the original file; the
     engine's validation then names rows of this frame (1-based). ``has``: the optional measures
     (``establishments``, ``payroll``) that the source publishes."""
-    canon = frame[CANONICAL_COLUMNS].copy()
+    # Optional columns the engine reads when present: a source's own estimates of suppressed
+    # cells (``imputation="source"``) and the rows it marks as detailed.
+    extra = [c for c in ("employment_estimated", "detailed") if c in frame.columns]
+    canon = frame[[*CANONICAL_COLUMNS, *extra]].copy()
+    if "employment_estimated" in extra:
+        canon["employment_estimated"] = canon["employment_estimated"].astype("float64")
+    if "detailed" in extra:
+        canon["detailed"] = canon["detailed"].astype("bool")
     for col in ("region_code", "region_type", "industry_code", "vintage", "size_class"):
         canon[col] = canon[col].astype("string")
     canon["year"] = canon["year"].astype("int64")

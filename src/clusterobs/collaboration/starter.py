@@ -1,4 +1,5 @@
-"""Starter content from seed 004 (Europe–India cluster cooperation): cooperation agreements and
+"""Starter content from the Report on Cluster Existence and Cooperation (INDIA GATE D5.3, 2012,
+Europe–India cluster cooperation): cooperation agreements and
 the profiles of three international cluster projects (REINA, WIINTECH, Feeding the Planet).
 
 Call :func:`load` after ``clusterobs.registry.starter.load_starter_content()`` (it needs the
@@ -16,10 +17,11 @@ from django.db import transaction
 
 from clusterobs.collaboration.models import Agreement, CollaborationProfile
 from clusterobs.collaboration.services import create_agreement
+from clusterobs.references.catalogue import cite
 from clusterobs.registry.models import Initiative, Organisation
 
 # What the seed says each project seeks; the initiative's description and source are the
-# registry's (seed 004, section 7).
+# registry's (Report on Cluster Existence and Cooperation, section 7).
 PROJECT_PROFILES: dict[str, dict[str, Any]] = {
     "reina": {
         "target_countries": ["US", "CA", "JP", "KR", "IN", "CN", "MY", "BR", "RU"],
@@ -83,7 +85,7 @@ def load() -> dict[str, int]:
                 scope=item.get("scope") or "",
                 status="unknown",
                 status_note=status_note,
-                source=f"{source.get('document', '')}, {source.get('location', '')}".strip(", "),
+                source=cite(source["document"], source.get("location", ""))[:500],
                 source_detail=source.get("quote", ""),
             )
             created["agreements"] += 1

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from clusterobs.regions.models import Region
 from clusterobs.registry import services
-from clusterobs.registry.codes import code_error, is_known_country
+from clusterobs.registry.codes import AGGREGATES, code_error, is_known_country
 from clusterobs.registry.models import (
     Cluster,
     ClusterIndustryCode,
@@ -96,8 +96,16 @@ class KeyFigureSerializer(serializers.ModelSerializer):
 
 
 class CountryField(serializers.CharField):
+    """ISO 3166-1 alpha-2; with ``aggregates=True`` also EU and WORLD (schemes only)."""
+
+    def __init__(self, *args: Any, aggregates: bool = False, **kwargs: Any) -> None:
+        self.aggregates = aggregates
+        super().__init__(*args, **kwargs)
+
     def to_internal_value(self, data: Any) -> str:
         value = super().to_internal_value(data).upper()
+        if self.aggregates and value in AGGREGATES:
+            return value
         if value and not is_known_country(value):
             raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 code")
         return value
@@ -452,7 +460,7 @@ class SchemeSerializer(VersionedSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api-scheme-detail", lookup_field="slug"
     )
-    country = CountryField(max_length=2)
+    country = CountryField(max_length=2, aggregates=True)
     coverage = CoverageSerializer(many=True, read_only=True)
     components = ComponentSerializer(many=True, read_only=True)
     clusters = serializers.SlugRelatedField(

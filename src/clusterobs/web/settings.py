@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "clusterobs.regions",
+    "clusterobs.references",
     "clusterobs.registry",
     "clusterobs.collaboration",
     "clusterobs.programmes",

@@ -17,6 +17,7 @@ from clusterobs.programmes.api import (
     IndicatorViewSet,
     InitiativeViewSet,
 )
+from clusterobs.references.api import SourceDocumentViewSet
 from clusterobs.regions.api import RegionViewSet
 from clusterobs.registry.api import (
     ClusterViewSet,
@@ -30,6 +31,7 @@ router.register("clusters", ClusterViewSet, basename="api-cluster")
 router.register("organisations", OrganisationViewSet, basename="api-organisation")
 router.register("schemes", SchemeViewSet, basename="api-scheme")
 router.register("regions", RegionViewSet, basename="api-region")
+router.register("sources", SourceDocumentViewSet, basename="api-source")
 router.register("programme-initiatives", InitiativeViewSet, basename="api-programme-initiative")
 router.register("programme-applications", ApplicationViewSet, basename="api-programme-application")
 router.register("indicators", IndicatorViewSet, basename="api-indicator")
@@ -68,5 +70,6 @@ urlpatterns = [
     path("programmes/", include("clusterobs.programmes.urls")),
     path("collaboration/", include("clusterobs.collaboration.urls")),
     path("observatory/", include("clusterobs.observatory.urls")),
+    path("sources/", include("clusterobs.references.urls")),
     path("", include("clusterobs.web.pages")),
 ]

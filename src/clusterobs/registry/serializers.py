@@ -14,6 +14,7 @@ from clusterobs.registry.models import (
     Cluster,
     ClusterIndustryCode,
     ClusterLink,
+    Initiative,
     KeyFigure,
     Organisation,
     OrganisationProfile,
@@ -498,3 +499,88 @@ class ClusterLinkSerializer(serializers.ModelSerializer):
     class Meta:
         model = ClusterLink
         fields = ("cluster", "organisation", "role", "note")
+
+
+class RegistryInitiativeListSerializer(serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api-initiative-detail", lookup_field="slug"
+    )
+    scheme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Initiative
+        fields = (
+            "api_url",
+            "slug",
+            "name",
+            "country",
+            "scheme",
+            "start_year",
+            "end_year",
+            "source",
+            "published",
+            "version",
+        )
+
+
+class RegistryInitiativeSerializer(VersionedSerializer):
+    """A named cluster initiative or project: where, when, under which scheme, with whom.
+
+    ``programme`` is the slug of the programmes app's record that manages it through the
+    cluster development cycle (lifecycle, applications, M&E), when there is one.
+    """
+
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api-initiative-detail", lookup_field="slug"
+    )
+    country = CountryField(max_length=2, required=False, allow_blank=True)
+    scheme = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Scheme.objects.all(), required=False, allow_null=True
+    )
+    clusters = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Cluster.objects.all(), required=False
+    )
+    organisations = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Organisation.objects.all(), required=False
+    )
+    programme = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Initiative
+        fields = (
+            "api_url",
+            "slug",
+            "name",
+            "country",
+            "scheme",
+            "clusters",
+            "organisations",
+            "start_year",
+            "end_year",
+            "description",
+            "programme",
+            *PROVENANCE,
+        )
+        read_only_fields = ("slug", "created_at", "updated_at")
+
+    def get_programme(self, instance: Initiative) -> str | None:
+        programme = getattr(instance, "programme", None)
+        if programme is None or not (programme.published or _shows_unpublished(self)):
+            return None
+        return programme.slug
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start = attrs.get("start_year", getattr(self.instance, "start_year", None))
+        end = attrs.get("end_year", getattr(self.instance, "end_year", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"end_year": "ends before it starts"})
+        return attrs
+
+    def to_representation(self, instance: Initiative) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not _shows_unpublished(self):
+            data["clusters"] = [c.slug for c in instance.clusters.all() if c.published]
+            data["organisations"] = [o.slug for o in instance.organisations.all() if o.published]
+            if instance.scheme is not None and not instance.scheme.published:
+                data["scheme"] = None
+        return data

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from clusterobs.web import views
+from clusterobs.web import initiatives, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -35,6 +35,8 @@ urlpatterns = [
     path("schemes/export.csv", views.scheme_export, name="scheme-export"),
     path("schemes/<slug:slug>/", views.scheme_detail, name="scheme-detail"),
     path("schemes/<slug:slug>/edit/", views.scheme_edit, name="scheme-edit"),
+    path("initiatives/", initiatives.initiative_list, name="initiative-list"),
+    path("initiatives/<slug:slug>/", initiatives.initiative_detail, name="initiative-detail"),
     path("map/", views.map_page, name="map"),
     path("map/points.json", views.map_points, name="map-points"),
     path("accounts/", include("django.contrib.auth.urls")),

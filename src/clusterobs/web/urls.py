@@ -25,11 +25,13 @@ from clusterobs.registry.api import (
     SchemeViewSet,
     StatsView,
 )
+from clusterobs.registry.api import InitiativeViewSet as RegistryInitiativeViewSet
 
 router = DefaultRouter()
 router.register("clusters", ClusterViewSet, basename="api-cluster")
 router.register("organisations", OrganisationViewSet, basename="api-organisation")
 router.register("schemes", SchemeViewSet, basename="api-scheme")
+router.register("initiatives", RegistryInitiativeViewSet, basename="api-initiative")
 router.register("regions", RegionViewSet, basename="api-region")
 router.register("sources", SourceDocumentViewSet, basename="api-source")
 router.register("programme-initiatives", InitiativeViewSet, basename="api-programme-initiative")

@@ -53,9 +53,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     filters = helpers.filters_from(request.GET, selectors.InitiativeFilters)
     active = helpers.active_filters(request.GET, selectors.InitiativeFilters)
     everything = selectors.initiative_list(request.user, selectors.InitiativeFilters())
-    schemes = [
-        s for s in helpers.visible_schemes(request.user) if s.initiatives.exists()
-    ]
+    schemes = [s for s in helpers.visible_schemes(request.user) if s.initiatives.exists()]
     form = InitiativeFilterForm(
         request.GET or None, countries=helpers.countries_of(everything), schemes=schemes
     )
@@ -75,9 +73,7 @@ def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     shown = can_see_unpublished(request.user)
     record = getattr(initiative, "programme", None)
-    programme = (
-        programme_selectors.initiative_detail(request.user, record.slug) if record else None
-    )
+    programme = programme_selectors.initiative_detail(request.user, record.slug) if record else None
     return render(
         request,
         "web/initiative_detail.html",

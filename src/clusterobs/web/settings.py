@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "simple_history",
     "clusterobs.regions",
     "clusterobs.references",
+    "clusterobs.accounts",
     "clusterobs.registry",
     "clusterobs.collaboration",
     "clusterobs.programmes",
@@ -119,9 +120,19 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = str(CONFIG.media_dir)
 
-# Notification e-mails (collaboration app) are printed unless a deployment sets another backend.
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = "noreply@cluster-observatory.invalid"
+# E-mail (sign-up confirmation, password reset, notifications): printed by the server unless
+# CLUSTEROBS_EMAIL_BACKEND says file or smtp (docs/operations.md).
+EMAIL_BACKEND = CONFIG.email.django_backend
+EMAIL_FILE_PATH = str(CONFIG.email.file_path)
+EMAIL_HOST = CONFIG.email.host
+EMAIL_PORT = CONFIG.email.port
+EMAIL_HOST_USER = CONFIG.email.user
+EMAIL_HOST_PASSWORD = CONFIG.email.password
+EMAIL_USE_TLS = CONFIG.email.use_tls
+EMAIL_USE_SSL = CONFIG.email.use_ssl
+EMAIL_TIMEOUT = CONFIG.email.timeout
+DEFAULT_FROM_EMAIL = CONFIG.email.from_address
+SERVER_EMAIL = CONFIG.email.from_address
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -73,5 +73,6 @@ urlpatterns = [
     path("collaboration/", include("clusterobs.collaboration.urls")),
     path("observatory/", include("clusterobs.observatory.urls")),
     path("sources/", include("clusterobs.references.urls")),
+    path("accounts/", include("clusterobs.accounts.urls")),
     path("", include("clusterobs.web.pages")),
 ]

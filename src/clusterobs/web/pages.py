@@ -1,11 +1,18 @@
 """Web page URLs (the pages themselves are in ``views``)."""
 
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from clusterobs.web import initiatives, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Browsers ask for /favicon.ico where a response is not HTML (JSON, CSV, PDF).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=staticfiles_storage.url("web/favicon.svg"), permanent=True),
+    ),
     path("clusters/", views.cluster_list, name="cluster-list"),
     path("clusters/new/", views.cluster_create, name="cluster-create"),
     path("clusters/export.csv", views.cluster_export, {"fmt": "csv"}, name="cluster-export-csv"),

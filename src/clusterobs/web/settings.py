@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dj_database_url
 
 from clusterobs.config import load_config
@@ -54,7 +56,8 @@ ROOT_URLCONF = "clusterobs.web.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of package templates (admin, DRF's browsable API): the favicon on every page.
+        "DIRS": [Path(__file__).resolve().parent / "overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -156,6 +159,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_RATES": {"contact": "20/hour"},
+    # JSON errors that never name a server path (clusterobs.web.api_errors).
+    "EXCEPTION_HANDLER": "clusterobs.web.api_errors.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -17,6 +17,7 @@ from clusterobs.programmes.api import (
     IndicatorViewSet,
     InitiativeViewSet,
 )
+from clusterobs.programmes.evaluation_api import EvaluationRunViewSet
 from clusterobs.references.api import SourceDocumentViewSet
 from clusterobs.regions.api import RegionViewSet
 from clusterobs.registry.api import (
@@ -36,6 +37,7 @@ router.register("regions", RegionViewSet, basename="api-region")
 router.register("sources", SourceDocumentViewSet, basename="api-source")
 router.register("programme-initiatives", InitiativeViewSet, basename="api-programme-initiative")
 router.register("programme-applications", ApplicationViewSet, basename="api-programme-application")
+router.register("programme-evaluations", EvaluationRunViewSet, basename="api-programme-evaluation")
 router.register("indicators", IndicatorViewSet, basename="api-indicator")
 router.register("funding-calculator", FundingCalculatorViewSet, basename="api-funding-calculator")
 for _prefix, _viewset in {

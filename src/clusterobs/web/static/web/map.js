@@ -95,8 +95,12 @@
     return out;
   }
 
+  // Fits jump without animation: the view is final when the call returns (a click or a test
+  // right after the data loaded must not land in the middle of a zoom).
   function fitTo(map, bounds, padding) {
-    if (bounds && bounds.isValid()) { map.fitBounds(bounds, { padding: padding || [10, 10] }); }
+    if (bounds && bounds.isValid()) {
+      map.fitBounds(bounds, { padding: padding || [10, 10], animate: false });
+    }
   }
 
   function boundaryLayer(geojson, pane) {
@@ -170,7 +174,7 @@
           var n = data.features.length;
           summary = n + (n === 1 ? " place shown." : " places shown.");
           say(summary);
-          if (n > 0) { map.fitBounds(points.getBounds(), { padding: [30, 30], maxZoom: 8 }); }
+          if (n > 0) { map.fitBounds(points.getBounds(), { padding: [30, 30], maxZoom: 8, animate: false }); }
           el.dataset.fitted = "points";
         });
     }
@@ -180,7 +184,7 @@
         loadBoundaries().then(function () {
           // Back to "None": the points set the view again.
           if (!boundaries && points && points.getLayers().length) {
-            map.fitBounds(points.getBounds(), { padding: [30, 30], maxZoom: 8 });
+            map.fitBounds(points.getBounds(), { padding: [30, 30], maxZoom: 8, animate: false });
             el.dataset.fitted = "points";
           }
         });

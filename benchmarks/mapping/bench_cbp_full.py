@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 from clusterobs.classifications.store import ClassificationStore, import_classifications
-from clusterobs.definitions.model import load_definition
+from clusterobs.definitions.reader import load_definition
 from clusterobs.mapping import output, pipeline
-from clusterobs.mapping.engine import connect
 from clusterobs.sources.cbp import read_cbp
+from clusterobs.tables.engine import connect
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 

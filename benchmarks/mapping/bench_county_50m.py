@@ -20,8 +20,8 @@ import pandas as pd
 
 from clusterobs.definitions.model import validate_definition
 from clusterobs.mapping import output, pipeline
-from clusterobs.mapping.engine import connect
 from clusterobs.sources.generic import LongColumns, read_long
+from clusterobs.tables.engine import connect
 
 REGIONS, INDUSTRIES, YEARS = 3200, 1000, 16
 INPUT = Path("/tmp/clusterobs_bench_county_50m.parquet")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from clusterobs.data.catalog import path as data_path
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # fixtures in the same thread would otherwise be refused as "async unsafe".
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -20,7 +22,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from playwright.sync_api import Browser, Page, expect
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED_DATA = REPO.parent / "shared" / "data"
 ARTIFACTS = REPO / "test-artifacts"
 
 pytestmark = [
@@ -63,7 +64,7 @@ def us_registry(db, users):
     )
 
     import_regions(
-        SHARED_DATA / "us_boundaries_topojson" / "states-10m.json",
+        data_path("us_states_boundaries"),
         RegionImportSpec(
             code_field="id",
             name_field="name",

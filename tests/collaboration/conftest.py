@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-RELATEDNESS_CSV = SHARED / "us_cluster_definitions" / "traded_cluster_relatedness_uscmp.csv"
-US_ORGS_CSV = SHARED / "us_cluster_organizations" / "uscmp_cluster_organizations.csv"
+from clusterobs.data.catalog import path as data_path
+from tests.conftest import FIXTURES
+
+RELATEDNESS_CSV = data_path("uscmp_relatedness")
+US_ORGS_CSV = FIXTURES / "uscmp_cluster_organizations.csv"
 
 
 @pytest.fixture

@@ -3,32 +3,31 @@ shared build of the real CBP state data (2008-2011)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-from clusterobs.classifications.store import ClassificationStore, import_classifications
-from clusterobs.definitions.model import custom_definition, load_definition, validate_definition
+from clusterobs.classifications.store import ClassificationStore
+from clusterobs.data.catalog import CLASSIFICATIONS_DIR
+from clusterobs.data.catalog import path as data_path
+from clusterobs.definitions.model import custom_definition, validate_definition
+from clusterobs.definitions.reader import load_definition
 from clusterobs.mapping import pipeline
-from clusterobs.mapping.engine import connect
 from clusterobs.sources.cbp import read_cbp
 from clusterobs.sources.generic import LongColumns, from_frame
+from clusterobs.tables.engine import connect
+from tests.conftest import FIXTURES
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-CBP = DATA / "us_cbp_state_2000_2011" / "cbp_state_naics_2000_2011.csv.gz"
-DEFS = DATA / "us_cluster_definitions"
-WEB_DEFS = DEFS / "naics2007_to_cluster_uscmp_2014_web.csv"
-EMSI_DEFS = DEFS / "naics_to_cluster_uscmp_emsi_variant.csv"
-RELATEDNESS = DEFS / "traded_cluster_relatedness_uscmp.csv"
-CLASSIFICATIONS = DATA / "industry_classifications"
+# The embedded real data (src/clusterobs/data) and the fixtures kept with the tests.
+CBP = data_path("us_cbp_state")
+WEB_DEFS = FIXTURES / "naics2007_to_cluster_uscmp_2014_web.csv"
+DPS_DEFS = data_path("dps2016_definition")
+RELATEDNESS = data_path("uscmp_relatedness")
 
 
 @pytest.fixture(scope="session")
-def store(tmp_path_factory: pytest.TempPathFactory) -> ClassificationStore:
-    dest = tmp_path_factory.mktemp("classifications")
-    import_classifications(CLASSIFICATIONS, dest)
-    return ClassificationStore.load(dest)
+def store() -> ClassificationStore:
+    """The embedded classification store (NAICS 2002-2017, ISIC Rev.4, NACE Rev.2)."""
+    return ClassificationStore.load(CLASSIFICATIONS_DIR)
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +44,7 @@ def cbp_result(store: ClassificationStore, web_definition: object) -> pipeline.M
         web_definition,
         engine=eng,
         store=store,
-        options=pipeline.MappingOptions(years=(2008, 2011)),
+        options=pipeline.MappingOptions(years=(2008, 2011), allow_unknown_codes=True),
         relatedness=RELATEDNESS,
     )
 

@@ -133,3 +133,20 @@ def test_crosswalk_proportional_and_chained(store) -> None:
     )
     got = prop[prop["from_code"] == multi].set_index("to_code")["weight"]
     assert got[targets[0]] == pytest.approx(3.0 / (3.0 + len(targets) - 1))
+
+
+def test_classification_import_from_the_official_files_equals_the_embedded_store(
+    tmp_path, shared_data
+) -> None:
+    """``clusterobs classifications import`` on the published files reproduces the embedded
+    store exactly (the embedded copy is that import, nothing else)."""
+    import pandas as pd
+
+    from clusterobs.classifications.store import import_classifications
+    from clusterobs.data.catalog import CLASSIFICATIONS_DIR
+
+    import_classifications(shared_data / "industry_classifications", tmp_path)
+    for name in ("codes.parquet", "crosswalks.parquet"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / name), pd.read_parquet(CLASSIFICATIONS_DIR / name)
+        )

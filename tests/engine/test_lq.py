@@ -6,16 +6,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterobs.mapping.lq import LocationQuotient, location_quotient
 from tests.engine.conftest import build_frame, long_table
+from tests.engine.reference import LocationQuotient, location_quotient
 
 ECONGEO = [[44, 63, 8, 83], [48, 42, 10, 1], [74, 54, 96, 16], [39, 26, 28, 13], [89, 61, 45, 76]]
 
 
 def test_econgeo_documented_example() -> None:
-    lq = LocationQuotient(np.array(ECONGEO)).lq
-    assert lq[0] == pytest.approx([0.6923658352, 1.1847745750, 0.1979149787, 2.0316391428])
-    assert LocationQuotient(pd.DataFrame(ECONGEO)).to_frame().shape == (5, 4)
+    documented = [0.6923658352, 1.1847745750, 0.1979149787, 2.0316391428]
+    assert LocationQuotient(np.array(ECONGEO)).lq[0] == pytest.approx(documented)
+    clusters = {f"c{j}": [f"1000{j:02d}"] for j in range(4)}
+    res = build_frame(long_table(ECONGEO), clusters).cluster_region_year
+    engine = res[res["region_code"] == "r0"].sort_values("cluster_code")["lq_total"]
+    assert engine.to_numpy() == pytest.approx(documented)
+    assert len(res) == 5 * 4
 
 
 def test_engine_lq_total_matches_econgeo_when_each_industry_is_a_cluster() -> None:

@@ -2,39 +2,42 @@
 
 from __future__ import annotations
 
+import ibis
 import numpy as np
 import pandas as pd
 import pytest
 
-from clusterobs.mapping.percentiles import peer_quantile, rank_percentile
+from clusterobs.mapping.percentiles import rank_percentile, thresholds
 from tests.engine.conftest import build_frame
 
 
-def _frame(values: list[float], emp: list[float]) -> pd.DataFrame:
+def _frame(values: list[float], emp: list[float]) -> ibis.Table:
+    """One peer group (engine keys ``rt, k, year``) as an engine table."""
     n = len(values)
-    return pd.DataFrame(
-        {
-            "region_type": "state",
-            "cluster_code": "c",
-            "subcluster_code": pd.Series([pd.NA] * n, dtype="string"),
-            "year": 2010,
-            "value": values,
-            "employment": emp,
-        }
+    return ibis.memtable(
+        pd.DataFrame(
+            {"row": range(n), "rt": 0, "k": 0, "year": 2010, "value": values, "employment": emp}
+        )
     )
 
 
+def _run(expr: ibis.Table) -> pd.DataFrame:
+    return ibis.duckdb.connect().execute(expr)
+
+
 def test_quantile_is_linear_interpolation_over_regions_with_employment() -> None:
-    df = _frame([1.0, 2.0, 3.0, 4.0, 100.0], [5, 5, 5, 5, 0])
-    q = peer_quantile(df, "value", 0.25)
+    t = _frame([1.0, 2.0, 3.0, 4.0, 100.0], [5, 5, 5, 5, 0])
+    q = _run(thresholds(t, {"q": ("value", 0.25)}))["q"]
     # The region without employment is not a peer: numpy linear on [1,2,3,4].
     assert q.iloc[0] == pytest.approx(np.percentile([1, 2, 3, 4], 25, method="linear"))
     assert q.iloc[0] == pytest.approx(1.75)
 
 
 def test_rank_percentile_formula() -> None:
-    df = _frame([10.0, 30.0, 20.0, 40.0, 7.0], [1, 1, 1, 1, 0])
-    rank, pct = rank_percentile(df, "value")
+    t = _frame([10.0, 30.0, 20.0, 40.0, 7.0], [1, 1, 1, 1, 0])
+    rank_expr, pct_expr = rank_percentile(t, "value", ["rt", "k", "year"], t.employment > 0)
+    df = _run(t.mutate(rank=rank_expr, pct=pct_expr).order_by("row"))
+    rank, pct = df["rank"].astype("Int64"), df["pct"].astype("Int64")
     # N = 4 peers; ascending i: 10->0, 20->1, 30->2, 40->3; round(100 (i+0.5)/4)
     assert pct.tolist()[:4] == [13, 63, 38, 88]
     assert rank.tolist()[:4] == [4, 2, 3, 1]

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from clusterobs.definitions.model import load_definition
+from clusterobs.definitions.reader import load_definition
 from clusterobs.mapping import pipeline
-from clusterobs.mapping.engine import connect
 from clusterobs.sources.cbp import read_cbp
-from tests.engine.conftest import CBP, CLASSIFICATIONS, EMSI_DEFS, RELATEDNESS, WEB_DEFS
+from clusterobs.tables.engine import connect
+from tests.engine.conftest import CBP, DPS_DEFS, RELATEDNESS, WEB_DEFS
 
 
 def test_national_totals(cbp_result: pipeline.MappingResult) -> None:
@@ -75,9 +75,9 @@ def test_change_and_relatedness(cbp_result: pipeline.MappingResult) -> None:
 
 
 def test_other_vintage_definitions_through_crosswalks(store) -> None:
-    """NAICS 2017 (Emsi variant) definitions on NAICS 2007 data: 2007 -> 2012 -> 2017."""
+    """NAICS 2017 (DPS 2016) definitions on NAICS 2007 data: 2007 -> 2012 -> 2017."""
     eng = connect()
-    d = load_definition(EMSI_DEFS, "NAICS2017")
+    d = load_definition(DPS_DEFS, "NAICS2017")
     assert d.table["subcluster_code"].notna().any()
     res = pipeline.build(
         read_cbp(eng, CBP),
@@ -97,12 +97,11 @@ def test_other_vintage_definitions_through_crosswalks(store) -> None:
 
 
 def test_cli_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from clusterobs.cli import classifications, mapping
+    from clusterobs.cli import mapping
 
     monkeypatch.setenv("CLUSTEROBS_DATA_DIR", str(tmp_path / "data"))
     runner = CliRunner()
-    r = runner.invoke(classifications.app, ["import", "--source", str(CLASSIFICATIONS)])
-    assert r.exit_code == 0, r.output
+    # No classification import: the embedded classification store serves the build.
     out = tmp_path / "cbp2008_2011"
     args = [
         "build",
@@ -111,6 +110,7 @@ def test_cli_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         "--definitions", str(WEB_DEFS),
         "--classification", "NAICS2007",
         "--years", "2008-2011",
+        "--allow-unknown-codes",
         "--out", str(out),
     ]  # fmt: skip
     r = runner.invoke(mapping.app, args)

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clusterobs.mapping.inputs import bundle_inputs, input_path
-from tests.engine.conftest import CBP, CLASSIFICATIONS, EMSI_DEFS, RELATEDNESS
+from tests.engine.conftest import CBP, DPS_DEFS, RELATEDNESS
 
 
 def _sha(path: Path) -> str:
@@ -52,15 +52,14 @@ def test_bundle_refuses_a_missing_input(tmp_path: Path) -> None:
 
 
 def test_cli_result_is_self_contained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from clusterobs.cli import classifications, mapping
+    from clusterobs.cli import mapping
 
     monkeypatch.setenv("CLUSTEROBS_DATA_DIR", str(tmp_path / "data"))
     runner = CliRunner()
-    r = runner.invoke(classifications.app, ["import", "--source", str(CLASSIFICATIONS)])
-    assert r.exit_code == 0, r.output
+    # No classification import: the embedded classification store serves the build.
     out = tmp_path / "built"
     args = [
-        "build", "--employment", str(CBP), "--definitions", str(EMSI_DEFS),
+        "build", "--employment", str(CBP), "--definitions", str(DPS_DEFS),
         "--classification", "NAICS2017", "--relatedness", str(RELATEDNESS),
         "--years", "2010-2011", "--no-subclusters", "--out", str(out),
     ]  # fmt: skip
@@ -70,7 +69,7 @@ def test_cli_result_is_self_contained(tmp_path: Path, monkeypatch: pytest.Monkey
     moved = tmp_path / "elsewhere" / "built"
     shutil.copytree(published, moved)
     inputs = json.loads((moved / "manifest.json").read_text())["inputs"]
-    for key, source in (("employment", CBP), ("definitions", EMSI_DEFS)):
+    for key, source in (("employment", CBP), ("definitions", DPS_DEFS)):
         path = input_path(moved, inputs, key)
         assert path is not None and path.is_relative_to(moved)
         assert inputs["sha256"][key] == _sha(source)

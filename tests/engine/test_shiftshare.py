@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import ibis
 import numpy as np
 import pandas as pd
 import pytest
 
-from clusterobs.mapping.change import cagr, year_pairs
-from clusterobs.mapping.pipeline import MappingOptions
-from clusterobs.mapping.shiftshare import ShiftShare, esteban_marquillas
+from clusterobs.mapping.change import cagr
+from clusterobs.mapping.coverage import pairs as year_pairs
+from clusterobs.mapping.result import MappingOptions
+from clusterobs.mapping.shiftshare import esteban_marquillas
 from tests.engine.conftest import build_frame
+from tests.engine.reference import ShiftShare
+
+
+def _value(expr: ibis.Value) -> float:
+    """Evaluate one engine expression on literals (DuckDB)."""
+    return ibis.duckdb.connect().execute(expr)
+
 
 NATION = ((400, 150, 150, 400), (440, 210, 135, 480))
 REGION_A = ((90, 20, 10, 60), (100, 40, 10, 55))
@@ -52,16 +61,17 @@ def test_pipeline_change_reproduces_the_example() -> None:
 
 
 def test_esteban_marquillas_split_sums_to_regional_share() -> None:
-    em = esteban_marquillas(
-        np.array([90.0]), np.array([100.0]), np.array([180.0]), np.array([400.0]),
-        np.array([440.0]), np.array([1100.0]),
-    )  # fmt: skip
-    assert em["competitive"][0] + em["allocation"][0] == pytest.approx(100 - 90 * 1.1)
+    lit = ibis.literal
+    g_cluster = lit(440.0) / lit(400.0) - 1.0
+    em = esteban_marquillas(lit(90.0), lit(100.0), lit(180.0), lit(400.0), lit(1100.0), g_cluster)
+    total = _value(em["ss_em_competitive"] + em["ss_em_allocation"])
+    assert total == pytest.approx(100 - 90 * 1.1)
 
 
 def test_cagr_and_pairs() -> None:
-    assert cagr(np.array([100.0]), np.array([121.0]), 2)[0] == pytest.approx(0.1)
-    assert np.isnan(cagr(np.array([0.0]), np.array([5.0]), 1)[0])
-    assert year_pairs([2008, 2009, 2010, 2011]) == [
+    lit = ibis.literal
+    assert _value(cagr(lit(100.0), lit(121.0), lit(2.0))) == pytest.approx(0.1)
+    assert pd.isna(_value(cagr(lit(0.0), lit(5.0), lit(1.0))))  # null: no growth from zero
+    assert year_pairs([2008, 2009, 2010, 2011], {}) == [
         (2008, 2009), (2009, 2010), (2010, 2011), (2008, 2011),
     ]  # fmt: skip

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from clusterobs.mapping import pipeline
-from clusterobs.mapping.engine import connect
 from clusterobs.sources.cbp import read_cbp
+from clusterobs.tables.engine import connect
 from tests.engine.conftest import CBP
 
 pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 @pytest.fixture(scope="session")
 def spark_session():
     pytest.importorskip("pyspark")
-    from clusterobs.mapping.engine import local_spark_session
+    from clusterobs.tables.engine import local_spark_session
 
     session = local_spark_session()
     yield session
@@ -28,7 +28,7 @@ def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def test_spark_and_duckdb_agree(spark_session, store, web_definition) -> None:
-    opts = pipeline.MappingOptions(years=(2010, 2011))
+    opts = pipeline.MappingOptions(years=(2010, 2011), allow_unknown_codes=True)
     results = {}
     for name in ("duckdb", "spark"):
         eng = connect(name, spark_session=spark_session if name == "spark" else None)

@@ -9,10 +9,10 @@ import pytest
 
 from clusterobs.definitions.model import validate_definition
 from clusterobs.mapping import pipeline
-from clusterobs.mapping.engine import connect
 from clusterobs.sources.cbp import read_cbp
 from clusterobs.sources.errors import InputValidationError
 from clusterobs.sources.generic import LongColumns, read_long
+from clusterobs.tables.engine import connect
 
 HEADER = "year,fipstate,naics,est,emp,emp_nf,empflag,ap,ap_nf\n"
 GOOD = [

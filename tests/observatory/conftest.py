@@ -7,30 +7,29 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-DATA = REPO.parent / "shared" / "data"
-CBP = DATA / "us_cbp_state_2000_2011" / "cbp_state_naics_2000_2011.csv.gz"
-DEFS = DATA / "us_cluster_definitions"
-WEB_DEFS = DEFS / "naics2007_to_cluster_uscmp_2014_web.csv"
-RELATEDNESS = DEFS / "traded_cluster_relatedness_uscmp.csv"
-CLASSIFICATIONS = DATA / "industry_classifications"
+from clusterobs.data.catalog import CLASSIFICATIONS_DIR
+from clusterobs.data.catalog import path as data_path
+from tests.conftest import FIXTURES
+
+CBP = data_path("us_cbp_state")
+WEB_DEFS = FIXTURES / "naics2007_to_cluster_uscmp_2014_web.csv"
+RELATEDNESS = data_path("uscmp_relatedness")
 DATASET = "us-cbp-states"
 
 
 @pytest.fixture(scope="session")
 def obs_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Build and publish like ``clusterobs mapping build`` (manifest inputs included)."""
-    from clusterobs.classifications.store import ClassificationStore, import_classifications
-    from clusterobs.definitions.model import load_definition
+    from clusterobs.classifications.store import ClassificationStore
+    from clusterobs.definitions.reader import load_definition
     from clusterobs.mapping import output, pipeline
-    from clusterobs.mapping.engine import connect
     from clusterobs.mapping.inputs import bundle_inputs
     from clusterobs.sources.cbp import read_cbp
     from clusterobs.sources.regions import us_states
+    from clusterobs.tables.engine import connect
 
     root = tmp_path_factory.mktemp("observatory")
-    classifications = root / "classifications"
-    import_classifications(CLASSIFICATIONS, classifications)
+    classifications = CLASSIFICATIONS_DIR
     store = ClassificationStore.load(classifications)
     eng = connect()
     result = pipeline.build(
@@ -39,7 +38,7 @@ def obs_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         engine=eng,
         store=store,
         regions=us_states(),
-        options=pipeline.MappingOptions(years=(2008, 2011)),
+        options=pipeline.MappingOptions(years=(2008, 2011), allow_unknown_codes=True),
         relatedness=RELATEDNESS,
     )
     result.manifest["inputs"] = {

@@ -63,11 +63,14 @@ def _visible_text(html: str) -> str:
         f"/observatory/compare/?regions={CA},48&clusters=1",
     ],
 )
-def test_every_figure_has_a_visible_unit_and_source(client, url: str) -> None:
+def test_every_figure_has_a_visible_unit_and_source(client, store, url: str) -> None:
+    from clusterobs.observatory import selectors
+
     html = client.get(url).content.decode()
     text = _visible_text(html)
     assert "Sources and units" in text
-    assert "cbp_state_naics_2000_2011.csv.gz" in text  # the result's input data
+    source = selectors.dataset_info(store)["source"]
+    assert source and source in text  # the result's input data, named on the page
     # every measured column of every table names its unit in its header, not in a tooltip
     heads = re.findall(r'<table class="obs-table" id="table-\w+">.*?</thead>', html, re.S)
     headers = [h for head in heads for h in re.findall(r'<th scope="col">(.*?)</th>', head, re.S)]

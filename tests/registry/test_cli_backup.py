@@ -13,8 +13,10 @@ from django.core import serializers as django_serializers
 from typer.testing import CliRunner
 
 from clusterobs.cli.main import app
+from clusterobs.data.catalog import path as data_path
 from clusterobs.regions.models import Region
 from clusterobs.registry.models import Cluster, Organisation, Scheme
+from tests.conftest import FIXTURES
 
 runner = CliRunner()
 
@@ -51,9 +53,7 @@ def test_init_is_idempotent_and_loads_the_starter_content() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_restore_round_trip_reproduces_every_record(
-    tmp_path, shared_data, users, registry
-) -> None:
+def test_backup_restore_round_trip_reproduces_every_record(tmp_path, users, registry) -> None:
     from django.core.management import call_command
 
     run("init")
@@ -61,7 +61,7 @@ def test_backup_restore_round_trip_reproduces_every_record(
         run(
             "regions",
             "import",
-            str(shared_data / "us_boundaries_topojson" / "states-10m.json"),
+            str(data_path("us_states_boundaries")),
             "--layer",
             "states",
             "--country",
@@ -77,7 +77,7 @@ def test_backup_restore_round_trip_reproduces_every_record(
         run(
             "import",
             "organisations",
-            str(shared_data / "us_cluster_organizations" / "uscmp_cluster_organizations.csv"),
+            str(FIXTURES / "uscmp_cluster_organizations.csv"),
             "--country",
             "US",
             "--kind",
@@ -148,8 +148,8 @@ def test_import_errors_exit_non_zero_and_write_nothing(db, registry, tmp_path) -
     assert run("import", "clusters", str(tmp_path / "missing.csv")).exit_code == 1
 
 
-def test_regions_import_topojson_geojson_and_refusals(db, shared_data) -> None:
-    us = shared_data / "us_boundaries_topojson" / "counties-10m.json"
+def test_regions_import_topojson_geojson_and_refusals(db) -> None:
+    us = data_path("us_counties_boundaries")
     result = run(
         "regions",
         "import",
@@ -171,27 +171,7 @@ def test_regions_import_topojson_geojson_and_refusals(db, shared_data) -> None:
     assert la.name == "Los Angeles"
     assert -119 < la.centroid_lon < -117 and 33 < la.centroid_lat < 35.5
 
-    nuts = shared_data / "nuts_boundaries_2021" / "NUTS_RG_60M_2021_4326_LEVL_2.geojson"
-    result = run(
-        "regions",
-        "import",
-        str(nuts),
-        "--code-field",
-        "NUTS_ID",
-        "--name-field",
-        "NAME_LATN",
-        "--country-field",
-        "CNTR_CODE",
-        "--level",
-        "state",
-        "--type",
-        "NUTS2",
-    )
-    assert result.exit_code == 0, result.output
-    assert Region.objects.get(code="EL30").country == "GR"  # Eurostat EL -> ISO GR
-    assert Region.objects.filter(region_type="NUTS2").count() == 334
-
-    india = shared_data / "india_boundaries" / "india_districts_2011plus.geojson"
+    india = data_path("india_districts_boundaries")
     before = Region.objects.count()
     result = run(
         "regions",
@@ -269,3 +249,26 @@ def test_cli_help_lists_the_contract() -> None:
         assert command in text
     assert isinstance(io.StringIO, type)
     assert Path
+
+
+def test_regions_import_nuts_geojson(db, shared_data) -> None:
+    """NUTS 2 boundaries are not embedded (GISCO's non-commercial terms): the user's copy."""
+    nuts = shared_data / "nuts_boundaries_2021" / "NUTS_RG_60M_2021_4326_LEVL_2.geojson"
+    result = run(
+        "regions",
+        "import",
+        str(nuts),
+        "--code-field",
+        "NUTS_ID",
+        "--name-field",
+        "NAME_LATN",
+        "--country-field",
+        "CNTR_CODE",
+        "--level",
+        "state",
+        "--type",
+        "NUTS2",
+    )
+    assert result.exit_code == 0, result.output
+    assert Region.objects.get(code="EL30").country == "GR"  # Eurostat EL -> ISO GR
+    assert Region.objects.filter(region_type="NUTS2").count() == 334

@@ -16,6 +16,7 @@ from clusterobs.registry.importers import (
     import_schemes,
 )
 from clusterobs.registry.models import Cluster, KeyFigure, Organisation, OrganisationSector
+from tests.conftest import FIXTURES
 
 HEADER = "name,product,place,country,cluster_type,industry_codes,employment,figures_year,source\n"
 
@@ -148,8 +149,8 @@ def test_ragged_csv_rows_are_refused(db, tmp_path) -> None:
         import_clusters(path)
 
 
-def test_us_cluster_organisations_import_cleanly(db, shared_data) -> None:
-    path = shared_data / "us_cluster_organizations" / "uscmp_cluster_organizations.csv"
+def test_us_cluster_organisations_import_cleanly(db) -> None:
+    path = FIXTURES / "uscmp_cluster_organizations.csv"
     result = import_organisations(
         path,
         options=ImportOptions(

@@ -3,24 +3,23 @@ guessed (overlaps and points outside every region are reported) and nothing fill
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
 from clusterobs.cli.main import app
-from clusterobs.regions.locate import locate_records
+from clusterobs.data.catalog import path as data_path
 from clusterobs.regions.models import Region
 from clusterobs.regions.services import RegionImportSpec, import_regions
 from clusterobs.registry import services
+from clusterobs.registry.locate import locate_records
 from clusterobs.registry.models import Cluster
 
 pytestmark = pytest.mark.django_db
 
 
-def _india_states(shared_data: Path) -> None:
+def _india_states() -> None:
     import_regions(
-        shared_data / "india_boundaries" / "india_states.geojson",
+        data_path("india_states_boundaries"),
         RegionImportSpec(code_field="ST_NM", name_field="ST_NM", level="state", country="IN"),
     )
 
@@ -36,8 +35,8 @@ def _square(lon: float, lat: float, half: float = 0.5) -> dict:
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-def test_real_india_states_fill_the_state_of_clusters(registry, users, shared_data) -> None:
-    _india_states(shared_data)
+def test_real_india_states_fill_the_state_of_clusters(registry, users) -> None:
+    _india_states()
     leather = registry["leather"]
     version = leather.version
     report = locate_records(country="IN")
@@ -51,8 +50,8 @@ def test_real_india_states_fill_the_state_of_clusters(registry, users, shared_da
     assert locate_records(country="IN").count("cluster", "state") == 0
 
 
-def test_filled_fields_are_kept_and_outside_points_reported(registry, users, shared_data) -> None:
-    _india_states(shared_data)
+def test_filled_fields_are_kept_and_outside_points_reported(registry, users) -> None:
+    _india_states()
     kerala = Region.objects.get(country="IN", level="state", code="Kerala")
     leather = registry["leather"]
     services.update_record(
@@ -105,8 +104,8 @@ def test_state_precision_gets_no_district(registry, users) -> None:
     assert Cluster.objects.get(pk=foundry.pk).district.name == "Agra"
 
 
-def test_cli_import_then_locate(registry, shared_data) -> None:
-    path = shared_data / "india_boundaries" / "india_states.geojson"
+def test_cli_import_then_locate(registry) -> None:
+    path = data_path("india_states_boundaries")
     args = ["regions", "import", str(path), "--code-field", "ST_NM", "--name-field", "ST_NM"]
     result = CliRunner().invoke(app, [*args, "--country", "IN", "--no-locate"])
     assert result.exit_code == 0, result.output

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from clusterobs.accounts.models import ClaimStatus, OrganisationClaim
 from clusterobs.accounts.tokens import email_confirmation_token
 from clusterobs.collaboration.services import notify
-from clusterobs.registry.codes import is_known_country
+from clusterobs.regions.countries import is_known_country
 from clusterobs.registry.models import Organisation
 from clusterobs.registry.permissions import is_admin
 from clusterobs.registry.services import create_record

@@ -24,6 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 from clusterobs.classifications.naics import parent as naics_parent
+from clusterobs.config import load_config
+from clusterobs.data.catalog import CLASSIFICATIONS_DIR
 
 KNOWN_CLASSIFICATIONS = (
     "NAICS1997",
@@ -273,19 +275,16 @@ class ClassificationStore:
 
     @classmethod
     def load(cls, directory: Path | None = None) -> ClassificationStore:
+        """The store imported under ``directory`` (default: the platform's data directory);
+        where nothing was imported there, the embedded store that ships with the package
+        (NAICS 2002-2017, ISIC Rev.4, NACE Rev.2 and their concordances)."""
         if directory is None:
-            from clusterobs.config import load_config
-
             directory = load_config().data_dir / "classifications"
         directory = Path(directory)
-        codes_file = directory / "codes.parquet"
-        if not codes_file.exists():
-            raise FileNotFoundError(
-                f"no classifications imported in {directory}; run "
-                "'clusterobs classifications import --source DIR' first"
-            )
+        if not (directory / "codes.parquet").exists():
+            directory = CLASSIFICATIONS_DIR
         return cls(
-            pd.read_parquet(codes_file),
+            pd.read_parquet(directory / "codes.parquet"),
             pd.read_parquet(directory / "crosswalks.parquet"),
         )
 

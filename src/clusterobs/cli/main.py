@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from clusterobs.cli import platform, registry_io
+from clusterobs.cli import classifications, data, mapping, platform, registry_io
 
 app = typer.Typer(
     name="clusterobs",
@@ -22,17 +22,9 @@ platform.register(app)
 registry_io.register(app)
 
 
-def _register_optional_groups() -> None:
-    """Command groups of the analytics core (no Django needed)."""
-    try:
-        from clusterobs.cli import classifications, mapping
-    except ImportError:  # engine commands are being built in parallel (issue 3)
-        return
-    app.add_typer(mapping.app, name="mapping", help="Statistical cluster mapping engine.")
-    app.add_typer(classifications.app, name="classifications", help="Industry classifications.")
-
-
-_register_optional_groups()
+app.add_typer(mapping.app, name="mapping", help="Statistical cluster mapping engine.")
+app.add_typer(classifications.app, name="classifications", help="Industry classifications.")
+app.add_typer(data.app, name="data", help="Real data embedded in the package.")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
@@ -12,6 +11,14 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from clusterobs.config import load_config
+from clusterobs.definitions.reader import load_definition
+from clusterobs.mapping import pipeline, service
+from clusterobs.mapping.result import MappingOptions
+from clusterobs.sources import cbp_download
+from clusterobs.sources.generic import LongColumns
+from clusterobs.sources.readers import FORMATS, SourceSpec
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(stderr=True)
@@ -27,7 +34,8 @@ def exits_on_error(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except (ValueError, FileNotFoundError, KeyError) as exc:
-            console.print(f"[bold red]Error, nothing was written:[/] {exc}")
+            console.print("Error, nothing was written: ", style="bold red", end="")
+            console.print(str(exc), markup=False, highlight=False)
             raise typer.Exit(1) from exc
 
     return wrapper
@@ -47,6 +55,30 @@ def _years(text: str | None) -> tuple[int, int] | None:
     raise ValueError(f"--years must look like 2008-2011, got {text!r}")
 
 
+def _choice(value: str, option: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValueError(f"{option} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+def _progress_bar(steps: list[str]) -> tuple[Progress, Callable[[str], None]]:
+    """A progress bar over the build's steps and the callback that advances it."""
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+    )
+    task = progress.add_task("read", total=len(steps))
+
+    def advance(step: str) -> None:
+        if step in steps:
+            progress.update(task, description=step, completed=steps.index(step))
+
+    return progress, advance
+
+
 @app.command()
 @exits_on_error
 def build(
@@ -54,7 +86,7 @@ def build(
     definitions: Annotated[Path, typer.Option(help="Cluster definition CSV.")],
     classification: Annotated[str, typer.Option(help="Classification of the definitions.")],
     out: Annotated[Path, typer.Option(help="Output directory.")],
-    format: Annotated[str, typer.Option(help="cbp or long.")] = "cbp",
+    format: Annotated[str, typer.Option(help="Source format: cbp or long.")] = "cbp",
     definitions_format: Annotated[
         str, typer.Option(help="canonical, uscmp_web, uscmp_emsi or auto.")
     ] = "auto",
@@ -74,6 +106,9 @@ def build(
         False
     ),
     subclusters: Annotated[bool, typer.Option(help="Also compute sub-cluster rows.")] = True,
+    allow_unknown_codes: Annotated[
+        bool, typer.Option(help="Go on when definition codes are unknown or unreachable.")
+    ] = False,
     name: Annotated[
         str | None, typer.Option(help="Name in the platform's result store (default: out name).")
     ] = None,
@@ -94,114 +129,52 @@ def build(
     total_code: str | None = None,
 ) -> None:
     """Compute every U.S. Cluster Mapping and European Cluster Observatory statistic."""
-    from clusterobs.classifications.store import ClassificationStore
-    from clusterobs.config import load_config
-    from clusterobs.definitions.model import load_definition
-    from clusterobs.mapping import output, pipeline
-    from clusterobs.mapping.engine import connect
-    from clusterobs.mapping.inputs import bundle_inputs
-    from clusterobs.sources import cbp, generic
-    from clusterobs.sources.regions import read_regions, us_states
-
-    started = time.perf_counter()
-    if engine not in ("duckdb", "spark"):
-        raise ValueError("--engine must be duckdb or spark")
-    if format not in ("cbp", "long"):
-        raise ValueError("--format must be cbp or long")
-    if imputation not in ("midpoint", "constrained"):
-        raise ValueError("--imputation must be midpoint or constrained")
-    if split_rule not in ("equal", "proportional"):
-        raise ValueError("--split-rule must be equal or proportional")
     config = load_config()
-    definition = load_definition(definitions, classification, format=definitions_format)
-    try:
-        store = ClassificationStore.load(config.data_dir / "classifications")
-    except FileNotFoundError:
-        if format == "cbp":
-            raise
-        store = ClassificationStore.empty()
-    region_table = read_regions(regions) if regions else (us_states() if format == "cbp" else None)
+    columns = LongColumns(
+        *(region_col, industry_col, year_col, employment_col, establishments_col),
+        *(payroll_col, flag_col, region_type_col, vintage_col),
+    )
+    source = SourceSpec(
+        employment, _choice(format, "--format", FORMATS), columns,
+        data_classification or classification, region_type, total_code,
+    )  # fmt: skip
+    options = MappingOptions(
+        _choice(imputation, "--imputation", ("midpoint", "constrained")),  # type: ignore[arg-type]
+        _choice(split_rule, "--split-rule", ("equal", "proportional")),  # type: ignore[arg-type]
+        _years(years), esteban_marquillas, subclusters,
+        allow_unknown_codes=allow_unknown_codes,
+    )  # fmt: skip
+    request = service.BuildRequest(
+        source=source,
+        definition=load_definition(definitions, classification, format=definitions_format),
+        options=options,
+        definitions_path=definitions,
+        regions_path=regions,
+        relatedness_path=relatedness,
+        classifications_dir=config.data_dir / "classifications",
+        engine=_choice(engine, "--engine", ("duckdb", "spark")),  # type: ignore[arg-type]
+    )
     steps = ["read", *pipeline.STEPS, "write"]
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
-        task = progress.add_task("read", total=len(steps))
-
-        def advance(step: str) -> None:
-            if step in steps:
-                progress.update(task, description=step, completed=steps.index(step))
-
-        eng = connect(engine)  # type: ignore[arg-type]
-        if format == "cbp":
-            source = cbp.read_cbp(eng, employment)
-        else:
-            cols = generic.LongColumns(
-                region=region_col,
-                industry=industry_col,
-                year=year_col,
-                employment=employment_col,
-                establishments=establishments_col,
-                payroll=payroll_col,
-                flag=flag_col,
-                region_type=region_type_col,
-                vintage=vintage_col,
-            )
-            source = generic.read_long(
-                eng,
-                employment,
-                columns=cols,
-                vintage=data_classification or classification,
-                region_type=region_type,
-                total_code=total_code,
-            )
-        result = pipeline.build(
-            source,
-            definition,
-            engine=eng,
-            store=store,
-            regions=region_table,
-            options=pipeline.MappingOptions(
-                imputation=imputation,  # type: ignore[arg-type]
-                split_rule=split_rule,  # type: ignore[arg-type]
-                years=_years(years),
-                esteban_marquillas=esteban_marquillas,
-                subclusters=subclusters,
-            ),
-            relatedness=relatedness,
-            progress=advance,
-        )
+    bar, advance = _progress_bar(steps)
+    publish_to = (config.results_dir, name or Path(out).name) if publish else None
+    with bar:
+        done = service.build_result(request, out, publish_to=publish_to, progress=advance)
         advance("write")
-        result.manifest["inputs"] = {
-            "employment": str(employment),
-            "format": format,
-            "definitions": str(definitions),
-            "regions": str(regions)
-            if regions
-            else ("built-in U.S. states" if format == "cbp" else None),
-            "relatedness": str(relatedness) if relatedness else None,
-        }
-        result.manifest["timings_seconds"]["total"] = round(time.perf_counter() - started, 3)
-        written = output.write_result(result, out)
-        # The result keeps its own copies of the inputs (see mapping/inputs.py).
-        manifest = json.loads((written / "manifest.json").read_text())
-        manifest["inputs"] = bundle_inputs(written, result.manifest["inputs"])
-        (written / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
-        result.manifest["inputs"] = manifest["inputs"]
-        target = None
-        if publish:
-            target = output.publish(written, config.results_dir, name or Path(out).name)
-        progress.update(task, description="done", completed=len(steps))
-    m = result.manifest
+    _report(done)
+
+
+def _report(done: service.BuildOutcome) -> None:
+    m = done.result.manifest
+    target = done.published
+    for warning in service.warnings(m):
+        console.print("Warning: ", style="bold yellow", end="")
+        console.print(warning, markup=False, highlight=False)
     console.print(
-        f"Wrote {written} ({m['rows']['cluster_region_year']:,} cluster-region-year rows, "
+        f"Wrote {done.written} ({m['rows']['cluster_region_year']:,} cluster-region-year rows, "
         f"{m['unknown_industry_codes']['count']} unknown industry codes, "
         f"{m['unknown_region_codes']['count']} unknown region codes) in "
-        f"{m['timings_seconds']['total']} s" + (f"; published as {target.name}" if target else "")
+        f"{m['timings_seconds']['total']} s" + (f"; published as {target.name}" if target else ""),
+        markup=False,
     )
 
 
@@ -229,11 +202,9 @@ def download_cbp(
 
     Resumable (rerun after an interruption); SHA-256 of every file in OUT/manifest.json.
     """
-    from clusterobs.sources.cbp_download import LEVELS, download_cbp, parse_years
-
-    if level not in LEVELS:
-        raise ValueError(f"--level must be one of {', '.join(LEVELS)}")
-    wanted = parse_years(years)
+    if level not in cbp_download.LEVELS:
+        raise ValueError(f"--level must be one of {', '.join(cbp_download.LEVELS)}")
+    wanted = cbp_download.parse_years(years)
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -248,7 +219,7 @@ def download_cbp(
                 tasks[name] = progress.add_task(name, total=total)
             progress.update(tasks[name], completed=got, total=total)
 
-        files = download_cbp(
+        files = cbp_download.download_cbp(
             wanted,
             level,  # type: ignore[arg-type]
             out,

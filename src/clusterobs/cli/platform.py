@@ -17,6 +17,8 @@ from rich.console import Console
 
 from clusterobs.cli.django_setup import setup_django
 from clusterobs.cli.errors import CommandError, reports_errors
+from clusterobs.config import Config
+from clusterobs.mapping.embedded import publish_embedded
 
 console = Console()
 regions_app = typer.Typer(help="Regions and boundaries.", no_args_is_help=True)
@@ -59,9 +61,14 @@ def _starter_loaders() -> list[tuple[str, Callable[[], dict[str, int]]]]:
 @reports_errors
 def init(
     starter: Annotated[bool, typer.Option(help="Load the starter content")] = True,
+    observatories: Annotated[
+        bool, typer.Option(help="Publish the observatories of the embedded data")
+    ] = True,
 ) -> None:
-    """Create or migrate the database and load the starter content (idempotent)."""
+    """Create or migrate the database, load the starter content and publish the embedded
+    observatories (idempotent: a second run changes nothing)."""
     setup_django()
+    from django.conf import settings
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -70,9 +77,22 @@ def init(
             created = load()
             summary = ", ".join(f"{n} {k}" for k, n in created.items() if n) or "nothing new"
             console.print(f"Starter content ({app_name}): {summary}.")
-    from django.conf import settings
-
     console.print(f"Database ready: {settings.DATABASES['default']['NAME']}")
+    if observatories:
+        _publish_observatories(settings.CONFIG)
+
+
+def _publish_observatories(config: Config) -> None:
+    """Build and publish each embedded observatory whose inputs changed, showing each step."""
+    with console.status("Observatories") as status:
+
+        def progress(name: str, step: str) -> None:
+            status.update(f"Observatory {name}: {step}")
+
+        for name, outcome in publish_embedded(
+            config.results_dir, config.data_dir / "builds", progress=progress
+        ):
+            console.print(f"Observatory {name}: {outcome}.")
 
 
 @reports_errors
@@ -275,7 +295,7 @@ def regions_locate(
 
 
 def _locate(country: str | None, region_type: str | None) -> None:
-    from clusterobs.regions.locate import locate_records
+    from clusterobs.registry.locate import locate_records
 
     report = locate_records(country=country, region_type=region_type)
     for model in ("cluster", "organisation"):

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from clusterobs.collaboration.vocabularies import EventKind
-from clusterobs.registry.codes import is_known_country
+from clusterobs.regions.countries import is_known_country
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

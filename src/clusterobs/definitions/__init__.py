@@ -5,11 +5,7 @@ subcluster_code, subcluster_name, traded_local`` plus a declared classification 
 ``NAICS2007``). Adapters convert the published U.S. Cluster Mapping files to that form.
 """
 
-from clusterobs.definitions.model import (
-    DEFINITION_COLUMNS,
-    ClusterDefinition,
-    custom_definition,
-    load_definition,
-)
+from clusterobs.definitions.model import DEFINITION_COLUMNS, ClusterDefinition, custom_definition
+from clusterobs.definitions.reader import load_definition
 
 __all__ = ["DEFINITION_COLUMNS", "ClusterDefinition", "custom_definition", "load_definition"]

@@ -33,12 +33,14 @@ def from_uscmp_web(path: str | Path) -> pd.DataFrame:
             "subcluster_code": None,
             "subcluster_name": None,
             "traded_local": ["local" if i in LOCAL_IDS else "traded" for i in ids],
+            "source_row": range(1, len(df) + 1),
         }
-    )[DEFINITION_COLUMNS]
+    )[[*DEFINITION_COLUMNS, "source_row"]]
 
 
 def from_uscmp_emsi(path: str | Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df["source_row"] = range(1, len(df) + 1)
     df = df[df["cluster_code"].str.strip() != ""].copy()
     order = df.groupby("cluster_code")["subcluster_name"].transform(
         lambda s: s.map({n: i + 1 for i, n in enumerate(dict.fromkeys(s))})
@@ -52,8 +54,9 @@ def from_uscmp_emsi(path: str | Path) -> pd.DataFrame:
             "subcluster_code": sub.where(df["subcluster_name"] != "", None),
             "subcluster_name": df["subcluster_name"].replace("", None),
             "traded_local": df["traded_local"].str.lower(),
+            "source_row": df["source_row"],
         }
-    )[DEFINITION_COLUMNS].reset_index(drop=True)
+    )[[*DEFINITION_COLUMNS, "source_row"]].reset_index(drop=True)
 
 
 def convert(path: str | Path, adapter: str) -> pd.DataFrame:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -29,7 +28,8 @@ TRADED_VALUES = {"traded": True, "t": True, "local": False, "l": False}
 
 @dataclass(frozen=True)
 class ClusterDefinition:
-    """A validated definition: ``table`` has :data:`DEFINITION_COLUMNS` plus bool ``traded``."""
+    """A validated definition: ``table`` has :data:`DEFINITION_COLUMNS` plus bool ``traded``
+    and ``source_row`` (the data row of the file it came from, for messages)."""
 
     table: pd.DataFrame
     classification: str
@@ -54,19 +54,26 @@ def validate_definition(
     missing = [c for c in DEFINITION_COLUMNS if c not in df.columns]
     if missing:
         raise InputValidationError(f"missing column(s) {missing}", file=source, field=missing[0])
+    # The row of the file behind each definition row (adapters may skip rows of the file).
+    rows = (
+        pd.to_numeric(df["source_row"]).astype("int64")
+        if "source_row" in df.columns
+        else pd.Series(range(1, len(df) + 1), index=df.index, dtype="int64")
+    )
     df = df[DEFINITION_COLUMNS].copy()
     for col in DEFINITION_COLUMNS:
         df[col] = df[col].astype("string").str.strip().replace("", pd.NA)
     for col in ("industry_code", "cluster_code", "traded_local"):
         bad = df[col].isna()
         if bad.any():
-            row = int(bad.to_numpy().nonzero()[0][0]) + 1
+            row = int(rows.to_numpy()[bad.to_numpy().nonzero()[0][0]])
             raise InputValidationError("empty value", file=source, row=row, field=col)
     flag = df["traded_local"].str.lower().map(TRADED_VALUES)
     if flag.isna().any():
-        row = int(flag.isna().to_numpy().nonzero()[0][0]) + 1
+        i = int(flag.isna().to_numpy().nonzero()[0][0])
+        row = int(rows.to_numpy()[i])
         raise InputValidationError(
-            f"traded_local must be 'traded' or 'local', got {df['traded_local'].iloc[row - 1]!r}",
+            f"traded_local must be 'traded' or 'local', got {df['traded_local'].iloc[i]!r}",
             file=source,
             row=row,
             field="traded_local",
@@ -74,9 +81,10 @@ def validate_definition(
     df["traded"] = flag.astype(bool)
     dup = df["industry_code"].duplicated()
     if dup.any():
-        row = int(dup.to_numpy().nonzero()[0][0]) + 1
+        i = int(dup.to_numpy().nonzero()[0][0])
+        row = int(rows.to_numpy()[i])
         raise InputValidationError(
-            f"industry {df['industry_code'].iloc[row - 1]} is listed twice "
+            f"industry {df['industry_code'].iloc[i]} is listed twice "
             "(an industry belongs to one cluster)",
             file=source,
             row=row,
@@ -85,7 +93,7 @@ def validate_definition(
     mixed = df.groupby("cluster_code")["traded"].nunique()
     if (mixed > 1).any():
         code = mixed[mixed > 1].index[0]
-        row = int((df["cluster_code"] == code).to_numpy().nonzero()[0][0]) + 1
+        row = int(rows.to_numpy()[(df["cluster_code"] == code).to_numpy().nonzero()[0][0]])
         raise InputValidationError(
             f"cluster {code} mixes traded and local industries",
             file=source,
@@ -93,31 +101,8 @@ def validate_definition(
             field="traded_local",
         )
     df["cluster_name"] = df["cluster_name"].fillna(df["cluster_code"])
+    df["source_row"] = rows.to_numpy()
     return ClusterDefinition(df.reset_index(drop=True), classification, str(source))
-
-
-def load_definition(
-    path: str | Path, classification: str, *, format: str = "auto"
-) -> ClusterDefinition:
-    """Read a definition: canonical CSV/Parquet, or a published U.S. Cluster Mapping file
-    converted by :mod:`clusterobs.definitions.adapters` (``format='auto'`` detects it)."""
-    from clusterobs.definitions.adapters import convert
-
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    if path.suffix == ".parquet":
-        df = pd.read_parquet(path).astype("string")
-        return validate_definition(df, classification, str(path))
-    if format == "auto":
-        header = set(pd.read_csv(path, nrows=0).columns)
-        if {"cluster_id", "naics2007"} <= header:
-            format = "uscmp_web"
-        elif {"naics", "emsi_specific_naics"} <= header:
-            format = "uscmp_emsi"
-        else:
-            format = "canonical"
-    return validate_definition(convert(path, format), classification, str(path))
 
 
 def custom_definition(

@@ -1,17 +1,18 @@
-"""Keep a result's input files inside the result directory.
+"""Keep a result's input files inside the result directory, and check them when it is read.
 
 Why: a published result must stand on its own. The observatory reads the cluster definition
 (industry lists), the relatedness table (cluster numbering) and, for custom clusters, the
 employment data long after the build, possibly on another machine or after the analyst's files
-have moved. Paths to the analyst's files would break; copies inside the result do not. The
-SHA-256 of each file is recorded so that anyone can check a result was built from the data it
-names (reproducible statistics).
+have moved. Paths to the analyst's files would break; copies inside the result do not. Copies,
+not hard links: an analyst who later rewrites the original file in place would otherwise change
+the "archived" input of every result built from it. The SHA-256 of each file is recorded so
+that anyone can check a result was built from the data it names, and :func:`verify_inputs`
+does so when a result is opened.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -30,16 +31,8 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _place(source: Path, target: Path) -> None:
-    """Hard-link when source and result share a file system (no extra disk), else copy."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 def bundle_inputs(result_dir: Path, inputs: dict[str, Any]) -> dict[str, Any]:
-    """Place every input file named in ``inputs`` under ``result_dir/inputs/`` and return the
+    """Copy every input file named in ``inputs`` to ``result_dir/inputs/`` and return the
     manifest entry: relative paths, the original paths and SHA-256 checksums.
 
     Values that are not existing files (``"built-in U.S. states"``, ``None``) are kept as they
@@ -63,9 +56,7 @@ def bundle_inputs(result_dir: Path, inputs: dict[str, Any]) -> dict[str, Any]:
         used.add(name)
         target_dir.mkdir(parents=True, exist_ok=True)
         target = target_dir / name
-        if target.exists():
-            target.unlink()
-        _place(source, target)
+        shutil.copyfile(source, target)
         entry[key] = f"{INPUTS_DIR}/{name}"
         originals[key] = str(source.resolve())
         checksums[key] = sha256(target)
@@ -84,3 +75,19 @@ def input_path(result_dir: Path, inputs: dict[str, Any], key: str) -> Path | Non
     if not path.is_absolute():
         path = Path(result_dir) / path
     return path if path.is_file() else None
+
+
+def verify_inputs(result_dir: Path, inputs: dict[str, Any]) -> list[str]:
+    """One message per input file whose checksum no longer matches the manifest (or that is
+    gone); empty when every kept input is the file the result was built from."""
+    problems = []
+    for key, expected in (inputs.get("sha256") or {}).items():
+        path = input_path(result_dir, inputs, key)
+        if path is None:
+            problems.append(f"input {key} ({inputs.get(key)}) is missing")
+        elif sha256(path) != expected:
+            problems.append(
+                f"input {key} ({inputs.get(key)}) has changed since the build "
+                f"(SHA-256 {expected[:12]}… expected)"
+            )
+    return problems

@@ -1,4 +1,4 @@
-"""Location quotients and employment shares.
+"""Location quotients, employment shares and wages of cluster-region-year cells.
 
 Location quotient (Florence 1939; Isard 1960), for cluster ``c`` in region ``r``::
 
@@ -15,86 +15,77 @@ employment for a local cluster (sum of the definition's traded resp. local clust
 region's all-industry total employment (the published total row, CBP ``------``) and ``E_nat``
 the national total.
 
-``region_share = E_cr / E_r,total`` and ``national_share = E_cr / E_c,nat``.
-
-National figures are the sum over the input's regions of the same region type, unless the input
-supplies national rows (region type ``nation``). Where a denominator is zero the result is null.
+``region_share = E_cr / E_r,total`` and ``national_share = E_cr / E_c,nat``. ``wage`` = annual
+payroll / reported employment over the cells where both are published (imputed employment never
+enters a wage). Where a denominator is zero or unknown the result is null, never 0 or infinite.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+import ibis
+import ibis.expr.types as ir
+
+from clusterobs.tables.expressions import ratio
+
+LQ_TRADED_LOCAL_RULE = (
+    "(E_cr/E_Tr)/(E_c,nat/E_T,nat); T = traded employment for traded clusters, local "
+    "employment for local clusters (U.S. Cluster Mapping)"
+)
+LQ_TOTAL_RULE = (
+    "(E_cr/E_r,total)/(E_c,nat/E_nat,total); total = published all-industry row "
+    "(European Cluster Observatory)"
+)
+WAGE_RULE = "annual payroll / reported employment, over cells with both published"
+
+GLOSSARY = {
+    "lq_traded_local": {
+        "label": "LQ (traded/local economy)",
+        "definition": LQ_TRADED_LOCAL_RULE,
+        "source": "Delgado, Porter & Stern (2014)",
+    },
+    "lq_total": {
+        "label": "LQ (all industries)",
+        "definition": LQ_TOTAL_RULE,
+        "source": "Ketels & Protsiv (2014)",
+    },
+    "region_share": {
+        "label": "Share of the region's employment",
+        "definition": "E_cr / E_r,total: the cluster's share of the region's employment.",
+        "source": "European Cluster Observatory (focus)",
+    },
+    "national_share": {
+        "label": "National share",
+        "definition": "E_cr / E_c,nat: the region's share of the cluster's national employment.",
+        "source": "mapping engine",
+    },
+    "wage": {
+        "label": "Average wage",
+        "definition": WAGE_RULE,
+        "source": "County Business Patterns payroll",
+    },
+}
 
 
-def _ratio(num: np.ndarray | pd.Series, den: np.ndarray | pd.Series) -> np.ndarray:
-    num = np.asarray(num, dtype="float64")
-    den = np.asarray(den, dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = num / den
-    out[~np.isfinite(out)] = np.nan
-    return out
+def with_lqs(t: ir.Table) -> ir.Table:
+    """``t`` plus ``lq_traded_local, lq_total, region_share, national_share, wage``.
 
-
-def location_quotient(
-    e_cr: np.ndarray | pd.Series,
-    e_r: np.ndarray | pd.Series,
-    e_c_nat: np.ndarray | pd.Series,
-    e_nat: np.ndarray | pd.Series,
-) -> np.ndarray:
-    """Elementwise ``(e_cr / e_r) / (e_c_nat / e_nat)``; null where a denominator is 0."""
-    return _ratio(_ratio(e_cr, e_r), _ratio(e_c_nat, e_nat))
-
-
-class LocationQuotient:
-    """LQ of a regions x industries employment matrix (all-industry denominator).
-
-    Parameters
-    ----------
-    matrix : array (n_regions, n_industries)
-        Employment. Region totals are the row sums and national totals the column sums, as in
-        EconGeo's ``location.quotient`` (Balland 2017), whose documented example this reproduces.
-
-    Attributes
-    ----------
-    lq : ndarray
-        The location quotients, shape of ``matrix``.
-    binary : ndarray of int
-        1 where ``lq >= 1`` (the usual "specialised" cut-off).
+    Expects per row: ``traded``, ``employment``, ``traded_employment``, ``local_employment``,
+    ``region_total`` (the region's), ``national_employment``, ``national_traded``,
+    ``national_local``, ``national_total`` and the wage sums ``wage_payroll``,
+    ``wage_employment``.
     """
-
-    def __init__(self, matrix: np.ndarray | pd.DataFrame) -> None:
-        self.index = matrix.index if isinstance(matrix, pd.DataFrame) else None
-        self.columns = matrix.columns if isinstance(matrix, pd.DataFrame) else None
-        x = np.asarray(matrix, dtype="float64")
-        region = x.sum(axis=1, keepdims=True)
-        industry = x.sum(axis=0, keepdims=True)
-        total = x.sum()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            self.lq = (x / region) / (industry / total)
-        self.lq[~np.isfinite(self.lq)] = np.nan
-        self.binary = (self.lq >= 1).astype(int)
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.lq, index=self.index, columns=self.columns)
-
-
-def add_shares_and_lqs(df: pd.DataFrame) -> pd.DataFrame:
-    """Add ``lq_traded_local, lq_total, region_share, national_share`` to an aggregated table.
-
-    Expects columns ``employment`` (E_cr), ``region_traded_or_local`` (E_Tr: the region's traded
-    employment for traded clusters, local for local), ``region_total`` (all-industry),
-    ``national_employment`` (E_c,nat), ``national_traded_or_local`` and ``national_total``.
-    """
-    df["lq_traded_local"] = location_quotient(
-        df["employment"],
-        df["region_traded_or_local"],
-        df["national_employment"],
-        df["national_traded_or_local"],
+    region_part = ibis.ifelse(t.traded, t.traded_employment, t.local_employment)
+    national_part = ibis.ifelse(t.traded, t.national_traded, t.national_local)
+    return t.mutate(
+        lq_traded_local=ratio(
+            ratio(t.employment, region_part), ratio(t.national_employment, national_part)
+        ),
+        lq_total=ratio(
+            ratio(t.employment, t.region_total), ratio(t.national_employment, t.national_total)
+        ),
+        region_share=ratio(t.employment, t.region_total),
+        national_share=ratio(t.employment, t.national_employment),
+        wage=ibis.ifelse(
+            t.wage_employment > 0, t.wage_payroll / t.wage_employment, ibis.null("float64")
+        ),
     )
-    df["lq_total"] = location_quotient(
-        df["employment"], df["region_total"], df["national_employment"], df["national_total"]
-    )
-    df["region_share"] = _ratio(df["employment"], df["region_total"])
-    df["national_share"] = _ratio(df["employment"], df["national_employment"])
-    return df

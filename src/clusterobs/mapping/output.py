@@ -1,26 +1,44 @@
-"""Write a mapping result as Parquet plus ``manifest.json``, all or nothing.
+"""Write a mapping result as Parquet plus ``manifest.json``, all or nothing, and publish it.
 
-Files are written into a temporary sibling directory which is renamed into place at the end, so
-a failed run never leaves a half-written result (and a previous result stays until replaced).
-The web layer reads these Parquet files with DuckDB from ``results_dir/<name>``.
+Files (the tables, the kept inputs and the manifest, written once) go into a temporary sibling
+directory which replaces the target at the end, so a failed or killed run never leaves a
+half-written result. Two targets:
+
+* ``--out`` (the analyst's directory): the old result is renamed aside, the new one renamed in,
+  the old one removed. A kill between the two renames leaves ``.NAME.old`` and no ``NAME``;
+  the next write to that place puts the old result back first (:func:`recover`), so a result
+  is never lost, and stale temporaries of killed runs are removed then too.
+* the platform's store (``results_dir/NAME``, read by the observatory): ``NAME`` is a symbolic
+  link to a version directory ``.versions/NAME.<id>``, replaced atomically (``os.replace`` of a
+  new link), so a reader always finds a complete result. The previous version is kept until the
+  next publication (a request in flight may still read it).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from clusterobs.mapping.pipeline import MappingResult
-from clusterobs.mapping.statistics import EngineTable
+from clusterobs.mapping.inputs import bundle_inputs
+from clusterobs.mapping.result import MappingResult
+from clusterobs.tables.results import EngineTable
 
 CLUSTER_REGION_YEAR = "cluster_region_year.parquet"
 REGION_YEAR = "region_year.parquet"
 CLUSTER_REGION_CHANGE = "cluster_region_change.parquet"
 MANIFEST = "manifest.json"
+VERSIONS = ".versions"
+ROW_COUNTS = {
+    CLUSTER_REGION_YEAR: "cluster_region_year",
+    CLUSTER_REGION_CHANGE: "cluster_region_change",
+}
 
 
 def _frames(result: MappingResult) -> dict[str, pd.DataFrame | EngineTable]:
@@ -37,25 +55,47 @@ def _frames(result: MappingResult) -> dict[str, pd.DataFrame | EngineTable]:
     return frames
 
 
-def write_result(result: MappingResult, out: Path) -> Path:
-    """Write atomically to ``out`` (replacing an earlier result there)."""
+def _readable(directory: Path) -> None:
+    """``mkdtemp`` makes a directory only its owner can read; a result is read by the web
+    server too, so it gets the permissions of any new directory (the umask's)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    directory.chmod(0o777 & ~umask)
+
+
+def recover(out: Path) -> None:
+    """Undo what a killed write left at ``out``: put an old result renamed aside back when the
+    new one never arrived, and remove stale temporary directories."""
+    old = out.with_name(f".{out.name}.old")
+    if old.exists() and not out.exists():
+        old.rename(out)
+    for stale in out.parent.glob(f".{out.name}.*"):
+        if stale.is_dir() and stale != old:
+            shutil.rmtree(stale, ignore_errors=True)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_result(result: MappingResult, out: Path, *, inputs: dict[str, Any] | None = None) -> Path:
+    """Write atomically to ``out`` (replacing an earlier result there). ``inputs`` names the
+    input files to keep inside the result (:func:`~clusterobs.mapping.inputs.bundle_inputs`)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    _readable(tmp)
     try:
-        counts = {CLUSTER_REGION_YEAR: "cluster_region_year"}
-        counts[CLUSTER_REGION_CHANGE] = "cluster_region_change"
         for name, frame in _frames(result).items():
             if isinstance(frame, EngineTable):
                 rows = frame.write_parquet(tmp / name)  # streamed from the engine, part by part
-                result.manifest.setdefault("rows", {})[counts[name]] = rows
+                result.manifest.setdefault("rows", {})[ROW_COUNTS[name]] = rows
             else:
                 frame.to_parquet(tmp / name, index=False)
+        if inputs is not None:
+            result.manifest["inputs"] = bundle_inputs(tmp, inputs)
         (tmp / MANIFEST).write_text(json.dumps(result.manifest, indent=2, default=str))
         if out.exists():
             old = out.with_name(f".{out.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
             out.rename(old)
             tmp.rename(out)
             shutil.rmtree(old)
@@ -67,14 +107,30 @@ def write_result(result: MappingResult, out: Path) -> Path:
     return out
 
 
+def _clean_versions(versions: Path, name: str, keep: set[Path]) -> None:
+    for stale in versions.glob(f"{name}.*"):
+        if stale.resolve() not in keep:
+            shutil.rmtree(stale, ignore_errors=True)
+    for stale in versions.glob(f".{name}.*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
 def publish(out: Path, results_dir: Path, name: str) -> Path:
-    """Copy a written result directory to the platform's store (``results_dir/name``)."""
-    target = Path(results_dir) / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=target.parent))
-    shutil.rmtree(tmp)
+    """Copy a written result directory into the platform's store as ``results_dir/name`` (a
+    link swapped atomically to the new version; see the module docstring)."""
+    results_dir = Path(results_dir)
+    versions = results_dir / VERSIONS
+    versions.mkdir(parents=True, exist_ok=True)
+    link = results_dir / name
+    previous = link.resolve() if link.is_symlink() else None
+    _clean_versions(versions, name, {p for p in (previous,) if p is not None})
+    version = versions / f"{name}.{uuid.uuid4().hex[:12]}"
+    tmp = versions / f".{version.name}"
     shutil.copytree(out, tmp)
-    if target.exists():
-        shutil.rmtree(target)
-    tmp.rename(target)
-    return target
+    tmp.rename(version)
+    new_link = results_dir / f".{name}.link-{uuid.uuid4().hex[:8]}"
+    os.symlink(Path(VERSIONS) / version.name, new_link)
+    if link.exists() and not link.is_symlink():  # a result published by an older release
+        shutil.rmtree(link)
+    os.replace(new_link, link)
+    return link

@@ -10,9 +10,13 @@ on clustermapping.us:
 * ``weaker``: not strong, ``cr_all_pc > 50`` and co-location percentile ``cr_lc_pc >= 25``.
 
 Co-location from the data itself: the Pearson correlation, across regions of one type, of two
-clusters' ``lq_traded_local`` in a year (regions with employment in neither cluster are left
-out). High correlation means the clusters tend to be over-represented in the same places
-(Porter 2003, "The economic performance of regions", used LQ correlation the same way).
+clusters' ``lq_traded_local`` in a year. High correlation means the clusters tend to be
+over-represented in the same places (Porter 2003, "The economic performance of regions", used
+LQ correlation the same way). Convention (decided and pinned by a test): for a pair, the regions
+with employment in **at least one** of the two clusters take part, a region without employment
+in one of them has LQ 0 there (a true zero: the cluster is absent); regions with employment in
+**neither** are left out, since a shared absence would count as co-location. Fewer than
+:data:`MIN_REGIONS` such regions give a null correlation.
 """
 
 from __future__ import annotations
@@ -60,6 +64,28 @@ def related_clusters(path_or_frame: str | Path | pd.DataFrame) -> pd.DataFrame:
     )
 
 
+MIN_REGIONS = 3
+
+
+def _pairwise_correlation(lq: np.ndarray) -> np.ndarray:
+    """Pearson correlation of every pair of columns of ``lq`` (regions x clusters, NaN where a
+    region has no employment in the cluster) over the regions present in either column."""
+    present = ~np.isnan(lq)
+    filled = np.where(present, lq, 0.0)
+    n = lq.shape[1]
+    out = np.full((n, n), np.nan)
+    for a in range(n):
+        for b in range(a + 1, n):
+            rows = present[:, a] | present[:, b]
+            if rows.sum() < MIN_REGIONS:
+                continue
+            x, y = filled[rows, a], filled[rows, b]
+            if x.std() == 0 or y.std() == 0:
+                continue
+            out[a, b] = out[b, a] = float(np.corrcoef(x, y)[0, 1])
+    return out
+
+
 def colocation(
     cluster_region_year: pd.DataFrame,
     *,
@@ -82,8 +108,10 @@ def colocation(
     wide = df[sel].pivot_table(
         index="region_code", columns="cluster_code", values=value, aggfunc="first"
     )
-    corr = wide.fillna(0.0).corr(method="pearson")
-    corr.index.name = "cluster_code"
-    corr.columns.name = "related_cluster_code"
-    long = corr.stack().rename("colocation").reset_index()
+    corr = pd.DataFrame(
+        _pairwise_correlation(wide.to_numpy(dtype="float64")),
+        index=pd.Index(wide.columns, name="cluster_code"),
+        columns=pd.Index(wide.columns, name="related_cluster_code"),
+    )
+    long = corr.stack(future_stack=True).rename("colocation").reset_index()
     return long[long["cluster_code"] != long["related_cluster_code"]].reset_index(drop=True)

@@ -21,81 +21,46 @@ competitiveness from specialisation (null where ``E_cr,0 = 0``).
 
 from __future__ import annotations
 
-import numpy as np
+import ibis.expr.types as ir
+
+from clusterobs.tables.expressions import ratio
+
+SHIFT_SHARE_RULE = (
+    "Dunn (national share, industry mix, regional share); national growth of all-industry "
+    "employment"
+)
 
 
-def _growth(end: np.ndarray, start: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g = np.asarray(end, dtype="float64") / np.asarray(start, dtype="float64") - 1.0
-    g[~np.isfinite(g)] = np.nan
-    return g
+def growth(end: ir.NumericValue, start: ir.NumericValue) -> ir.FloatingValue:
+    """``end / start - 1``; null where ``start`` is 0 or null."""
+    return ratio(end, start) - 1.0
 
 
 def dunn(
-    e_cr0: np.ndarray,
-    e_cr1: np.ndarray,
-    e_c_nat0: np.ndarray,
-    e_c_nat1: np.ndarray,
-    e_nat0: np.ndarray,
-    e_nat1: np.ndarray,
-) -> dict[str, np.ndarray]:
-    """Elementwise Dunn components ``national_share, industry_mix, regional_share``."""
-    e0 = np.asarray(e_cr0, dtype="float64")
-    e1 = np.asarray(e_cr1, dtype="float64")
-    g_nat = _growth(e_nat1, e_nat0)
-    g_c = _growth(e_c_nat1, e_c_nat0)
+    e0: ir.NumericValue, e1: ir.NumericValue, g_cluster: ir.Value, g_nation: ir.Value
+) -> dict[str, ir.FloatingValue]:
+    """``ss_national_share, ss_industry_mix, ss_regional_share`` of a cell with employment
+    ``e0`` -> ``e1``, national cluster growth ``g_cluster`` and all-industry ``g_nation``."""
     return {
-        "national_share": e0 * g_nat,
-        "industry_mix": e0 * (g_c - g_nat),
-        "regional_share": e1 - e0 * (1.0 + g_c),
+        "ss_national_share": e0 * g_nation,
+        "ss_industry_mix": e0 * (g_cluster - g_nation),
+        "ss_regional_share": e1 - e0 * (1.0 + g_cluster),
     }
 
 
 def esteban_marquillas(
-    e_cr0: np.ndarray,
-    e_cr1: np.ndarray,
-    e_r0: np.ndarray,
-    e_c_nat0: np.ndarray,
-    e_c_nat1: np.ndarray,
-    e_nat0: np.ndarray,
-) -> dict[str, np.ndarray]:
-    """Competitive and allocation effects (their sum is Dunn's regional share)."""
-    e0 = np.asarray(e_cr0, dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        homothetic = np.asarray(e_r0, dtype="float64") * np.asarray(e_c_nat0) / np.asarray(e_nat0)
-    diff = _growth(e_cr1, e0) - _growth(e_c_nat1, e_c_nat0)
+    e0: ir.NumericValue,
+    e1: ir.NumericValue,
+    region_total0: ir.NumericValue,
+    cluster_national0: ir.NumericValue,
+    national_total0: ir.NumericValue,
+    g_cluster: ir.Value,
+) -> dict[str, ir.FloatingValue]:
+    """``ss_em_competitive`` and ``ss_em_allocation`` (their sum is Dunn's regional share
+    where ``e0 > 0``)."""
+    homothetic = ratio(region_total0 * cluster_national0, national_total0)
+    diff = growth(e1, e0) - g_cluster
     return {
-        "competitive": homothetic * diff,
-        "allocation": (e0 - homothetic) * diff,
+        "ss_em_competitive": homothetic * diff,
+        "ss_em_allocation": (e0 - homothetic) * diff,
     }
-
-
-class ShiftShare:
-    """Dunn shift-share of one region's industries (vectors), esda-style.
-
-    Parameters: employment by industry of the region at start and end, and of the nation (the
-    national total is the sum of the national vector unless ``nation_total`` is given).
-
-    Attributes: ``national_share``, ``industry_mix``, ``regional_share`` (per industry) and
-    ``NS``, ``IM``, ``RS``, ``growth`` (region totals); ``NS + IM + RS == growth``.
-    """
-
-    def __init__(
-        self,
-        region_start: np.ndarray,
-        region_end: np.ndarray,
-        nation_start: np.ndarray,
-        nation_end: np.ndarray,
-        nation_total: tuple[float, float] | None = None,
-    ) -> None:
-        r0, r1 = np.asarray(region_start, float), np.asarray(region_end, float)
-        n0, n1 = np.asarray(nation_start, float), np.asarray(nation_end, float)
-        t0, t1 = nation_total or (n0.sum(), n1.sum())
-        parts = dunn(r0, r1, n0, n1, np.full_like(r0, t0), np.full_like(r0, t1))
-        self.national_share = parts["national_share"]
-        self.industry_mix = parts["industry_mix"]
-        self.regional_share = parts["regional_share"]
-        self.NS = float(self.national_share.sum())
-        self.IM = float(self.industry_mix.sum())
-        self.RS = float(self.regional_share.sum())
-        self.growth = float(r1.sum() - r0.sum())

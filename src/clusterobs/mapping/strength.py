@@ -3,8 +3,7 @@
 Source: U.S. Cluster Mapping (clustermapping.us) methodology, "Cluster Strength" and "Strong
 Clusters"; Delgado, Porter & Stern (2014), "Clusters, convergence, and economic performance",
 Research Policy 43(10). For **traded** clusters only (local clusters get null flags), with
-``LQ = lq_traded_local`` and percentiles P over regions of the same type with ``E_cr > 0``, per
-cluster and year (linear interpolation, see :mod:`clusterobs.mapping.percentiles`)::
+``LQ = lq_traded_local`` and percentiles P over the peers (:mod:`clusterobs.mapping.percentiles`)::
 
     size_ok     = E_cr > P25(E)  and  establishments_cr > P25(establishments)
     qualifying  = LQ >  P25(LQ)                 and size_ok
@@ -12,67 +11,96 @@ cluster and year (linear interpolation, see :mod:`clusterobs.mapping.percentiles
     strong      = LQ >= P75(LQ) and LQ >= 1     and size_ok
     strong10    = LQ >= P90(LQ) and LQ >= 1     and size_ok
 
+When the input has no establishment counts (e.g. census worker tables), the size test on
+establishments **cannot be applied**: it is skipped (``size_ok`` uses employment only) and the
+result's manifest names the skipped test. It is never evaluated against zeros.
+
 Region cluster strength = employment in strong traded clusters / traded employment of the region
 (cluster level; sub-cluster flags are reported but not summed).
 """
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+import ibis
+import ibis.expr.types as ir
 
-from clusterobs.mapping.percentiles import peer_groups, peer_quantile
+from clusterobs.mapping.percentiles import PEER_RULE
+from clusterobs.tables.expressions import holds, ratio
 
-FLAGS = ("qualifying", "significant", "strong", "strong10")
+#: flag -> (comparison with the LQ percentile, LQ percentile, LQ must also be >= 1)
+FLAG_RULES: dict[str, tuple[str, float, bool]] = {
+    "qualifying": (">", 0.25, False),
+    "significant": (">", 0.50, False),
+    "strong": (">=", 0.75, True),
+    "strong10": (">=", 0.90, True),
+}
+FLAGS = tuple(FLAG_RULES)
+SIZE_QUANTILE = 0.25
+MIN_STRONG_LQ = 1.0
 
-
-def add_strength_flags(df: pd.DataFrame, group: pd.Series | None = None) -> pd.DataFrame:
-    """Add boolean ``qualifying, significant, strong, strong10`` (null for local clusters)."""
-    if group is None:
-        group = peer_groups(df)
-    peers = df["employment"] > 0
-    q = {}
-    for name, col, p in (
-        ("lq25", "lq_traded_local", 0.25),
-        ("lq50", "lq_traded_local", 0.5),
-        ("lq75", "lq_traded_local", 0.75),
-        ("lq90", "lq_traded_local", 0.9),
-        ("e25", "employment", 0.25),
-        ("est25", "establishments", 0.25),
-    ):
-        q[name] = peer_quantile(df, col, p, peers=peers, group=group).to_numpy()
-    lq = df["lq_traded_local"].to_numpy(dtype="float64")
-    emp = df["employment"].to_numpy(dtype="float64")
-    est = df["establishments"].to_numpy(dtype="float64")
-    with np.errstate(invalid="ignore"):
-        size_ok = (emp > q["e25"]) & (est > q["est25"])
-        flags = {
-            "qualifying": (lq > q["lq25"]) & size_ok,
-            "significant": (lq > q["lq50"]) & size_ok,
-            "strong": (lq >= q["lq75"]) & (lq >= 1) & size_ok,
-            "strong10": (lq >= q["lq90"]) & (lq >= 1) & size_ok,
-        }
-    traded = df["traded"].to_numpy(dtype=bool)
-    for name, values in flags.items():
-        col = pd.array(values, dtype="boolean")
-        col[~traded] = pd.NA
-        df[name] = col
-    return df
+#: threshold column -> (column, quantile), computed per peer group
+THRESHOLDS = {
+    **{f"q_lq{round(q * 100)}": ("lq_traded_local", q) for _, q, _ in FLAG_RULES.values()},
+    "q_e25": ("employment", SIZE_QUANTILE),
+    "q_est25": ("establishments", SIZE_QUANTILE),
+}
+ESTABLISHMENTS_TEST = "establishments > P25(establishments)"
 
 
-def cluster_strength(cluster_level: pd.DataFrame, region_year: pd.DataFrame) -> pd.Series:
-    """Share of the region's traded employment in its strong traded clusters.
+def _flag_text(name: str) -> str:
+    op, q, floor = FLAG_RULES[name]
+    text = f"{name} LQ{op}P{round(q * 100)}"
+    return text + (f" & LQ>={MIN_STRONG_LQ:g}" if floor else "")
 
-    ``cluster_level`` has one row per region, cluster, year (no sub-clusters); the result is
-    aligned to ``region_year`` (keys ``region_code, region_type, year``).
+
+FLAG_RULE = (
+    "traded only: "
+    + ", ".join(_flag_text(n) for n in FLAGS)
+    + f"; all need E>P{round(SIZE_QUANTILE * 100)}(E) and est>P{round(SIZE_QUANTILE * 100)}"
+    "(est) (the establishments test is skipped, and named, when the input has none); " + PEER_RULE
+)
+CLUSTER_STRENGTH_RULE = "share of the region's traded employment in its strong traded clusters"
+
+GLOSSARY = {
+    "strong": {
+        "label": "Strong cluster",
+        "definition": FLAG_RULE,
+        "source": "U.S. Cluster Mapping convention",
+    },
+    "cluster_strength": {
+        "label": "Cluster strength",
+        "definition": CLUSTER_STRENGTH_RULE.capitalize() + ".",
+        "source": "U.S. Cluster Mapping convention",
+    },
+}
+
+
+def flags(j: ir.Table, *, establishments_test: bool = True) -> dict[str, ir.BooleanValue]:
+    """The four flags of each row of ``j`` (which carries the :data:`THRESHOLDS` columns);
+    null for local clusters."""
+    lq = j.lq_traded_local
+    size_ok = holds(j.employment > j.q_e25)
+    if establishments_test:
+        size_ok = size_ok & holds(j.establishments > j.q_est25)
+    out = {}
+    for name, (op, q, floor) in FLAG_RULES.items():
+        limit = j[f"q_lq{round(q * 100)}"]
+        passed = holds(lq > limit) if op == ">" else holds(lq >= limit)
+        if floor:
+            passed = passed & holds(lq >= MIN_STRONG_LQ)
+        out[name] = ibis.ifelse(j.traded, passed & size_ok, ibis.null("boolean"))
+    return out
+
+
+def cluster_strength(cluster_rows: ir.Table, regions: ir.Table) -> ir.Table:
+    """``regions`` (``r, year, traded_employment``) plus ``cluster_strength``.
+
+    ``cluster_rows``: flagged cluster-level rows (no sub-clusters) with ``r, year, traded,
+    strong, employment``.
     """
-    keys = ["region_code", "region_type", "year"]
-    strong = cluster_level["strong"].fillna(False).astype(bool) & cluster_level["traded"]
-    emp = cluster_level["employment"].where(strong, 0.0)
-    strong_emp = emp.groupby([cluster_level[k] for k in keys]).sum()
-    idx = pd.MultiIndex.from_frame(region_year[keys])
-    num = strong_emp.reindex(idx).fillna(0.0).to_numpy()
-    den = region_year["traded_employment"].to_numpy(dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(den > 0, num / den, np.nan)
-    return pd.Series(out, index=region_year.index)
+    strong = cluster_rows.filter(cluster_rows.traded & holds(cluster_rows.strong))
+    sums = strong.group_by("r", "year").aggregate(strong_employment=strong.employment.sum())
+    j = regions.left_join(sums, ["r", "year"])
+    j = j.drop(*[c for c in ("r_right", "year_right") if c in j.columns])
+    share = ratio(j.strong_employment.fill_null(0.0), j.traded_employment)
+    return j.mutate(cluster_strength=share).drop("strong_employment")

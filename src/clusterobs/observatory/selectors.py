@@ -22,6 +22,8 @@ import pandas as pd
 from django.db.models import Q
 from django.urls import reverse
 
+from clusterobs.mapping.conventions import GLOSSARY
+from clusterobs.mapping.service import warnings as build_warnings
 from clusterobs.observatory.store import ResultsStore
 
 # Colour-blind-safe palettes: viridis (sequential, 5 classes) and Okabe-Ito (categorical).
@@ -56,54 +58,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "imputed employment never enters a wage.",
         "source": "CBP",
     },
-    "lq_traded_local": {
-        "label": "LQ (traded/local economy)",
-        "definition": "(E_cr/E_Tr)/(E_c,nat/E_T,nat), T = traded or local employment "
-        "(U.S. Cluster Mapping).",
-        "source": "Delgado, Porter & Stern (2014)",
-    },
-    "lq_total": {
-        "label": "LQ (all industries)",
-        "definition": "(E_cr/E_r)/(E_c,nat/E_nat) (European Cluster Observatory).",
-        "source": "Ketels & Protsiv (2014)",
-    },
-    "national_share": {
-        "label": "National share",
-        "definition": "E_cr / E_c,nat: the region's share of the cluster's national employment.",
-        "source": "mapping engine",
-    },
-    "strong": {
-        "label": "Strong cluster",
-        "definition": "Traded cluster with LQ >= P75 and LQ >= 1 among regions of the type, and "
-        "employment and establishments above their P25.",
-        "source": "U.S. Cluster Mapping convention",
-    },
-    "cluster_strength": {
-        "label": "Cluster strength",
-        "definition": "Share of the region's traded employment in its strong traded clusters.",
-        "source": "U.S. Cluster Mapping convention",
-    },
-    "eco_stars": {
-        "label": "ECO stars",
-        "definition": "Size (E >= P90), specialisation (LQ_total >= 2), focus (share >= P90).",
-        "source": "European Cluster Observatory",
-    },
-    "emp_cagr": {
-        "label": "Employment growth (CAGR)",
-        "definition": "(E_end/E_start)^(1/years) - 1.",
-        "source": "mapping engine",
-    },
-    "job_creation": {
-        "label": "Job creation",
-        "definition": "E_end - E_start.",
-        "source": "mapping engine",
-    },
-    "expected_job_creation": {
-        "label": "Expected job creation",
-        "definition": "E_start x national cluster growth: jobs the region would have gained "
-        "growing like the cluster nationally.",
-        "source": "mapping engine",
-    },
+    # The statistics: one text each, next to the expression that computes it.
+    **GLOSSARY,
 }
 
 INDUSTRY_COLUMNS = ["industry_code", "industry_title", "subcluster_code"]
@@ -214,7 +170,36 @@ def _year(store: ResultsStore, year: int | None) -> int:
 
 
 def _start_year(store: ResultsStore, year: int) -> int:
-    return store.years[0] if store.years[0] < year else year
+    """The default start of a growth period ending in ``year``: the first year of the run of
+    years that share ``year``'s classification vintage (growth across a vintage change compares
+    differently mapped industries; see ``mapping.coverage``)."""
+    vintages = {
+        int(y): v for y, v in store.manifest.get("input", {}).get("vintages_by_year", {}).items()
+    }
+    start = year
+    for y in sorted((y for y in store.years if y < year), reverse=True):
+        if vintages.get(y) != vintages.get(year):
+            break
+        start = y
+    return start
+
+
+def _coverage_notes(
+    store: ResultsStore, region_type: str, code: str, start: int, end: int
+) -> list[str]:
+    """Warnings about this region's coverage of the published total (``mapping.coverage``)."""
+    ry = _region_year(store, region_type)
+    if "coverage_flag" not in ry.columns:
+        return []
+    mine = ry[(ry["region_code"] == code) & ry["year"].between(start, end)]
+    notes = []
+    for r in mine[mine["coverage_flag"].notna()].sort_values("year").itertuples():
+        what = "low coverage" if r.coverage_flag == "low" else "coverage break"
+        notes.append(
+            f"{r.year}: {what}: detailed industries add up to {r.coverage:.1%} of the published "
+            "total; cluster figures of that year are understated or not comparable."
+        )
+    return notes
 
 
 def _region_year(store: ResultsStore, region_type: str) -> pd.DataFrame:
@@ -278,6 +263,8 @@ def dataset_info(store: ResultsStore) -> dict[str, Any]:
         "definition": m.get("definition", {}),
         "conventions": m.get("conventions", {}),
         "source": (m.get("input") or {}).get("path"),
+        "vintages_by_year": (m.get("input") or {}).get("vintages_by_year", {}),
+        "warnings": [*store.input_problems, *build_warnings(m)],
     }
 
 
@@ -516,6 +503,9 @@ def region_dashboard(
             },
             "year": year,
             "start_year": _start_year(store, year),
+            "coverage_notes": _coverage_notes(
+                store, region_type, code, _start_year(store, year), year
+            ),
             "summary": {
                 "region": _summary(store, region_type, code, year),
                 "nation": _summary(store, region_type, None, year),

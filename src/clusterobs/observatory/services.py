@@ -22,6 +22,7 @@ from clusterobs.observatory import selectors
 from clusterobs.observatory.models import CustomCluster, CustomRegion, Job, SavedView
 from clusterobs.observatory.recompute import custom_cluster_measures, union_measures
 from clusterobs.observatory.store import get_store
+from clusterobs.sources.readers import SourceSpec
 
 logger = logging.getLogger(__name__)
 MAX_MEMBERS = 500
@@ -252,7 +253,9 @@ def _run_custom_cluster(cc: CustomCluster, progress: Any) -> None:
         raise ValueError("the result's employment or definition file is no longer readable")
     classification = (store.manifest.get("definition") or {}).get("classification", "")
     rows = custom_cluster_measures(
-        employment=str(employment),
+        source=SourceSpec.from_options(
+            employment, (store.manifest.get("inputs") or {}).get("source_options")
+        ),
         definitions=str(definitions),
         classification=classification,
         industries=list(cc.industries),

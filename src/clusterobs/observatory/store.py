@@ -24,6 +24,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from clusterobs.mapping.inputs import input_path, verify_inputs
+
 TABLES = {
     "cry": "cluster_region_year.parquet",
     "ry": "region_year.parquet",
@@ -75,6 +77,12 @@ class ResultsStore:
     @cached_property
     def manifest(self) -> dict[str, Any]:
         return json.loads((self.path / "manifest.json").read_text())
+
+    @cached_property
+    def input_problems(self) -> list[str]:
+        """Kept input files whose checksum no longer matches the manifest (checked once per
+        result version, when first needed)."""
+        return verify_inputs(self.path, self.manifest.get("inputs") or {})
 
     def has(self, view: str) -> bool:
         return (self.path / TABLES[view]).exists()
@@ -143,15 +151,13 @@ class ResultsStore:
 
     def input_path(self, key: str) -> Path | None:
         """An input file of this result (``employment``, ``definitions``, ``relatedness``...)."""
-        from clusterobs.mapping.inputs import input_path
-
         return input_path(self.path, self.manifest.get("inputs") or {}, key)
 
     @cached_property
     def definition(self) -> pd.DataFrame:
         """The cluster definition's industries (the copy kept in the result by the CLI, or the
         path an older build recorded). Without it, pages omit industry lists (empty frame)."""
-        from clusterobs.definitions.model import load_definition
+        from clusterobs.definitions.reader import load_definition
 
         path = self.input_path("definitions")
         cls = (self.manifest.get("definition") or {}).get("classification", "")
@@ -170,10 +176,7 @@ def industry_titles(classification: str) -> dict[str, str]:
 
     from clusterobs.classifications.store import ClassificationStore
 
-    try:
-        store = ClassificationStore.load(getattr(settings, "OBSERVATORY_CLASSIFICATIONS_DIR", None))
-    except FileNotFoundError:
-        return {}
+    store = ClassificationStore.load(getattr(settings, "OBSERVATORY_CLASSIFICATIONS_DIR", None))
     c = store.codes
     c = c[c["classification"] == classification]
     title_col = "title" if "title" in c.columns else None

@@ -9,8 +9,8 @@ from django.db import transaction
 
 from clusterobs.imports.errors import ImportValidationError, RowError
 from clusterobs.regions.boundaries import EUROSTAT_TO_ISO, read_boundaries
+from clusterobs.regions.countries import is_known_country
 from clusterobs.regions.models import Region, RegionLevel
-from clusterobs.registry.codes import is_known_country
 
 
 @dataclass(frozen=True)

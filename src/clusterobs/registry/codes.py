@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pycountry
-
 #: Code patterns per classification; codes are strings, never numbers ("011", "31-33").
 CODE_PATTERNS: dict[str, re.Pattern[str]] = {
     "NAICS1997": re.compile(r"^(\d{2,6}|\d{2}-\d{2})$"),
@@ -23,17 +21,6 @@ CODE_PATTERNS: dict[str, re.Pattern[str]] = {
 
 #: Aggregates that are not ISO 3166 countries but appear in sources (figures, networks).
 AGGREGATES = {"EU", "WORLD"}
-
-
-def is_known_country(code: str) -> bool:
-    """True for an ISO 3166-1 alpha-2 code (upper case)."""
-    return len(code) == 2 and code.isupper() and pycountry.countries.get(alpha_2=code) is not None
-
-
-def country_name(code: str) -> str:
-    """English short name of an ISO country code, or the code itself if unknown."""
-    country = pycountry.countries.get(alpha_2=code) if code else None
-    return country.name if country else code
 
 
 def code_error(classification: str, code: str) -> str | None:

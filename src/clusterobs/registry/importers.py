@@ -24,9 +24,10 @@ from django.utils.text import slugify
 from clusterobs.imports.cells import RowReader
 from clusterobs.imports.errors import ImportValidationError, RowError
 from clusterobs.imports.readers import Row, Table, read_table
+from clusterobs.regions.countries import is_known_country
 from clusterobs.regions.models import Region
 from clusterobs.registry import services
-from clusterobs.registry.codes import code_error, is_known_country, parse_coded_list
+from clusterobs.registry.codes import code_error, parse_coded_list
 from clusterobs.registry.models import (
     Cluster,
     ClusterIndustryCode,

@@ -7,9 +7,10 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from clusterobs.regions.countries import is_known_country
 from clusterobs.regions.models import Region
 from clusterobs.registry import services
-from clusterobs.registry.codes import AGGREGATES, code_error, is_known_country
+from clusterobs.registry.codes import AGGREGATES, code_error
 from clusterobs.registry.models import (
     Cluster,
     ClusterIndustryCode,

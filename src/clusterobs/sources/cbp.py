@@ -29,9 +29,9 @@ import ibis
 import pandas as pd
 
 from clusterobs.classifications.naics import PADDING
-from clusterobs.mapping.engine import Engine
-from clusterobs.sources.errors import InputValidationError
+from clusterobs.sources.errors import InputValidationError, unreadable
 from clusterobs.sources.schema import CANONICAL_COLUMNS, SourceTable
+from clusterobs.tables.engine import Engine
 
 VINTAGE_BY_YEAR = [
     (1998, 2002, "NAICS1997"),
@@ -72,23 +72,36 @@ def _header(path: Path) -> list[str]:
 
 
 def read_cbp(engine: Engine, path: str | Path, *, year: int | None = None) -> SourceTable:
-    """Read one CBP file (CSV, optionally gzip) into the canonical table."""
+    """Read one CBP file (CSV, optionally gzip, or Parquet) into the canonical table."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
+    raw = _typed_parquet(engine, path) if path.suffix == ".parquet" else _typed_csv(engine, path)
+    return _canonical(raw, path, year)
+
+
+def _typed_parquet(engine: Engine, path: Path) -> ibis.Table:
+    """A CBP table kept as Parquet (the embedded copy): the published columns, typed."""
+    raw = engine.read_parquet(path)
+    return raw.select(
+        **{
+            c: raw[c].cast("float64" if c.lower() in NUMERIC_COLUMNS else "string")
+            for c in raw.columns
+        }
+    )
+
+
+def _typed_csv(engine: Engine, path: Path) -> ibis.Table:
     header = _header(path)
     types = {c: ("float64" if c.lower() in NUMERIC_COLUMNS else "string") for c in header}
     try:
-        raw = engine.read_csv_typed(path, types)
+        return engine.read_csv_typed(path, types)
     except Exception as exc:  # the backend's parse error names the line
-        m = re.search(r"[Ll]ine:? (\d+)", str(exc))
-        col = re.search(r'column "?([A-Za-z_0-9]+)"?', str(exc))
-        raise InputValidationError(
-            "not a number (or malformed CSV): " + str(exc).splitlines()[0][:200],
-            file=path,
-            row=int(m.group(1)) - 1 if m else None,
-            field=col.group(1) if col else None,
-        ) from exc
+        raise unreadable(path, exc) from exc
+
+
+def _canonical(raw: ibis.Table, path: Path, year: int | None) -> SourceTable:
+    """The published CBP columns mapped onto the canonical layout."""
     raw = raw.rename({c.lower(): c for c in raw.columns})
     cols = set(raw.columns)
     for need in ("naics", "emp", "est"):

@@ -7,6 +7,7 @@ the 1-based data row (header excluded) and the field (column) as attributes.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -37,3 +38,17 @@ class InputValidationError(ValueError):
             where.append(f"field {field!r}")
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+def unreadable(path: str | Path, exc: BaseException) -> InputValidationError:
+    """The error for a file the engine's reader could not parse (malformed CSV, wrong encoding,
+    not a table): the reader's own first line of explanation, with the line it names."""
+    text = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    line = re.search(r"[Ll]ine:? (\d+)", str(exc))
+    column = re.search(r'column "?([A-Za-z_0-9]+)"?', str(exc))
+    return InputValidationError(
+        f"cannot be read as a table ({text})",
+        file=path,
+        row=int(line.group(1)) - 1 if line else None,
+        field=column.group(1) if column else None,
+    )

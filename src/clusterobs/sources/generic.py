@@ -17,9 +17,9 @@ from pathlib import Path
 import ibis
 import pandas as pd
 
-from clusterobs.mapping.engine import Engine
-from clusterobs.sources.errors import InputValidationError
+from clusterobs.sources.errors import InputValidationError, unreadable
 from clusterobs.sources.schema import CANONICAL_COLUMNS, SourceTable
+from clusterobs.tables.engine import Engine
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,21 @@ class LongColumns:
 
 
 def _num(t: ibis.Table, col: str) -> ibis.Value:
+    """A number; text that is not a finite number (``x``, ``NaN``, ``inf``) becomes null and is
+    then refused by validation with its row."""
     v = t[col]
     if v.type().is_string():
         v = v.strip().nullif("").try_cast("float64")
-    return v.cast("float64")
+    v = v.cast("float64")
+    return ibis.ifelse(v.isnan() | v.isinf(), ibis.null("float64"), v)
+
+
+def _year(t: ibis.Table, col: str) -> ibis.Value:
+    """A year is an integer: ``2010.5`` or ``NaN`` becomes null and is refused with its row."""
+    v = t[col]
+    if v.type().is_string():
+        return v.strip().nullif("").try_cast("int64")
+    return v.try_cast("int64")
 
 
 def _text(t: ibis.Table, col: str) -> ibis.Value:
@@ -63,7 +74,11 @@ def read_long(
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
-    raw = engine.read_parquet(path) if path.suffix == ".parquet" else engine.read_csv_strings(path)
+    try:
+        is_parquet = path.suffix == ".parquet"
+        raw = engine.read_parquet(path) if is_parquet else engine.read_csv_strings(path)
+    except Exception as exc:  # the engine's reader names the line of a malformed file
+        raise unreadable(path, exc) from exc
     return canonical_long(
         raw,
         path,
@@ -121,16 +136,19 @@ def canonical_long(
                 file=path,
                 field=col,
             )
-    industry = _text(raw, c.industry)
+    # An empty industry cell is not the total row unless the user says so (``total_code=""``):
+    # it becomes null and fails validation with its row, instead of silently counting as a total.
+    text = _text(raw, c.industry)
+    industry = text.nullif("")
     if total_code is not None:
-        industry = ibis.ifelse(industry == total_code, ibis.literal(""), industry)
+        industry = ibis.ifelse(text == total_code, ibis.literal(""), industry)
     flag = _text(raw, c.flag).upper().nullif("") if c.flag else ibis.null("string")
     emp = _num(raw, c.employment)
     t = raw.select(
         region_code=_text(raw, c.region),
         region_type=_text(raw, c.region_type) if c.region_type else ibis.literal(region_type),
         industry_code=industry,
-        year=_num(raw, c.year).cast("int64"),
+        year=_year(raw, c.year),
         vintage=_text(raw, c.vintage) if c.vintage else ibis.literal(vintage),
         employment_reported=ibis.ifelse(flag.notnull(), ibis.null("float64"), emp),
         size_class=flag,
@@ -163,6 +181,8 @@ def canonical_long(
         fields["payroll"] = c.payroll
     if c.vintage:
         fields["vintage"] = c.vintage
+    if c.flag:
+        fields["size_class"] = c.flag
     src = SourceTable(t, path, fields, python_keys, raw=raw)
     if frame is not None:
         src.frame = frame

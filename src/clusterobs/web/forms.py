@@ -14,14 +14,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clusterobs.regions.countries import country_name, is_known_country
 from clusterobs.regions.models import Region, RegionLevel
-from clusterobs.registry.codes import (
-    AGGREGATES,
-    code_error,
-    country_name,
-    is_known_country,
-    parse_coded_list,
-)
+from clusterobs.registry.codes import AGGREGATES, code_error, parse_coded_list
 from clusterobs.registry.models import (
     Cluster,
     KeyFigure,

@@ -13,9 +13,9 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from clusterobs.regions.countries import country_name
 from clusterobs.regions.models import Region, RegionLevel
 from clusterobs.registry import selectors
-from clusterobs.registry.codes import country_name
 from clusterobs.registry.models import Cluster, Organisation, Scheme
 
 F = TypeVar("F")

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from clusterobs.programmes import selectors as programme_selectors
+from clusterobs.regions.countries import country_name
 from clusterobs.registry import selectors
-from clusterobs.registry.codes import country_name
 from clusterobs.registry.permissions import can_see_unpublished
 from clusterobs.web import helpers
 from clusterobs.web.forms import country_choices

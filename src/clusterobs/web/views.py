@@ -23,8 +23,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from clusterobs.regions.countries import country_name
 from clusterobs.registry import exporters, links, selectors, services
-from clusterobs.registry.codes import country_name
 from clusterobs.registry.models import OrganisationProfile
 from clusterobs.registry.permissions import can_create, can_edit, can_see_unpublished
 from clusterobs.web import forms, helpers

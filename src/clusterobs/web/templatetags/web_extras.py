@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from clusterobs.registry.codes import country_name
+from clusterobs.regions.countries import country_name
 
 register = template.Library()
 

@@ -45,12 +45,23 @@ class Engine:
         """
         path = str(path)
         if self.name == "duckdb":
+            # The CSV dialect of RFC 4180, stated rather than sniffed: a sniffer can guess
+            # another delimiter or quote from unusual cell text and misread a valid file.
             view = self.con.read_csv(
-                path, table_name=self._next_name("csv"), all_varchar=True, header=True
+                path,
+                table_name=self._next_name("csv"),
+                all_varchar=True,
+                header=True,
+                delim=",",
+                quote='"',
+                escape='"',
             )
             # Materialise once: a CSV view would be re-parsed by every query over it.
             return self.con.create_table(self._next_name("csvt"), view, temp=True)
-        return self.con.read_csv(path, table_name=self._next_name("csv"), inferSchema=False).cache()
+        return self.con.read_csv(
+            path, table_name=self._next_name("csv"), inferSchema=False, sep=",", quote='"',
+            escape='"',
+        ).cache()  # fmt: skip
 
     def read_csv_typed(self, path: str | Path, types: dict[str, str]) -> ibis.Table:
         """Read a CSV with the given column types (``string`` or ``float64``), parsed by the

@@ -19,6 +19,8 @@ from django.db import transaction
 from shapely.geometry import shape
 
 from clusterobs.regions.models import Region, RegionLevel
+from clusterobs.registry.models import Cluster, Organisation
+from clusterobs.registry.services import update_record
 
 
 @dataclass
@@ -60,8 +62,6 @@ def _indexes(country: str | None, region_type: str | None) -> dict[tuple[str, st
 
 
 def _targets() -> list[tuple[str, Any, tuple[str, ...]]]:
-    from clusterobs.registry.models import Cluster, Organisation
-
     return [
         ("cluster", Cluster, ("state", "district")),
         ("organisation", Organisation, ("state",)),
@@ -73,8 +73,6 @@ def locate_records(
 ) -> LocateReport:
     """Fill empty state/district fields of clusters and organisations that have coordinates,
     in one transaction (a record changed concurrently aborts the whole run)."""
-    from clusterobs.registry.services import update_record
-
     indexes = _indexes(country, region_type)
     report = LocateReport()
     with transaction.atomic():

@@ -65,6 +65,31 @@ def site(db, users, starter):
 
     load_collaboration()
     load_programmes()
+    # one managed initiative and one matchmaking event, for their pages
+    import datetime as dt
+
+    from clusterobs.collaboration.services import create_event
+    from clusterobs.programmes.services import create_initiative
+    from clusterobs.registry.models import Cluster, Organisation
+
+    create_initiative(
+        user=users["editor"],
+        name="Knitwear cluster development",
+        cluster=Cluster.objects.get(slug="knitwear-india"),
+        stage_key="selection",
+        start_date=dt.date(2024, 4, 1),
+        published=True,
+    )
+    create_event(
+        user=users["editor"],
+        name="EU-India cluster matchmaking",
+        kind="c2c",
+        starts_on=dt.date(2030, 3, 2),
+        ends_on=dt.date(2030, 3, 3),
+        organiser=Organisation.objects.get(slug="ebtc"),
+        place="New Delhi",
+        country="IN",
+    )
     import_regions(
         US_STATES,
         RegionImportSpec(
@@ -135,13 +160,27 @@ PUBLIC_PAGES = [
     "/collaboration/agreements/",
     "/collaboration/agreements/ebtc-clusterland-mou-2010/",
     "/collaboration/events/",
+    "/collaboration/events/eu-india-cluster-matchmaking/",
+    "/collaboration/profiles/biogenesis/",
     "/collaboration/requests/",
+    "/programmes/knitwear-cluster-development/",
     "/accounts/login/",
     "/accounts/signup/",
     "/accounts/password_reset/",
     "/accounts/confirm/resend/",
 ]
-SIGNED_IN_PAGES = ["/accounts/", "/accounts/claim/", "/accounts/claim/new/", "/accounts/claims/"]
+SIGNED_IN_PAGES = [
+    "/accounts/",
+    "/accounts/claim/",
+    "/accounts/claim/new/",
+    "/accounts/claims/",
+    "/accounts/password_change/",
+    "/programmes/knitwear-cluster-development/",  # in full, with the editing forms
+    "/programmes/knitwear-cluster-development/evaluation/",
+    "/programmes/knitwear-cluster-development/dashboard/",
+    "/collaboration/verifications/",
+    "/collaboration/me/",
+]
 
 
 def _check_page(page: Page, path: str) -> None:

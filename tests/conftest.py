@@ -46,9 +46,11 @@ def shared_data() -> Path:
 
 @pytest.fixture
 def starter(db):
-    """The starter content from the seed documents."""
+    """The starter content from the seed documents, and the catalogue of the sources it cites."""
+    from clusterobs.references.starter import load as load_sources
     from clusterobs.registry.starter import load_starter_content
 
+    load_sources()
     return load_starter_content()
 
 

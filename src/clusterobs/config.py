@@ -15,6 +15,38 @@ from pathlib import Path
 DEFAULT_DATA_DIR = Path.cwd() / "clusterobs-data"
 
 
+EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """How the platform sends e-mail (sign-up confirmation, password reset, notifications).
+
+    ``backend`` is ``console`` (printed by the server: a fresh install needs no mail server),
+    ``file`` (one file per message in ``file_path``) or ``smtp`` (``host``, ``port``, ``user``,
+    ``password``, STARTTLS by default).
+    """
+
+    backend: str = "console"
+    file_path: Path = Path("mail")
+    host: str = "localhost"
+    port: int = 587
+    user: str = ""
+    password: str = ""
+    use_tls: bool = True
+    use_ssl: bool = False
+    timeout: int = 10
+    from_address: str = "noreply@cluster-observatory.invalid"
+
+    @property
+    def django_backend(self) -> str:
+        return EMAIL_BACKENDS[self.backend]
+
+
 @dataclass(frozen=True)
 class Config:
     """Resolved platform configuration."""
@@ -25,6 +57,7 @@ class Config:
     allowed_hosts: tuple[str, ...]
     secret_key: str
     test_database_name: str | None = None
+    email: EmailConfig = EmailConfig()
 
     @property
     def sqlite_path(self) -> Path:
@@ -61,6 +94,43 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.lower() in {"1", "true", "yes", "on"}
+
+
+def _email_config(data_dir: Path) -> EmailConfig:
+    """``CLUSTEROBS_EMAIL_*``; a wrong backend name or port is an error naming the variable."""
+    env = os.environ.get
+    backend = (env("CLUSTEROBS_EMAIL_BACKEND") or "console").strip().lower()
+    if backend not in EMAIL_BACKENDS:
+        raise ValueError(
+            f"CLUSTEROBS_EMAIL_BACKEND={backend!r}: use one of {', '.join(EMAIL_BACKENDS)}"
+        )
+    numbers = {}
+    for name, default in (("PORT", 587), ("TIMEOUT", 10)):
+        raw = env(f"CLUSTEROBS_EMAIL_{name}") or str(default)
+        if not raw.isdigit():
+            raise ValueError(f"CLUSTEROBS_EMAIL_{name}={raw!r} is not a whole number")
+        numbers[name] = int(raw)
+    use_ssl = _flag("CLUSTEROBS_EMAIL_USE_SSL", False)
+    return EmailConfig(
+        backend=backend,
+        file_path=Path(env("CLUSTEROBS_EMAIL_FILE_PATH") or data_dir / "mail"),
+        host=env("CLUSTEROBS_EMAIL_HOST") or "localhost",
+        port=numbers["PORT"],
+        user=env("CLUSTEROBS_EMAIL_USER") or "",
+        password=env("CLUSTEROBS_EMAIL_PASSWORD") or "",
+        # STARTTLS unless implicit TLS (SSL, usually port 465) is asked for: Django refuses both.
+        use_tls=_flag("CLUSTEROBS_EMAIL_USE_TLS", not use_ssl) and not use_ssl,
+        use_ssl=use_ssl,
+        timeout=numbers["TIMEOUT"],
+        from_address=env("CLUSTEROBS_EMAIL_FROM") or "noreply@cluster-observatory.invalid",
+    )
+
+
 def load_config() -> Config:
     """Read the environment; create the data directory if needed."""
     data_dir = Path(os.environ.get("CLUSTEROBS_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
@@ -74,4 +144,5 @@ def load_config() -> Config:
         secret_key=_secret_key(data_dir),
         # Test runs only: a database name of their own, so concurrent runs never collide.
         test_database_name=os.environ.get("CLUSTEROBS_TEST_DB_NAME") or None,
+        email=_email_config(data_dir),
     )

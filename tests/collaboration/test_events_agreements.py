@@ -136,8 +136,11 @@ def test_starter_agreements_and_projects(starter, client, api_client):
     from clusterobs.collaboration.starter import load
 
     created = load()
-    assert created == {"agreements": 19, "project profiles": 3}
-    assert load() == {"agreements": 0, "project profiles": 0}  # idempotent
+    # 15 MoUs of Annex 2; the three cluster organisations the report describes
+    assert created == {"agreements": 20, "project profiles": 3, "organisation profiles": 3}
+    assert load() == {"agreements": 0, "project profiles": 0, "organisation profiles": 0}
+    ccc = CollaborationProfile.objects.get(organisation__slug="copenhagen-cleantech-cluster")
+    assert ccc.target_countries == ["IN"] and not ccc.verified
     mou = Agreement.objects.get(key="ebtc-clusterland-mou-2010")
     assert mou.signed_on == dt.date(2010, 12, 1) and mou.signed_on_precision == "day"
     assert {p.slug for p in mou.parties.all()} >= {"ebtc", "clusterland-oberoesterreich"}
@@ -151,7 +154,7 @@ def test_starter_agreements_and_projects(starter, client, api_client):
     page = client.get("/collaboration/agreements/").content.decode()
     assert "1 December 2010" in page and "June 2012" in page
     assert client.get("/collaboration/agreements/ebtc-clusterland-mou-2010/").status_code == 200
-    assert api_client.get("/api/collaboration/agreements/").json()["count"] == 19
+    assert api_client.get("/api/collaboration/agreements/").json()["count"] == 20
 
 
 @pytest.mark.django_db(transaction=True)

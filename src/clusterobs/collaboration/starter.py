@@ -1,4 +1,5 @@
-"""Starter content from seed 004 (Europe–India cluster cooperation): cooperation agreements and
+"""Starter content from the Report on Cluster Existence and Cooperation (INDIA GATE D5.3, 2012,
+Europe–India cluster cooperation): cooperation agreements and
 the profiles of three international cluster projects (REINA, WIINTECH, Feeding the Planet).
 
 Call :func:`load` after ``clusterobs.registry.starter.load_starter_content()`` (it needs the
@@ -16,10 +17,11 @@ from django.db import transaction
 
 from clusterobs.collaboration.models import Agreement, CollaborationProfile
 from clusterobs.collaboration.services import create_agreement
+from clusterobs.references.catalogue import cite
 from clusterobs.registry.models import Initiative, Organisation
 
 # What the seed says each project seeks; the initiative's description and source are the
-# registry's (seed 004, section 7).
+# registry's (Report on Cluster Existence and Cooperation, section 7).
 PROJECT_PROFILES: dict[str, dict[str, Any]] = {
     "reina": {
         "target_countries": ["US", "CA", "JP", "KR", "IN", "CN", "MY", "BR", "RU"],
@@ -38,6 +40,43 @@ PROJECT_PROFILES: dict[str, dict[str, Any]] = {
         "emerging_fields": ["agrofood", "bio food"],
         "offers": {"products": ["agrofood cluster expertise"]},
         "needs": {"markets": ["market access in Brazil, Chile, India and the US"]},
+    },
+}
+
+
+# The three cluster organisations the report describes, with what it says they offer and seek
+# (Report on Cluster Existence and Cooperation, sections 6 and 7). Member counts and other
+# verification figures are not stated, so the profiles are not verified.
+ORGANISATION_PROFILES: dict[str, dict[str, Any]] = {
+    "copenhagen-cleantech-cluster": {
+        "summary": "Signed a Memorandum of Cooperation with the European Business and Technology "
+        "Centre (EBTC) in June 2012 to bring complex cleantech solutions to India (Report on "
+        "Cluster Existence and Cooperation, section 6).",
+        "target_countries": ["IN"],
+        "emerging_fields": ["cleantech"],
+        "offers": {"technologies": ["complex cleantech solutions"]},
+        "needs": {"markets": ["market access in India"]},
+    },
+    "clusterland-oberoesterreich": {
+        "summary": "Leads the consortium that develops and manages the European Cluster "
+        "Collaboration Platform; its MoU with EBTC (1 December 2010) serves EU and Indian clusters "
+        "that wish to develop strategic business alliances, joint research projects and access "
+        "to cutting edge technologies (Report on Cluster Existence and Cooperation, section 6).",
+        "target_countries": ["IN"],
+        "offers": {
+            "markets": ["networking support for clusters (European Cluster Collaboration Platform)"]
+        },
+        "needs": {
+            "rnd": ["joint research projects with Indian clusters"],
+            "markets": ["strategic business alliances with Indian clusters"],
+        },
+    },
+    "biogenesis": {
+        "summary": "Coordinates the Indo-European Health cluster in Hyderabad: SMEs, research "
+        "organisations and large companies developing drugs, diagnostics and platform "
+        "technologies (Report on Cluster Existence and Cooperation, section 7).",
+        "emerging_fields": ["life science", "health"],
+        "offers": {"rnd": ["drugs", "diagnostics", "platform technologies"]},
     },
 }
 
@@ -63,7 +102,7 @@ def _signed_on(value: str | None) -> tuple[dt.date | None, str]:
 
 def load() -> dict[str, int]:
     """Load the agreements and project profiles; returns how many records were created."""
-    created = {"agreements": 0, "project profiles": 0}
+    created = {"agreements": 0, "project profiles": 0, "organisation profiles": 0}
     orgs = {o.slug: o for o in Organisation.objects.all()}
     with transaction.atomic():
         for item in _agreements():
@@ -83,7 +122,7 @@ def load() -> dict[str, int]:
                 scope=item.get("scope") or "",
                 status="unknown",
                 status_note=status_note,
-                source=f"{source.get('document', '')}, {source.get('location', '')}".strip(", "),
+                source=cite(source["document"], source.get("location", ""))[:500],
                 source_detail=source.get("quote", ""),
             )
             created["agreements"] += 1
@@ -101,4 +140,15 @@ def load() -> dict[str, int]:
                 **facts,
             )
             created["project profiles"] += 1
+        for slug, facts in ORGANISATION_PROFILES.items():
+            organisation = orgs.get(slug)
+            if (
+                organisation is None
+                or CollaborationProfile.objects.filter(
+                    organisation=organisation, initiative=None
+                ).exists()
+            ):
+                continue
+            CollaborationProfile.objects.create(organisation=organisation, **facts)
+            created["organisation profiles"] += 1
     return created

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBase
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -26,6 +27,7 @@ from rest_framework.response import Response
 from clusterobs.observatory import selectors, services
 from clusterobs.observatory.models import CustomCluster, CustomRegion, Job, SavedView
 from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore, datasets, get_store
+from clusterobs.redact import redact_paths
 
 
 class TableCSVRenderer(BaseRenderer):
@@ -184,6 +186,28 @@ class RegionStatsViewSet(_Stats):
             lambda: selectors.region_cluster(store, rt, pk, cluster, year),
         )
 
+    @extend_schema(parameters=COMMON, responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def report(self, request: Request, pk: str) -> Response:
+        """The region profile's JSON twin: the figures of its PDF (the dashboard of the year and
+        the cluster-strength map the profile draws), with the PDF's address."""
+        store = _store(request)
+        rt = request.query_params.get("type") or store.main_type
+        self._check(store, rt, pk)
+        d = selectors.region_dashboard(store, rt, pk, _year(request))
+        values = selectors.map_values(
+            store, region_type=rt, indicator="cluster_strength", year=d["year"]
+        )
+        pdf = reverse("observatory:region-pdf", args=[rt, pk])
+        return Response(
+            {
+                "report": "region profile",
+                "pdf_url": f"{pdf}?year={d['year']}&dataset={store.name}",
+                "profile": d,
+                "map": values,
+            }
+        )
+
     @extend_schema(parameters=[*COMMON, OpenApiParameter("cluster", str)], responses={200: dict})
     @action(detail=True, methods=["get"])
     def peers(self, request: Request, pk: str) -> Response:
@@ -216,6 +240,28 @@ class ClusterStatsViewSet(_Stats):
             store,
             ("cluster", pk, rt, year, focus),
             lambda: selectors.cluster_dashboard(store, pk, rt, year, focus),
+        )
+
+    @extend_schema(parameters=COMMON, responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def report(self, request: Request, pk: str) -> Response:
+        """The cluster profile's JSON twin: the figures of its PDF (the cluster dashboard of the
+        year and the location-quotient map the profile draws), with the PDF's address."""
+        store = _store(request)
+        if not selectors.cluster_exists(store, pk):
+            raise NotFound(f"no cluster {pk!r}")
+        d = selectors.cluster_dashboard(store, pk, None, _year(request))
+        values = selectors.map_values(
+            store, region_type=d["region_type"], cluster=pk, year=d["year"]
+        )
+        pdf = reverse("observatory:cluster-pdf", args=[pk])
+        return Response(
+            {
+                "report": "cluster profile",
+                "pdf_url": f"{pdf}?year={d['year']}&dataset={store.name}",
+                "profile": d,
+                "map": values,
+            }
         )
 
 
@@ -333,6 +379,12 @@ class JobSerializer(serializers.ModelSerializer):
             "custom_cluster",
         )
         read_only_fields = fields
+
+    def to_representation(self, instance: Job) -> dict[str, Any]:
+        """A failed job's message names the error, never a server path."""
+        data = super().to_representation(instance)
+        data["message"] = redact_paths(data.get("message") or "")
+        return data
 
 
 class CustomRegionSerializer(serializers.ModelSerializer):

@@ -301,6 +301,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         "observatory/compare.html",
         {
             "d": d,
+            "info": selectors.dataset_info(store),
             "regions": selectors.region_list(store, rt),
             "clusters": selectors.cluster_list(store),
             "chosen": codes,

@@ -22,6 +22,7 @@ from clusterobs.programmes.evaluation import bar_svg
 from clusterobs.programmes.models import EvaluationRun, InitiativeDocument, SurveyResponse
 from clusterobs.programmes.rules.engine import Money, RuleError
 from clusterobs.programmes.vocabularies import TRANSITIONS, ApplicationStatus
+from clusterobs.registry import selectors as registry_selectors
 from clusterobs.registry.models import Scheme
 from clusterobs.registry.services import ConflictError
 
@@ -54,11 +55,19 @@ def index(request: HttpRequest) -> HttpResponse:
         q=request.GET.get("q", ""),
     )
     overdue = selectors.applications(request.user, overdue_only=True)
+    # The registry's initiatives (named by the sources, not yet managed here) beside them.
+    catalogue = registry_selectors.initiative_list(
+        request.user, registry_selectors.InitiativeFilters(q=request.GET.get("q", ""))
+    ).select_related("programme")
     return render(
         request,
         "programmes/index.html",
         {
             "initiatives": rows,
+            "registry_initiatives": catalogue,
+            "visible_programmes": set(
+                selectors.initiative_list(request.user).values_list("pk", flat=True)
+            ),
             "overdue": overdue,
             "may_create": permissions.can_create_initiative(request.user),
             "schemes": Scheme.objects.filter(programme_initiatives__isnull=False).distinct(),

@@ -157,6 +157,27 @@ class SchemeViewSet(RegistryViewSet):
         )
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=_params(["q", "country", "scheme", "cluster", "organisation"]))
+)
+class InitiativeViewSet(RegistryViewSet):
+    """Named cluster initiatives and projects (the programmes app manages their lifecycle)."""
+
+    serializer_class = serializers.RegistryInitiativeSerializer
+    list_serializer_class = serializers.RegistryInitiativeListSerializer
+    model_name = "initiative"
+    detail_selector = staticmethod(selectors.initiative_detail)
+
+    def get_queryset(self) -> QuerySet:
+        p = self.request.query_params
+        return selectors.initiative_list(
+            self.request.user,
+            selectors.InitiativeFilters(
+                **{k: p.get(k, "") for k in selectors.InitiativeFilters.__dataclass_fields__}
+            ),
+        )
+
+
 class StatsView(APIView):
     """The home page's JSON twin: registry counts and national figures with their sources."""
 

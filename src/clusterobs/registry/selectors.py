@@ -19,6 +19,7 @@ from clusterobs.registry.models import (
     ClusterIndustryCode,
     ClusterLink,
     CountryFigure,
+    Initiative,
     Organisation,
     OrganisationSector,
     Scheme,
@@ -334,6 +335,51 @@ def scheme_detail(user: UserLike, slug: str) -> Scheme | None:
     return (
         _visible(Scheme.objects.all(), user)
         .prefetch_related("coverage", "components", "clusters", "initiatives")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+@dataclass
+class InitiativeFilters:
+    q: str = ""
+    country: str = ""
+    scheme: str = ""
+    cluster: str = ""
+    organisation: str = ""
+
+
+def initiative_list(user: UserLike, filters: InitiativeFilters) -> QuerySet[Initiative]:
+    """Named cluster initiatives and projects of the registry (the sources' catalogue of them).
+
+    Text search is a plain substring match on name and description: the list is small (tens to
+    hundreds of records), so it needs no full-text index.
+    """
+    qs = _visible(Initiative.objects.all(), user)
+    if filters.country:
+        qs = qs.filter(country=filters.country.upper())
+    if filters.scheme:
+        qs = qs.filter(scheme__slug=filters.scheme)
+    if filters.cluster:
+        qs = qs.filter(clusters__slug=filters.cluster)
+    if filters.organisation:
+        qs = qs.filter(organisations__slug=filters.organisation)
+    if filters.q.strip():
+        q = filters.q.strip()
+        qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q))
+    return (
+        qs.select_related("scheme")
+        .annotate(n_clusters=Count("clusters", distinct=True))
+        .order_by("name", "id")
+        .distinct()
+    )
+
+
+def initiative_detail(user: UserLike, slug: str) -> Initiative | None:
+    return (
+        _visible(Initiative.objects.all(), user)
+        .select_related("scheme")
+        .prefetch_related("clusters", "organisations")
         .filter(slug=slug)
         .first()
     )

@@ -10,11 +10,12 @@ from rest_framework import serializers
 from clusterobs.regions.countries import is_known_country
 from clusterobs.regions.models import Region
 from clusterobs.registry import services
-from clusterobs.registry.codes import code_error
+from clusterobs.registry.codes import AGGREGATES, code_error
 from clusterobs.registry.models import (
     Cluster,
     ClusterIndustryCode,
     ClusterLink,
+    Initiative,
     KeyFigure,
     Organisation,
     OrganisationProfile,
@@ -97,8 +98,16 @@ class KeyFigureSerializer(serializers.ModelSerializer):
 
 
 class CountryField(serializers.CharField):
+    """ISO 3166-1 alpha-2; with ``aggregates=True`` also EU and WORLD (schemes only)."""
+
+    def __init__(self, *args: Any, aggregates: bool = False, **kwargs: Any) -> None:
+        self.aggregates = aggregates
+        super().__init__(*args, **kwargs)
+
     def to_internal_value(self, data: Any) -> str:
         value = super().to_internal_value(data).upper()
+        if self.aggregates and value in AGGREGATES:
+            return value
         if value and not is_known_country(value):
             raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 code")
         return value
@@ -453,7 +462,7 @@ class SchemeSerializer(VersionedSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api-scheme-detail", lookup_field="slug"
     )
-    country = CountryField(max_length=2)
+    country = CountryField(max_length=2, aggregates=True)
     coverage = CoverageSerializer(many=True, read_only=True)
     components = ComponentSerializer(many=True, read_only=True)
     clusters = serializers.SlugRelatedField(
@@ -491,3 +500,88 @@ class ClusterLinkSerializer(serializers.ModelSerializer):
     class Meta:
         model = ClusterLink
         fields = ("cluster", "organisation", "role", "note")
+
+
+class RegistryInitiativeListSerializer(serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api-initiative-detail", lookup_field="slug"
+    )
+    scheme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Initiative
+        fields = (
+            "api_url",
+            "slug",
+            "name",
+            "country",
+            "scheme",
+            "start_year",
+            "end_year",
+            "source",
+            "published",
+            "version",
+        )
+
+
+class RegistryInitiativeSerializer(VersionedSerializer):
+    """A named cluster initiative or project: where, when, under which scheme, with whom.
+
+    ``programme`` is the slug of the programmes app's record that manages it through the
+    cluster development cycle (lifecycle, applications, M&E), when there is one.
+    """
+
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api-initiative-detail", lookup_field="slug"
+    )
+    country = CountryField(max_length=2, required=False, allow_blank=True)
+    scheme = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Scheme.objects.all(), required=False, allow_null=True
+    )
+    clusters = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Cluster.objects.all(), required=False
+    )
+    organisations = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Organisation.objects.all(), required=False
+    )
+    programme = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Initiative
+        fields = (
+            "api_url",
+            "slug",
+            "name",
+            "country",
+            "scheme",
+            "clusters",
+            "organisations",
+            "start_year",
+            "end_year",
+            "description",
+            "programme",
+            *PROVENANCE,
+        )
+        read_only_fields = ("slug", "created_at", "updated_at")
+
+    def get_programme(self, instance: Initiative) -> str | None:
+        programme = getattr(instance, "programme", None)
+        if programme is None or not (programme.published or _shows_unpublished(self)):
+            return None
+        return programme.slug
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start = attrs.get("start_year", getattr(self.instance, "start_year", None))
+        end = attrs.get("end_year", getattr(self.instance, "end_year", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"end_year": "ends before it starts"})
+        return attrs
+
+    def to_representation(self, instance: Initiative) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not _shows_unpublished(self):
+            data["clusters"] = [c.slug for c in instance.clusters.all() if c.published]
+            data["organisations"] = [o.slug for o in instance.organisations.all() if o.published]
+            if instance.scheme is not None and not instance.scheme.published:
+                data["scheme"] = None
+        return data

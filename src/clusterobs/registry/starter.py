@@ -1,8 +1,10 @@
-"""Load the starter content encoded from the seed documents (``registry/starter/*.json``).
+"""Load the starter content encoded from the source documents (``registry/starter/*.json``).
 
-Every record cites its seed file and location. Loading is idempotent: records are matched by
-their stable key (slug), so running ``clusterobs init`` again changes nothing, and records an
-editor has changed since (version > 1) are left alone.
+Every record cites its document by title and section (``clusterobs.references`` holds the full
+citations) and keeps the verbatim quote the fact rests on. Loading is idempotent: records are
+matched by their stable key (slug), so running ``clusterobs init`` again changes nothing, and
+records an editor has changed since (version > 1) are left alone. Links added in later releases
+(industry codes, cluster-scheme links, states) are added to starter records nobody has edited.
 """
 
 from __future__ import annotations
@@ -13,9 +15,14 @@ from importlib import resources
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
+from clusterobs.references.catalogue import cite
+from clusterobs.regions.models import Region, RegionLevel
+from clusterobs.registry.codes import code_error
 from clusterobs.registry.models import (
     Cluster,
+    ClusterIndustryCode,
     ClusterLink,
     CountryFigure,
     Initiative,
@@ -48,11 +55,10 @@ def _load(name: str) -> list[dict[str, Any]]:
 
 
 def _source(record: dict[str, Any]) -> dict[str, str]:
+    """Provenance as records keep it: the document's title and the section, and the quote."""
     src = record.get("source") or {}
-    document = src.get("document", "")
-    location = src.get("location", "")
     return {
-        "source": f"{document}, {location}".strip(", ")[:500],
+        "source": cite(src["document"], src.get("location", ""))[:500],
         "source_detail": src.get("quote", "") or "",
     }
 
@@ -67,13 +73,57 @@ def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _add_industry_codes(cluster: Cluster, item: dict[str, Any]) -> int:
+    """The codes the starter file assigns from the cluster's product; returns how many were new.
+
+    Codes are in the classification of the cluster's country (NIC 2008 in India, NACE Rev. 2 in
+    Europe, ISIC Rev. 4 elsewhere); each file entry says which product it was derived from.
+    """
+    added = 0
+    for code in item.get("industry_codes") or []:
+        problem = code_error(code["classification"], code["code"])
+        if problem:
+            raise ValueError(f"clusters.json, {item['key']}: {problem}")
+        _, new = ClusterIndustryCode.objects.get_or_create(
+            cluster=cluster,
+            classification=code["classification"],
+            code=code["code"],
+            defaults={"title": code.get("title") or ""},
+        )
+        added += int(new)
+    return added
+
+
+def _link_state(cluster: Cluster, item: dict[str, Any]) -> int:
+    """Set the state the source names, when boundaries of that country are loaded.
+
+    Only for clusters without coordinates: a located cluster gets its state and district from
+    the boundaries that contain its point (``clusterobs regions locate``), which also reflects
+    later changes of state borders. A name or code must match exactly one state region.
+    """
+    names = [n for n in [item.get("state"), *(item.get("state_aliases") or [])] if n]
+    if cluster.state_id or not names or cluster.latitude is not None:
+        return 0
+    query = Q(code__in=item.get("state_codes") or [])
+    for name in names:
+        query |= Q(name__iexact=name)
+    matches = list(
+        Region.objects.filter(country=cluster.country, level=RegionLevel.STATE).filter(query)[:2]
+    )
+    if len(matches) != 1:
+        return 0
+    Cluster.objects.filter(pk=cluster.pk).update(state=matches[0])
+    return 1
+
+
 @transaction.atomic
 def load_starter_content() -> dict[str, int]:
     """Create the starter records that are missing; returns counts of records created."""
     created: dict[str, int] = {}
 
-    def count(kind: str) -> None:
-        created[kind] = created.get(kind, 0) + 1
+    def count(kind: str, n: int = 1) -> None:
+        if n:
+            created[kind] = created.get(kind, 0) + n
 
     for item in _load("thematic_typology.json"):
         _, new = ThematicChallenge.objects.get_or_create(
@@ -170,6 +220,17 @@ def load_starter_content() -> dict[str, int]:
                 )
             count("clusters")
         clusters[item["key"]] = cluster
+        if cluster.version == 1:  # not changed by an editor since it was loaded
+            count("industry codes", _add_industry_codes(cluster, item))
+            count("cluster states", _link_state(cluster, item))
+
+    for item in _load("schemes.json"):
+        scheme = schemes[item["key"]]
+        if scheme.version == 1:
+            linked = [clusters[k] for k in item.get("cluster_keys") or [] if k in clusters]
+            new = [c for c in linked if c.version == 1 and not scheme.clusters.filter(pk=c.pk)]
+            scheme.clusters.add(*new)
+            count("cluster-scheme links", len(new))
 
     organisations: dict[str, Organisation] = {}
     for item in _load("organisations.json"):
@@ -203,7 +264,12 @@ def load_starter_content() -> dict[str, int]:
         organisations[item["key"]] = org
 
     for item in _load("initiatives.json"):
-        if Initiative.objects.filter(slug=item["key"]).exists():
+        existing = Initiative.objects.filter(slug=item["key"]).first()
+        if existing is not None:
+            scheme = schemes.get(item.get("scheme_key") or "")
+            if scheme is not None and existing.scheme_id is None and existing.version == 1:
+                Initiative.objects.filter(pk=existing.pk).update(scheme=scheme)
+                count("initiative-scheme links")
             continue
         initiative = create_record(
             Initiative,

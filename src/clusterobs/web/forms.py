@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterobs.regions.countries import country_name, is_known_country
 from clusterobs.regions.models import Region, RegionLevel
-from clusterobs.registry.codes import code_error, parse_coded_list
+from clusterobs.registry.codes import AGGREGATES, code_error, parse_coded_list
 from clusterobs.registry.models import (
     Cluster,
     KeyFigure,
@@ -135,10 +135,20 @@ class ListField(forms.CharField):
 
 
 class CountryCodeField(forms.CharField):
-    """ISO 3166-1 alpha-2 code, upper-cased, checked against pycountry."""
+    """ISO 3166-1 alpha-2 code, upper-cased, checked against pycountry.
+
+    ``aggregates=True`` also accepts EU and WORLD, for schemes run above the national level
+    (e.g. the EU's Competitiveness and Innovation Framework Programme).
+    """
+
+    def __init__(self, *args: Any, aggregates: bool = False, **kwargs: Any) -> None:
+        self.aggregates = aggregates
+        super().__init__(*args, **kwargs)
 
     def clean(self, value: Any) -> str:
         code = (super().clean(value) or "").strip().upper()
+        if self.aggregates and code in AGGREGATES:
+            return code
         if code and not is_known_country(code):
             raise forms.ValidationError(
                 _("%(code)s is not an ISO 3166-1 alpha-2 country code"), params={"code": code}
@@ -323,7 +333,7 @@ class OrganisationProfileForm(forms.ModelForm):
 class SchemeForm(VersionedForm):
     """Edit a scheme or programme."""
 
-    country = CountryCodeField(max_length=2, label=_("Country (ISO code)"))
+    country = CountryCodeField(max_length=2, aggregates=True, label=_("Country (ISO code or EU)"))
     focus_areas = ListField(required=False, help_text=_("Separate items with semicolons"))
     url = forms.URLField(required=False, assume_scheme="https", label=_("Website"))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dj_database_url
 
 from clusterobs.config import load_config
@@ -27,6 +29,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "clusterobs.regions",
+    "clusterobs.references",
+    "clusterobs.accounts",
     "clusterobs.registry",
     "clusterobs.collaboration",
     "clusterobs.programmes",
@@ -52,7 +56,8 @@ ROOT_URLCONF = "clusterobs.web.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of package templates (admin, DRF's browsable API): the favicon on every page.
+        "DIRS": [Path(__file__).resolve().parent / "overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -118,9 +123,19 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = str(CONFIG.media_dir)
 
-# Notification e-mails (collaboration app) are printed unless a deployment sets another backend.
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = "noreply@cluster-observatory.invalid"
+# E-mail (sign-up confirmation, password reset, notifications): printed by the server unless
+# CLUSTEROBS_EMAIL_BACKEND says file or smtp (docs/operations.md).
+EMAIL_BACKEND = CONFIG.email.django_backend
+EMAIL_FILE_PATH = str(CONFIG.email.file_path)
+EMAIL_HOST = CONFIG.email.host
+EMAIL_PORT = CONFIG.email.port
+EMAIL_HOST_USER = CONFIG.email.user
+EMAIL_HOST_PASSWORD = CONFIG.email.password
+EMAIL_USE_TLS = CONFIG.email.use_tls
+EMAIL_USE_SSL = CONFIG.email.use_ssl
+EMAIL_TIMEOUT = CONFIG.email.timeout
+DEFAULT_FROM_EMAIL = CONFIG.email.from_address
+SERVER_EMAIL = CONFIG.email.from_address
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -144,6 +159,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_RATES": {"contact": "20/hour"},
+    # JSON errors that never name a server path (clusterobs.web.api_errors).
+    "EXCEPTION_HANDLER": "clusterobs.web.api_errors.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

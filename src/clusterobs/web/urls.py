@@ -18,6 +18,8 @@ from clusterobs.programmes.api import (
     IndicatorViewSet,
     InitiativeViewSet,
 )
+from clusterobs.programmes.evaluation_api import EvaluationRunViewSet
+from clusterobs.references.api import SourceDocumentViewSet
 from clusterobs.regions.api import RegionViewSet
 from clusterobs.registry.api import (
     ClusterViewSet,
@@ -25,14 +27,18 @@ from clusterobs.registry.api import (
     SchemeViewSet,
     StatsView,
 )
+from clusterobs.registry.api import InitiativeViewSet as RegistryInitiativeViewSet
 
 router = DefaultRouter()
 router.register("clusters", ClusterViewSet, basename="api-cluster")
 router.register("organisations", OrganisationViewSet, basename="api-organisation")
 router.register("schemes", SchemeViewSet, basename="api-scheme")
+router.register("initiatives", RegistryInitiativeViewSet, basename="api-initiative")
 router.register("regions", RegionViewSet, basename="api-region")
+router.register("sources", SourceDocumentViewSet, basename="api-source")
 router.register("programme-initiatives", InitiativeViewSet, basename="api-programme-initiative")
 router.register("programme-applications", ApplicationViewSet, basename="api-programme-application")
+router.register("programme-evaluations", EvaluationRunViewSet, basename="api-programme-evaluation")
 router.register("indicators", IndicatorViewSet, basename="api-indicator")
 router.register("funding-calculator", FundingCalculatorViewSet, basename="api-funding-calculator")
 for _prefix, _viewset in {
@@ -69,5 +75,7 @@ urlpatterns = [
     path("programmes/", include("clusterobs.programmes.urls")),
     path("collaboration/", include("clusterobs.collaboration.urls")),
     path("observatory/", include("clusterobs.observatory.urls")),
+    path("sources/", include("clusterobs.references.urls")),
+    path("accounts/", include("clusterobs.accounts.urls")),
     path("", include("clusterobs.web.pages")),
 ]

@@ -33,6 +33,33 @@
     if (a >= 100) return Math.round(v).toLocaleString("en");
     return (+v).toPrecision(3);
   }
+  // Axis ticks at round numbers (1, 2 or 5 times a power of ten), after Heckbert, "Nice numbers
+  // for graph labels", Graphics Gems (1990): the axis then starts and ends on a tick.
+  function niceNum(range, round) {
+    var exp = Math.floor(Math.log(range) / Math.LN10), f = range / Math.pow(10, exp), nf;
+    if (round) { nf = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10; }
+    else { nf = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10; }
+    return nf * Math.pow(10, exp);
+  }
+  function niceScale(lo, hi, count) {
+    if (!(hi > lo)) { var d = Math.abs(lo) * 0.1 || 1; lo -= d; hi += d; }
+    var step = niceNum(niceNum(hi - lo, false) / ((count || 5) - 1), true);
+    var start = Math.floor(lo / step) * step, end = Math.ceil(hi / step) * step, ticks = [];
+    for (var v = start; v <= end + step / 2; v += step) { ticks.push(Math.round(v / step) * step); }
+    return { lo: start, hi: end, step: step, ticks: ticks };
+  }
+  // A tick label with as many decimals as the step needs (never "99.3" on a round axis);
+  // ``scale`` 100 shows shares as percentages.
+  function tickLabel(v, step, scale, suffix) {
+    v *= scale || 1; step *= scale || 1;
+    var a = Math.abs(v), unit = "", div = 1;
+    if (a >= 1e6 && step >= 1e5) { unit = "M"; div = 1e6; }
+    else if (a >= 1e4 && step >= 1e3) { unit = "k"; div = 1e3; }
+    var dec = Math.max(0, Math.ceil(-Math.log(step / div) / Math.LN10 - 1e-9));
+    var text = (v / div).toLocaleString("en", { minimumFractionDigits: dec, maximumFractionDigits: dec });
+    return (text === "-0" ? "0" : text) + unit + (suffix || "");
+  }
+
   function data(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : [];
@@ -105,15 +132,17 @@
     var xk = fig.dataset.x, ys = fig.dataset.y.split(","), mark = fig.dataset.mark;
     var names = (fig.dataset.series || fig.dataset.y).split(",");
     rows = rows.filter(function (r) { return ys.some(function (y) { return r[y] !== null && r[y] !== undefined; }); });
-    var rowH = 8 + 14 * ys.length, left = 230, w = 680, h = 30 + rows.length * rowH + (ys.length > 1 ? 20 : 0);
+    var top = fig.dataset.unit ? 18 : 0;
+    var rowH = 8 + 14 * ys.length, left = 230, w = 680, h = top + 30 + rows.length * rowH + (ys.length > 1 ? 20 : 0);
     var vals = [0];
     rows.forEach(function (r) { ys.forEach(function (y) { if (r[y] !== null) vals.push(r[y]); }); });
     var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals), span = (hi - lo) || 1;
     var sx = function (v) { return left + (w - left - 60) * (v - lo) / span; };
     var svg = svgRoot(fig, w, h, fig.querySelector("figcaption").textContent.trim());
-    el("line", { x1: sx(0), x2: sx(0), y1: 10, y2: h - 10, stroke: "#555" }, svg);
+    if (top) { text(svg, left, 13, fig.dataset.unit, { "font-size": "11", "font-weight": "bold" }); }
+    el("line", { x1: sx(0), x2: sx(0), y1: top + 10, y2: h - 10, stroke: "#555" }, svg);
     rows.forEach(function (r, i) {
-      var y0 = 15 + i * rowH;
+      var y0 = top + 15 + i * rowH;
       text(svg, left - 6, y0 + rowH / 2, String(r[xk]).slice(0, 36), { "text-anchor": "end" });
       ys.forEach(function (y, j) {
         var v = r[y]; if (v === null || v === undefined) return;
@@ -135,23 +164,23 @@
   }
   function lineChart(fig, rows) {
     var xk = fig.dataset.x, ys = fig.dataset.y.split(","), names = (fig.dataset.series || fig.dataset.y).split(",");
-    var w = 640, h = 300, l = 70, r = 20, t = 20, b = 50;
+    // The y-axis title sits above the plot (top margin t), clear of the tick labels at its left.
+    var w = 640, h = 300, l = 70, r = 20, t = 34, b = 50;
     var xs = rows.map(function (d) { return d[xk]; });
     var vals = [];
     rows.forEach(function (d) { ys.forEach(function (y) { if (d[y] !== null && d[y] !== undefined) vals.push(d[y]); }); });
     if (!vals.length) return;
-    var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals), pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.1 || 1;
-    lo -= pad; hi += pad;
+    var scale = niceScale(Math.min.apply(null, vals), Math.max.apply(null, vals), 5);
+    var lo = scale.lo, hi = scale.hi;
     var sx = function (i) { return l + (w - l - r) * (xs.length > 1 ? i / (xs.length - 1) : 0.5); };
     var sy = function (v) { return t + (h - t - b) * (1 - (v - lo) / (hi - lo)); };
     var svg = svgRoot(fig, w, h, fig.querySelector("figcaption").textContent.trim());
-    for (var k = 0; k <= 4; k++) {
-      var v = lo + (hi - lo) * k / 4;
+    scale.ticks.forEach(function (v) {
       el("line", { x1: l, x2: w - r, y1: sy(v), y2: sy(v), stroke: "#e0e0e0" }, svg);
-      text(svg, l - 6, sy(v) + 4, num(v), { "text-anchor": "end" });
-    }
+      text(svg, l - 6, sy(v) + 4, tickLabel(v, scale.step), { "text-anchor": "end", "class": "obs-tick" });
+    });
     xs.forEach(function (x, i) { text(svg, sx(i), h - b + 16, x, { "text-anchor": "middle" }); });
-    if (fig.dataset.ylabel) text(svg, 12, t + 2, fig.dataset.ylabel, { "font-size": "10" });
+    if (fig.dataset.ylabel) text(svg, 8, 14, fig.dataset.ylabel, { "font-size": "11", "class": "obs-axis-title" });
     ys.forEach(function (y, j) {
       var pts = [];
       rows.forEach(function (d, i) { if (d[y] !== null && d[y] !== undefined) pts.push([sx(i), sy(d[y]), d]); });
@@ -169,26 +198,28 @@
     legend(svg, names, l, h - 10);
   }
   function bubbleChart(fig, rows) {
-    var d = fig.dataset, w = 640, h = 420, l = 70, r = 30, t = 20, b = 50;
+    var d = fig.dataset, w = 640, h = 420, l = 70, r = 30, t = 34, b = 56;
     rows = rows.filter(function (p) { return p[d.x] !== null && p[d.y] !== null; });
     if (!rows.length) return;
     var xv = rows.map(function (p) { return p[d.x]; }), yv = rows.map(function (p) { return p[d.y]; });
-    var xl = Math.min(0, Math.min.apply(null, xv)), xh = Math.max(0, Math.max.apply(null, xv));
-    var xp = (xh - xl) * 0.08 || 0.001; xl -= xp; xh += xp;
-    var yl = 0, yh = Math.max.apply(null, yv) * 1.1 || 1;
+    var xs = niceScale(Math.min(0, Math.min.apply(null, xv)), Math.max(0, Math.max.apply(null, xv)), 6);
+    var ys = niceScale(0, Math.max.apply(null, yv) || 1, 5);
+    var xl = xs.lo, xh = xs.hi, yl = ys.lo, yh = ys.hi;
     var rmax = Math.max.apply(null, rows.map(function (p) { return p[d.r] || 0; })) || 1;
     var sx = function (v) { return l + (w - l - r) * (v - xl) / (xh - xl); };
     var sy = function (v) { return t + (h - t - b) * (1 - (v - yl) / (yh - yl)); };
     var svg = svgRoot(fig, w, h, fig.querySelector("figcaption").textContent.trim());
     el("line", { x1: sx(0), x2: sx(0), y1: t, y2: h - b, stroke: "#888", "stroke-dasharray": "4 3" }, svg);
     el("line", { x1: l, x2: w - r, y1: h - b, y2: h - b, stroke: "#555" }, svg);
-    for (var k = 0; k <= 4; k++) {
-      var yv2 = yl + (yh - yl) * k / 4, xv2 = xl + (xh - xl) * k / 4;
-      text(svg, l - 6, sy(yv2) + 4, (100 * yv2).toFixed(1) + "%", { "text-anchor": "end" });
-      text(svg, sx(xv2), h - b + 16, (100 * xv2).toFixed(2), { "text-anchor": "middle" });
-    }
-    text(svg, (l + w) / 2, h - 10, d.xlabel || d.x, { "text-anchor": "middle" });
-    text(svg, 8, 12, d.ylabel || d.y, { "font-size": "10" });
+    ys.ticks.forEach(function (v) {
+      text(svg, l - 6, sy(v) + 4, tickLabel(v, ys.step, 100, "%"), { "text-anchor": "end", "class": "obs-tick" });
+    });
+    xs.ticks.forEach(function (v) {
+      text(svg, sx(v), h - b + 16, tickLabel(v, xs.step, 100), { "text-anchor": "middle", "class": "obs-tick" });
+    });
+    // Axis titles outside the tick labels: x below them, y above the plot.
+    text(svg, (l + w - r) / 2, h - 12, d.xlabel || d.x, { "text-anchor": "middle", "font-size": "11", "class": "obs-axis-title" });
+    text(svg, 8, 14, d.ylabel || d.y, { "font-size": "11", "class": "obs-axis-title" });
     rows.slice().sort(function (a, c) { return (c[d.r] || 0) - (a[d.r] || 0); }).forEach(function (p) {
       var rad = 3 + 22 * Math.sqrt((p[d.r] || 0) / rmax), strong = d.mark && p[d.mark];
       var c = el("circle", { cx: sx(p[d.x]), cy: sy(p[d.y]), r: rad, fill: OKABE[0], "fill-opacity": 0.55,
@@ -205,7 +236,7 @@
       var v = r[fig.dataset.y] || 0, ww = (w - 20) * v / total;
       var rect = el("rect", { x: x, y: 10, width: ww, height: 36, fill: OKABE[j] }, svg);
       el("title", {}, rect).textContent = r[fig.dataset.x] + ": " + num(v);
-      text(svg, x + 4, 64, r[fig.dataset.x] + " " + (100 * v / total).toFixed(1) + "% (" + num(v) + ")");
+      text(svg, x + 4, 64, r[fig.dataset.x] + " " + (100 * v / total).toFixed(1) + "% (" + num(v) + (fig.dataset.unit ? " " + fig.dataset.unit : "") + ")");
       x += ww;
     });
   }

@@ -60,6 +60,49 @@
     });
   }
 
+  // Bounds of a GeoJSON layer that stay tight across the antimeridian: the U.S. states reach
+  // from the Aleutians (east of 180°) to Maine, which Leaflet's getBounds() turns into the whole
+  // world. Longitudes are also read shifted into [0°, 360°); the narrower of the two spans wins,
+  // moved back so that its centre lies in [-180°, 180°].
+  function tightBounds(layer) {
+    var box = { w: 180, e: -180, ws: 360, es: 0, s: 90, n: -90, any: false };
+    layer.eachLayer(function (l) {
+      var b = l.getBounds ? l.getBounds() : null;
+      if (!b || !b.isValid()) { return; }
+      var parts = l.getLatLngs ? flatten(l.getLatLngs()) : [b.getSouthWest(), b.getNorthEast()];
+      parts.forEach(function (p) {
+        var s = p.lng < 0 ? p.lng + 360 : p.lng;
+        box.w = Math.min(box.w, p.lng); box.e = Math.max(box.e, p.lng);
+        box.ws = Math.min(box.ws, s); box.es = Math.max(box.es, s);
+        box.s = Math.min(box.s, p.lat); box.n = Math.max(box.n, p.lat);
+        box.any = true;
+      });
+    });
+    if (!box.any) { return null; }
+    var west = box.w, east = box.e;
+    if (box.es - box.ws < east - west) {
+      var shift = (box.ws + box.es) / 2 > 180 ? -360 : 0;
+      west = box.ws + shift; east = box.es + shift;
+    }
+    return L.latLngBounds([box.s, west], [box.n, east]);
+  }
+
+  function flatten(latlngs) {
+    var out = [];
+    (function walk(a) {
+      a.forEach(function (x) { if (Array.isArray(x)) { walk(x); } else { out.push(x); } });
+    })(latlngs);
+    return out;
+  }
+
+  // Fits jump without animation: the view is final when the call returns (a click or a test
+  // right after the data loaded must not land in the middle of a zoom).
+  function fitTo(map, bounds, padding) {
+    if (bounds && bounds.isValid()) {
+      map.fitBounds(bounds, { padding: padding || [10, 10], animate: false });
+    }
+  }
+
   function boundaryLayer(geojson, pane) {
     return L.geoJSON(geojson, {
       pane: pane || "overlayPane",
@@ -80,7 +123,7 @@
     if (geometry) {
       var state = boundaryLayer({ type: "Feature", geometry: geometry, properties: {} }, "boundaries")
         .addTo(map);
-      map.fitBounds(state.getBounds(), { padding: [10, 10] });
+      fitTo(map, tightBounds(state));
     } else {
       // No state recorded: draw the country's imported states (if any) around the point.
       map.setView([lat, lon], 6);
@@ -116,9 +159,9 @@
         .then(function (data) {
           boundaries = boundaryLayer(data, "boundaries");
           boundaries.addTo(map);
-          if (!points || points.getLayers().length === 0) {
-            map.fitBounds(boundaries.getBounds(), { padding: [10, 10] });
-          }
+          // The boundaries the user chose to see set the view (points elsewhere stay a pan away).
+          fitTo(map, tightBounds(boundaries));
+          el.dataset.fitted = "boundaries";
           say(summary);
         });
     }
@@ -131,11 +174,23 @@
           var n = data.features.length;
           summary = n + (n === 1 ? " place shown." : " places shown.");
           say(summary);
-          if (n > 0) { map.fitBounds(points.getBounds(), { padding: [30, 30], maxZoom: 8 }); }
+          if (n > 0) { map.fitBounds(points.getBounds(), { padding: [30, 30], maxZoom: 8, animate: false }); }
+          el.dataset.fitted = "points";
         });
     }
 
-    if (select) { select.addEventListener("change", function () { loadBoundaries(); }); }
+    if (select) {
+      select.addEventListener("change", function () {
+        loadBoundaries().then(function () {
+          // Back to "None": the points set the view again.
+          if (!boundaries && points && points.getLayers().length) {
+            map.fitBounds(points.getBounds(), { padding: [30, 30], maxZoom: 8, animate: false });
+            el.dataset.fitted = "points";
+          }
+        });
+      });
+    }
+    el.leafletMap = map;
     loadPoints().then(loadBoundaries).catch(function (err) { say("Map data failed to load: " + err); });
   }
 

@@ -12,13 +12,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from clusterobs.cli.errors import exits_on_error
+from clusterobs.cli.source_options import COLUMNS_HELP, FORMAT_HELP, MEASURE_HELP, source_spec
 from clusterobs.config import load_config
 from clusterobs.definitions.reader import load_definition
 from clusterobs.mapping import pipeline, service
 from clusterobs.mapping.result import MappingOptions
 from clusterobs.sources import cbp_download
-from clusterobs.sources.generic import LongColumns
-from clusterobs.sources.readers import FORMATS, SourceSpec
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(stderr=True)
@@ -69,7 +68,7 @@ def build(
     definitions: Annotated[Path, typer.Option(help="Cluster definition CSV.")],
     classification: Annotated[str, typer.Option(help="Classification of the definitions.")],
     out: Annotated[Path, typer.Option(help="Output directory.")],
-    format: Annotated[str, typer.Option(help="Source format: cbp or long.")] = "cbp",
+    format: Annotated[str, typer.Option(help=FORMAT_HELP)] = "cbp",
     definitions_format: Annotated[
         str, typer.Option(help="canonical, uscmp_web, uscmp_emsi or auto.")
     ] = "auto",
@@ -89,6 +88,9 @@ def build(
         False
     ),
     subclusters: Annotated[bool, typer.Option(help="Also compute sub-cluster rows.")] = True,
+    complexity: Annotated[
+        bool, typer.Option(help="Also write ECI, PCI and relatedness density of the clusters.")
+    ] = False,
     allow_unknown_codes: Annotated[
         bool, typer.Option(help="Go on when definition codes are unknown or unreachable.")
     ] = False,
@@ -99,27 +101,16 @@ def build(
     data_classification: Annotated[
         str | None, typer.Option(help="long format: classification of the data codes.")
     ] = None,
-    region_col: str = "region",
-    industry_col: str = "industry",
-    year_col: str = "year",
-    employment_col: str = "employment",
-    establishments_col: str | None = None,
-    payroll_col: str | None = None,
-    flag_col: str | None = None,
-    region_type_col: str | None = None,
-    vintage_col: str | None = None,
+    columns: Annotated[str | None, typer.Option(help=COLUMNS_HELP)] = None,
+    measure: Annotated[str, typer.Option(help=MEASURE_HELP)] = "total",
     region_type: str = "region",
     total_code: str | None = None,
 ) -> None:
     """Compute every U.S. Cluster Mapping and European Cluster Observatory statistic."""
     config = load_config()
-    columns = LongColumns(
-        *(region_col, industry_col, year_col, employment_col, establishments_col),
-        *(payroll_col, flag_col, region_type_col, vintage_col),
-    )
-    source = SourceSpec(
-        employment, _choice(format, "--format", FORMATS), columns,
-        data_classification or classification, region_type, total_code,
+    source = source_spec(
+        employment, format, columns=columns, classification=data_classification or classification,
+        region_type=region_type, total_code=total_code, measure=measure,
     )  # fmt: skip
     options = MappingOptions(
         _choice(imputation, "--imputation", ("midpoint", "constrained")),  # type: ignore[arg-type]
@@ -137,13 +128,23 @@ def build(
         classifications_dir=config.data_dir / "classifications",
         engine=_choice(engine, "--engine", ("duckdb", "spark")),  # type: ignore[arg-type]
     )
-    steps = ["read", *pipeline.STEPS, "write"]
+    steps = ["read", *pipeline.STEPS, "write", *(["complexity"] if complexity else [])]
     bar, advance = _progress_bar(steps)
     publish_to = (config.results_dir, name or Path(out).name) if publish else None
+    finish = _add_complexity if complexity else None
     with bar:
-        done = service.build_result(request, out, publish_to=publish_to, progress=advance)
-        advance("write")
+        done = service.build_result(
+            request, out, publish_to=publish_to, progress=advance, finish=finish
+        )
+        advance(steps[-1])
     _report(done)
+
+
+def _add_complexity(written: Path) -> None:
+    """The cluster-level complexity files, added before the result is published."""
+    from clusterobs.complexity.outputs import write_complexity
+
+    write_complexity(written, level="cluster")
 
 
 def _report(done: service.BuildOutcome) -> None:

@@ -82,6 +82,13 @@ def init(
         _publish_observatories(settings.CONFIG)
 
 
+def _with_complexity(written: Path) -> None:
+    """Each embedded observatory also shows ECI, PCI and the opportunities of its clusters."""
+    from clusterobs.complexity.outputs import write_complexity
+
+    write_complexity(written, level="cluster")
+
+
 def _publish_observatories(config: Config) -> None:
     """Build and publish each embedded observatory whose inputs changed, showing each step."""
     with console.status("Observatories") as status:
@@ -90,7 +97,10 @@ def _publish_observatories(config: Config) -> None:
             status.update(f"Observatory {name}: {step}")
 
         for name, outcome in publish_embedded(
-            config.results_dir, config.data_dir / "builds", progress=progress
+            config.results_dir,
+            config.data_dir / "builds",
+            progress=progress,
+            finish=_with_complexity,
         ):
             console.print(f"Observatory {name}: {outcome}.")
 

@@ -88,6 +88,62 @@ CATALOG = [
         "us-atlas 3 (Mike Bostock) from the U.S. Census Bureau cartographic boundaries",
         "ISC (us-atlas); Census boundaries public domain",
     ),
+    EmbeddedFile(
+        "eu_sbs_nuts2",
+        DATA_DIR / "eu" / "sbs_r_nuts06_r2.parquet",
+        "Eurostat SBS by NUTS 2 x NACE Rev.2 (sbs_r_nuts06_r2), 2008-2015, NUTS 2021 codes",
+        "Eurostat, Structural business statistics, regional (sbs_r_nuts06_r2)",
+        "Eurostat reuse policy: free reuse with attribution (Commission Decision 2011/833/EU)",
+    ),
+    EmbeddedFile(
+        "eu_regions",
+        DATA_DIR / "eu" / "regions.csv",
+        "NUTS 2021 regions (code, name, level, parent) of the SBS data",
+        "Eurostat GISCO / NUTS 2021 classification",
+        "Eurostat reuse policy: free reuse with attribution",
+    ),
+    EmbeddedFile(
+        "nuts_correspondence",
+        DATA_DIR / "eu" / "nuts_correspondence.csv",
+        "NUTS 2010/2013 codes matched to NUTS 2021",
+        "Eurostat NUTS history (changes between versions)",
+        "Eurostat reuse policy: free reuse with attribution",
+    ),
+    EmbeddedFile(
+        "india_b18",
+        DATA_DIR / "india" / "census2011_b18.parquet",
+        "Census of India 2011, Table B-18: workers by district x NIC 2008 (five states)",
+        "Office of the Registrar General & Census Commissioner, India",
+        "Government Open Data Licence - India (attribution)",
+    ),
+    EmbeddedFile(
+        "india_regions",
+        DATA_DIR / "india" / "regions.csv",
+        "Indian districts and states (Census 2011 codes)",
+        "Office of the Registrar General & Census Commissioner, India",
+        "Government Open Data Licence - India (attribution)",
+    ),
+    EmbeddedFile(
+        "uscmp_nace2_definition",
+        DATA_DIR / "definitions" / "uscmp_nace2_division.csv",
+        "U.S. benchmark clusters carried to NACE Rev.2 divisions (mapped shares reported)",
+        "Derived: DPS 2016 definition through NAICS-ISIC Rev.4-NACE Rev.2 concordances",
+        "As its sources (cited in definitions/SOURCE.md)",
+    ),
+    EmbeddedFile(
+        "uscmp_nic2008_definition",
+        DATA_DIR / "definitions" / "uscmp_nic2008_class.csv",
+        "U.S. benchmark clusters carried to NIC 2008 classes (mapped shares reported)",
+        "Derived: DPS 2016 definition through NAICS-ISIC Rev.4 (= NIC 2008) concordances",
+        "As its sources (cited in definitions/SOURCE.md)",
+    ),
+    EmbeddedFile(
+        "india_product_clusters",
+        DATA_DIR / "definitions" / "india_product_clusters_nic2008.csv",
+        "Product clusters of India's MSME typology as NIC 2008 code lists",
+        "Cluster Observatory, from the source documents' cluster typology",
+        "AGPL-3.0-or-later (project content)",
+    ),
 ]
 
 

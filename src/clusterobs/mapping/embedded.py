@@ -22,6 +22,9 @@ from clusterobs.mapping import service
 from clusterobs.mapping.result import MappingOptions
 from clusterobs.sources.readers import SourceSpec
 
+#: What a published embedded result holds; changing it republishes them on the next ``init``.
+LAYOUT = "2: mapping tables and the clusters' complexity files"
+
 
 @dataclass(frozen=True)
 class EmbeddedObservatory:
@@ -37,7 +40,7 @@ class EmbeddedObservatory:
         return [p for p in paths if p is not None]
 
     def fingerprint(self) -> str:
-        digest = hashlib.sha256(version("cluster-observatory").encode())
+        digest = hashlib.sha256(version("cluster-observatory").encode() + LAYOUT.encode())
         for p in self.inputs():
             digest.update(p.name.encode())
             with p.open("rb") as f:
@@ -57,11 +60,54 @@ def _us_states() -> service.BuildRequest:
     )
 
 
+def _eu_nuts2() -> service.BuildRequest:
+    definitions = data_path("uscmp_nace2_definition")
+    return service.BuildRequest(
+        source=SourceSpec(data_path("eu_sbs_nuts2"), format="eurostat"),
+        definition=load_definition(definitions, "NACE2", format="canonical"),
+        options=MappingOptions(),
+        definitions_path=definitions,
+        regions_path=data_path("eu_regions"),
+    )
+
+
+def _india(definition_key: str, measure: str) -> Callable[[], service.BuildRequest]:
+    def request() -> service.BuildRequest:
+        definitions = data_path(definition_key)
+        return service.BuildRequest(
+            source=SourceSpec(data_path("india_b18"), format="census-in", measure=measure),
+            definition=load_definition(definitions, "NIC2008", format="canonical"),
+            options=MappingOptions(),
+            definitions_path=definitions,
+            regions_path=data_path("india_regions"),
+        )
+
+    return request
+
+
 OBSERVATORIES = [
     EmbeddedObservatory(
         "us-states",
         "United States: states, County Business Patterns 2000-2011, DPS 2016 clusters",
         _us_states,
+    ),
+    EmbeddedObservatory(
+        "eu-nuts2",
+        "Europe: NUTS 2 regions, Eurostat SBS persons employed 2008-2015, "
+        "U.S. benchmark clusters carried to NACE Rev.2",
+        _eu_nuts2,
+    ),
+    EmbeddedObservatory(
+        "india-districts",
+        "India: districts of five states, Census 2011 workers (main + marginal), "
+        "U.S. benchmark clusters carried to NIC 2008",
+        _india("uscmp_nic2008_definition", "total"),
+    ),
+    EmbeddedObservatory(
+        "india-products",
+        "India: districts of five states, Census 2011 main workers, "
+        "product clusters of the MSME typology (NIC 2008)",
+        _india("india_product_clusters", "main"),
     ),
 ]
 
@@ -79,9 +125,11 @@ def publish_embedded(
     *,
     force: bool = False,
     progress: Callable[[str, str], None] | None = None,
+    finish: Callable[[Path], object] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """Build and publish each embedded observatory whose inputs changed; yields
-    ``(name, "published" | "up to date")``."""
+    ``(name, "published" | "up to date")``. ``finish`` adds to each result before it is
+    published (the CLI passes the complexity files, a package this one may not import)."""
     for obs in OBSERVATORIES:
         fingerprint = obs.fingerprint()
         if not force and _published_fingerprint(results_dir, obs.name) == fingerprint:
@@ -95,6 +143,7 @@ def publish_embedded(
             publish_to=(results_dir, obs.name),
             progress=say,
             extra_manifest={"embedded": {"fingerprint": fingerprint, "title": obs.title}},
+            finish=finish,
         )
         yield (
             obs.name,

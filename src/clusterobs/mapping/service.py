@@ -95,10 +95,13 @@ def build_result(
     publish_to: tuple[Path, str] | None = None,
     progress: Callable[[str], None] | None = None,
     extra_manifest: dict[str, Any] | None = None,
+    finish: Callable[[Path], object] | None = None,
 ) -> BuildOutcome:
     """Compute, write ``out`` atomically (tables, kept inputs, manifest with
     ``extra_manifest`` merged in) and optionally publish it into the platform's store as
-    ``(results_dir, name)``."""
+    ``(results_dir, name)``. ``finish`` adds to the written directory before it is
+    published (e.g. the complexity files of a higher layer), so the store only ever sees the
+    complete result."""
     started = time.perf_counter()
     result = compute(request, progress=progress)
     if progress:
@@ -106,6 +109,10 @@ def build_result(
     result.manifest.update(extra_manifest or {})
     result.manifest["timings_seconds"]["total"] = round(time.perf_counter() - started, 3)
     written = output.write_result(result, out, inputs=_inputs(request))
+    if finish is not None:
+        if progress:
+            progress("complexity")
+        finish(written)
     published = output.publish(written, *publish_to) if publish_to else None
     return BuildOutcome(result, written, published)
 

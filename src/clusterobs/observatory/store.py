@@ -32,6 +32,11 @@ TABLES = {
     "change": "cluster_region_change.parquet",
     "related": "related_clusters.parquet",
     "coloc": "colocation.parquet",
+    # Economic complexity (clusterobs.complexity.outputs), present when built with it.
+    "cx_region": "complexity_region.parquet",
+    "cx_industry": "complexity_industry.parquet",
+    "cx_density": "relatedness_density.parquet",
+    "cx_proximity": "complexity_proximity.parquet",
 }
 NATION = "nation"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clusterobs.observatory import spatial_views, views
+from clusterobs.observatory import complexity_views, spatial_views, views
 
 app_name = "observatory"
 
@@ -15,6 +15,23 @@ urlpatterns = [
     path("custom-regions/<int:pk>/", views.custom_region, name="custom-region"),
     path("custom-clusters/", views.custom_clusters, name="custom-clusters"),
     path("custom-clusters/<int:pk>/", views.custom_cluster, name="custom-cluster"),
+    path("complexity/", complexity_views.index, name="complexity"),
+    path(
+        "complexity/regions/<str:region_type>/<str:code>/",
+        complexity_views.region,
+        name="complexity-region",
+    ),
+    path(
+        "complexity/regions/<str:region_type>/<str:code>/smart-specialisation/",
+        complexity_views.smart_specialisation,
+        name="complexity-smart",
+    ),
+    path(
+        "complexity/industries/<str:code>/",
+        complexity_views.industry,
+        name="complexity-industry",
+    ),
+    path("complexity/clusters/<str:code>/", complexity_views.cluster, name="complexity-cluster"),
     path("clusters/<str:code>/", views.cluster, name="cluster"),
     path("clusters/<str:code>/hotspots/", spatial_views.hotspots, name="spatial-hotspots"),
     path(

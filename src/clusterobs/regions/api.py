@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import JsonResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -54,8 +55,8 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         qs = Region.objects.select_related("parent").order_by("country", "level", "code")
         if p.get("country"):
             qs = qs.filter(country=p["country"].upper())
-        if p.get("level"):
-            qs = qs.filter(level=p["level"])
+        if p.get("level"):  # a level (state) or a region type (nuts2, district)
+            qs = qs.filter(Q(level=p["level"]) | Q(region_type__iexact=p["level"]))
         if p.get("parent"):
             qs = qs.filter(parent__code=p["parent"])
         if p.get("q"):

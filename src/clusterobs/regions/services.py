@@ -10,6 +10,7 @@ from django.db import transaction
 from clusterobs.imports.errors import ImportValidationError, RowError
 from clusterobs.regions.boundaries import EUROSTAT_TO_ISO, read_boundaries
 from clusterobs.regions.countries import is_known_country
+from clusterobs.regions.india import district_code
 from clusterobs.regions.models import Region, RegionLevel
 
 
@@ -131,3 +132,54 @@ def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+@dataclass(frozen=True)
+class DistrictImport:
+    """What :func:`import_india_districts` did; ``without_code`` names the districts created
+    after 2011 (no Census 2011 code, so no 2011 data can be matched to them)."""
+
+    created: int
+    updated: int
+    without_code: list[str]
+
+
+def import_india_districts(path: str | Path) -> DistrictImport:
+    """Import Indian district boundaries keyed by their Census 2011 code (``censuscode``,
+    zero-padded to three digits as in the census tables), all or nothing."""
+    path = Path(path)
+    features = read_boundaries(path)
+    errors: list[RowError] = []
+    coded, without_code = [], []
+    for feature in features:
+        props = feature.properties
+        if props.get("censuscode") in (None, ""):
+            without_code.append(f"{_text(props.get('district'))} ({_text(props.get('st_nm'))})")
+            continue
+        try:
+            coded.append((feature, district_code(props["censuscode"])))
+        except ValueError as exc:
+            errors.append(RowError(path.name, feature.row, "censuscode", str(exc)))
+    if errors:
+        raise ImportValidationError(errors)
+    created = updated = 0
+    with transaction.atomic():
+        for feature, code in coded:
+            values = {
+                "name": _text(feature.properties.get("district")),
+                "region_type": "district",
+                "geometry": feature.geometry,
+                "source": path.name,
+                "centroid_lon": feature.centroid[0] if feature.centroid else None,
+                "centroid_lat": feature.centroid[1] if feature.centroid else None,
+            }
+            if feature.bbox:
+                values.update(
+                    zip(("min_lon", "min_lat", "max_lon", "max_lat"), feature.bbox, strict=True)
+                )
+            _, was_created = Region.objects.update_or_create(
+                country="IN", level=RegionLevel.DISTRICT, code=code, defaults=values
+            )
+            created += was_created
+            updated += not was_created
+    return DistrictImport(created, updated, without_code)

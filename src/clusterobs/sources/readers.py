@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from clusterobs.sources import cbp, generic
-from clusterobs.sources.regions import us_states
+from clusterobs.sources import cbp, census_india, eurostat, generic
+from clusterobs.sources.regions import read_regions, us_states
 from clusterobs.sources.schema import SourceTable
 from clusterobs.tables.engine import Engine
 
@@ -24,7 +24,8 @@ from clusterobs.tables.engine import Engine
 @dataclass(frozen=True)
 class SourceSpec:
     """A file and how to read it. ``columns``, ``classification`` (the vintage of the codes),
-    ``region_type`` and ``total_code`` apply to the ``long`` format."""
+    ``region_type`` and ``total_code`` apply to the ``long`` format; ``measure`` to the
+    Census of India tables (``total`` = main + marginal workers, ``main`` or ``marginal``)."""
 
     path: Path
     format: str = "cbp"
@@ -32,6 +33,7 @@ class SourceSpec:
     classification: str = "UNKNOWN"
     region_type: str = "region"
     total_code: str | None = None
+    measure: str = "total"
 
     def options(self) -> dict[str, Any]:
         """Everything but the path, as JSON values (kept in a result's manifest)."""
@@ -62,12 +64,53 @@ def _read_long(engine: Engine, spec: SourceSpec) -> SourceTable:
     )
 
 
+def _read_eurostat(engine: Engine, spec: SourceSpec) -> SourceTable:
+    """A Eurostat ``sbs_r_*`` bulk TSV (NUTS codes of earlier versions matched to NUTS 2021
+    through the embedded correspondence) or the embedded canonical Parquet copy."""
+    if spec.path.suffix == ".parquet":
+        imported = eurostat.read_sbs_parquet(engine, spec.path)
+    else:
+        nuts = pd.read_csv(
+            eurostat.EMBEDDED_SBS.with_name("nuts_correspondence.csv"),
+            dtype={"code": str, "target_code": str},
+            keep_default_na=False,
+        )
+        nuts["matched"] = nuts["matched"].astype(str).eq("True")
+        nuts["target_code"] = nuts["target_code"].replace("", pd.NA).astype("string")
+        imported = eurostat.read_sbs(engine, spec.path, correspondence=nuts)
+    assert imported.source is not None  # an engine was given
+    return imported.source
+
+
+def _read_census_india(engine: Engine, spec: SourceSpec) -> SourceTable:
+    """Census of India B-18 (a state's file) or the embedded canonical Parquet copy."""
+    measure = spec.measure
+    if measure not in ("total", "main", "marginal"):
+        raise ValueError(f"--measure must be total, main or marginal, got {measure!r}")
+    if spec.path.suffix == ".parquet":
+        imported = census_india.read_b18_parquet(engine, spec.path, measure=measure)  # type: ignore[arg-type]
+    else:
+        imported = census_india.read_b18(engine, spec.path, measure=measure)  # type: ignore[arg-type]
+    assert imported.source is not None
+    return imported.source
+
+
+def _eu_regions() -> pd.DataFrame:
+    return read_regions(eurostat.EMBEDDED_REGIONS)
+
+
+def _india_regions() -> pd.DataFrame:
+    return read_regions(census_india.EMBEDDED_REGIONS)
+
+
 #: format -> (reader, built-in region table of the format or None)
 READERS: dict[
     str, tuple[Callable[[Engine, SourceSpec], SourceTable], Callable[[], pd.DataFrame] | None]
 ] = {
     "cbp": (_read_cbp, us_states),
     "long": (_read_long, None),
+    "eurostat": (_read_eurostat, _eu_regions),
+    "census-in": (_read_census_india, _india_regions),
 }
 FORMATS = tuple(READERS)
 

@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from clusterobs.collaboration import api as collaboration_api
 from clusterobs.observatory.api import ROUTES as OBSERVATORY_ROUTES
+from clusterobs.observatory.complexity_api import ROUTES as COMPLEXITY_ROUTES
 from clusterobs.observatory.spatial_api import ROUTES as SPATIAL_ROUTES
 from clusterobs.programmes.api import (
     ApplicationViewSet,
@@ -55,7 +56,11 @@ for _prefix, _viewset in {
 # and the region dashboard is the busiest endpoint (50 concurrent clients in the benchmark), so it
 # should not be matched against every registry, programme and collaboration route first.
 observatory_router = SimpleRouter()
-for _prefix, (_viewset, _basename) in {**OBSERVATORY_ROUTES, **SPATIAL_ROUTES}.items():
+for _prefix, (_viewset, _basename) in {
+    **OBSERVATORY_ROUTES,
+    **SPATIAL_ROUTES,
+    **COMPLEXITY_ROUTES,
+}.items():
     observatory_router.register(_prefix.removeprefix("observatory/"), _viewset, basename=_basename)
 
 urlpatterns = [

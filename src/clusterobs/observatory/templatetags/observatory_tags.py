@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 PERCENT = {"national_share", "traded_share", "cluster_strength", "region_share"}
+PERCENT |= {"density", "present_share", "reasons_share"}  # complexity pages (shares 0-1)
 GROWTH = {"emp_cagr", "employment_cagr", "establishments_cagr", "wage_cagr", "wage_growth"}
+GROWTH |= {"employment_growth"}
 MONEY = {"wage", "national_wage", "wage_start", "wage_end"}
 RATIO = {"lq_traded_local", "lq_total", "lq_start", "lq_end", "lq_change", "value"}
 PP = {"national_share_change"}

@@ -262,10 +262,18 @@
       text(svg, p[0], p[1] + (p[1] >= cy ? 24 : -14), String(n.cluster_name).slice(0, 26), { "text-anchor": "middle", "font-size": "10" });
     });
   }
+  // Chart kinds of other pages (e.g. complexity.js) register here and reuse these helpers.
+  var EXTRA_KINDS = {};
+  window.clusterobsCharts = {
+    register: function (kind, draw) { EXTRA_KINDS[kind] = draw; },
+    el: el, text: text, num: num, svgRoot: svgRoot, legend: legend, OKABE: OKABE, gettext: _, interpolate: fmt
+  };
   function initCharts() {
     document.querySelectorAll("figure.obs-chart").forEach(function (fig) {
       var rows = data(fig.dataset.source), kind = fig.dataset.kind;
-      ({ bar: barChart, line: lineChart, bubble: bubbleChart, pie: splitChart, graph: graphChart })[kind](fig, rows);
+      var draw = ({ bar: barChart, line: lineChart, bubble: bubbleChart, pie: splitChart, graph: graphChart })[kind] || EXTRA_KINDS[kind];
+      if (!draw) return;
+      draw(fig, rows);
       toolbar(fig, fig.dataset.name, function () {
         return kind === "graph" ? rows.links.map(function (l) { return Object.assign({}, l); }).concat(rows.nodes) : rows;
       });

@@ -291,3 +291,32 @@ def test_write_complexity_adds_files_to_a_mapping_result(tmp_path: Path) -> None
     entry = write_complexity(written, level="industry")
     ind = pd.read_parquet(written / INDUSTRY_FILE)
     assert ind["industry_code"].str.len().eq(6).all() and entry["level"] == "industry"
+
+
+def test_mapping_build_with_complexity_on_census_workers(tmp_path: Path) -> None:
+    """``mapping build --format census-in --measure main --complexity``: the mapping tables and
+    the clusters' complexity files in one result, the measure named in the manifest."""
+    out = tmp_path / "india"
+    args = [
+        "mapping", "build",
+        "--employment", str(data_path("india_b18")), "--format", "census-in",
+        "--measure", "main",
+        "--definitions", str(data_path("india_product_clusters")),
+        "--classification", "NIC2008", "--definitions-format", "canonical",
+        "--out", str(out), "--no-publish", "--complexity",
+    ]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["input"]["measure"] == "main workers"
+    assert manifest["complexity"]["level"] == "cluster"
+    for name in FILES:
+        assert (out / name).exists(), name
+    region = pd.read_parquet(out / REGION_FILE)
+    assert region["region_code"].nunique() == 85
+
+
+def test_columns_option_is_checked(tmp_path: Path) -> None:
+    src = _long_csv(tmp_path / "emp.csv", GOOD)
+    result = _build_long(src, tmp_path / "out", "--columns", "region=region,colour=x")
+    assert result.exit_code == 1 and "--columns" in result.output and "'colour=x'" in result.output

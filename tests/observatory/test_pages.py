@@ -48,7 +48,9 @@ def test_cluster_switch_redirects(client) -> None:
 
 def test_search_page_redirects_on_single_hit(client) -> None:
     r = client.get("/observatory/search/", {"q": "California"})
-    assert r.status_code == 302 and r["Location"].endswith("/regions/state/06/")
+    assert r.status_code == 302 and r["Location"].endswith(
+        "/regions/state/06/?dataset=us-cbp-states"
+    )
 
 
 def test_compare_saved_per_user(client, django_user_model) -> None:

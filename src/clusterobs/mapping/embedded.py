@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -145,6 +146,7 @@ def publish_embedded(
             extra_manifest={"embedded": {"fingerprint": fingerprint, "title": obs.title}},
             finish=finish,
         )
+        shutil.rmtree(outcome.written)  # the store keeps its own copy; no second 50 MB
         yield (
             obs.name,
             f"published ({outcome.result.manifest['rows']['cluster_region_year']:,} rows)",

@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clusterobs.observatory import selectors, services
+from clusterobs.observatory.current import current_store
 from clusterobs.observatory.models import CustomCluster, CustomRegion, Job, SavedView
 from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore, datasets, get_store
 from clusterobs.redact import redact_paths
@@ -73,7 +74,7 @@ COMMON = [
 
 def _store(request: Request) -> ResultsStore:
     try:
-        return get_store(request.query_params.get("dataset") or None)
+        return current_store(request)
     except DatasetNotFoundError as exc:
         raise NotFound(str(exc)) from exc
 

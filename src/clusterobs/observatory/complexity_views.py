@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusterobs.observatory import complexity_selectors as cx
-from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore, get_store
+from clusterobs.observatory.current import current_store
+from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore
 
 PAGE_ROWS = 25
 
@@ -34,7 +35,7 @@ def _api(name: str, *args: str, **params: object) -> str:
 
 def _store(request: HttpRequest) -> ResultsStore:
     try:
-        return get_store(request.GET.get("dataset") or None)
+        return current_store(request)
     except DatasetNotFoundError as exc:
         raise Http404(str(exc)) from exc
 

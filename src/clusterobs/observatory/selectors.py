@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from django.urls import reverse
 
 from clusterobs.mapping.conventions import GLOSSARY
 from clusterobs.mapping.service import warnings as build_warnings
+from clusterobs.observatory.measure import relabel
 from clusterobs.observatory.store import ResultsStore
 
 # Colour-blind-safe palettes: viridis (sequential, 5 classes) and Okabe-Ito (categorical).
@@ -150,8 +152,18 @@ def _region_names_cached(region_type: str, version: float) -> dict[str, str]:
 
 
 def region_names(store: ResultsStore, region_type: str) -> dict[str, str]:
-    """Names of a type's regions: the regions app, else the built-in U.S. states, else codes."""
-    return _region_names_cached(region_type, store.version)
+    """Names of a type's regions: the region table the result was built with, else the
+    regions app, else the built-in U.S. states, else codes."""
+
+    def compute() -> dict[str, str]:
+        kept = store.kept_regions
+        kept = kept[kept["type"].str.lower() == region_type.lower()]
+        names = dict(zip(kept["code"], kept["name"], strict=True))
+        for code, name in _region_names_cached(region_type, store.version).items():
+            names.setdefault(code, name)
+        return names
+
+    return store.memo(("region_names", region_type), compute)
 
 
 def region_name(store: ResultsStore, region_type: str, code: str) -> str:
@@ -516,7 +528,7 @@ def region_dashboard(
                 "portfolio": _table(portfolio),
                 "timeline": _table(_timeline(store, region_type, code)),
             },
-            "fields": FIELDS,
+            "fields": relabel(FIELDS, store.manifest),
         }
 
     data = store.memo(("region", region_type, code, year), compute)
@@ -750,7 +762,7 @@ def cluster_dashboard(
                 "subclusters": _table(records(subs)),
                 "industries": _table(records(inds), list(inds.columns)),
             },
-            "fields": FIELDS,
+            "fields": relabel(FIELDS, store.manifest),
         }
 
     data = store.memo(("cluster", cluster, rt, year), compute)
@@ -844,7 +856,7 @@ def region_cluster(
                 "subclusters": _table(records(_add_status(subs)) if len(subs) else []),
                 "industries": _table(records(inds), list(inds.columns)),
             },
-            "fields": FIELDS,
+            "fields": relabel(FIELDS, store.manifest),
         }
 
     return store.memo(("rc", region_type, code, cluster, year), compute)
@@ -922,10 +934,16 @@ def map_values(
         "palette": VIRIDIS5,
         "no_data": NO_DATA,
         "tables": {"values": _table(rows)},
+        "fields": relabel(FIELDS, store.manifest),
     }
 
 
 # Search ----------------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    """A title that may be missing (``None``, NaN or ``pd.NA``) as text."""
+    return value if isinstance(value, str) else ""
 
 
 def search(store: ResultsStore, q: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -936,6 +954,7 @@ def search(store: ResultsStore, q: str, limit: int = 20) -> list[dict[str, Any]]
     ql = q.lower()
     out: list[dict[str, Any]] = []
     rt = store.main_type
+    here = "?" + urlencode({"dataset": store.name})  # links stay in the dataset searched
     for code, name in region_names(store, rt).items():
         if code in store.region_codes(rt) and (ql in name.lower() or ql == code.lower()):
             out.append(
@@ -943,7 +962,7 @@ def search(store: ResultsStore, q: str, limit: int = 20) -> list[dict[str, Any]]
                     "kind": "region",
                     "label": name,
                     "code": code,
-                    "url": reverse("observatory:region", args=[rt, code]),
+                    "url": reverse("observatory:region", args=[rt, code]) + here,
                 }
             )
     for c in store.clusters.itertuples():
@@ -953,14 +972,18 @@ def search(store: ResultsStore, q: str, limit: int = 20) -> list[dict[str, Any]]
                     "kind": "cluster",
                     "label": c.cluster_name,
                     "code": c.cluster_code,
-                    "url": reverse("observatory:cluster", args=[c.cluster_code]),
+                    "url": reverse("observatory:cluster", args=[c.cluster_code]) + here,
                 }
             )
     d = store.definition
     if len(d):
-        digits = "".join(ch for ch in q if ch.isdigit())
+        # a code query (336111, 29, 46.2, C29): its digits; digits inside a word (DE11) are not
+        digits = q.lstrip("`").replace(".", "")
+        digits = digits[1:] if digits[:1].isalpha() and digits[1:].isdigit() else digits
+        digits = digits if digits.isdigit() else ""
         names = cluster_names(store)
-        by_code = d[d["industry_code"].str.startswith(digits)] if len(digits) >= 2 else d.iloc[:0]
+        plain = d["industry_code"].str.replace(".", "", regex=False)
+        by_code = d[plain.str.startswith(digits)] if len(digits) >= 2 else d.iloc[:0]
         by_title = d[d["industry_title"].fillna("").str.lower().str.contains(ql, regex=False)]
         hits = pd.concat([by_code, by_title]).drop_duplicates("industry_code")
         for r in hits.head(limit).itertuples():
@@ -968,11 +991,11 @@ def search(store: ResultsStore, q: str, limit: int = 20) -> list[dict[str, Any]]
             out.append(
                 {
                     "kind": "industry",
-                    "label": f"{r.industry_code} {r.industry_title or ''}".strip(),
+                    "label": f"{r.industry_code} {_text(r.industry_title)}".strip(),
                     "code": r.industry_code,
                     "detail": f"in cluster {cname}",
                     "cluster_code": r.cluster_code,
-                    "url": reverse("observatory:cluster", args=[r.cluster_code]),
+                    "url": reverse("observatory:cluster", args=[r.cluster_code]) + here,
                 }
             )
     order = {"region": 0, "cluster": 1, "industry": 2}
@@ -1033,7 +1056,7 @@ def compare(
         "clusters": [{"cluster_code": c, "cluster_name": cnames.get(c, c)} for c in clusters],
         "cluster_indicator": cluster_indicator,
         "tables": {"compare": _table(rows, columns)},
-        "fields": FIELDS,
+        "fields": relabel(FIELDS, store.manifest),
     }
 
 

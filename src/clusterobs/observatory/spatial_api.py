@@ -18,7 +18,8 @@ from rest_framework.response import Response
 
 from clusterobs.observatory import spatial_selectors as sel
 from clusterobs.observatory.api import RENDERERS
-from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore, get_store
+from clusterobs.observatory.current import current_store
+from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore
 from clusterobs.spatial.results import MEASURES
 
 DATASET = OpenApiParameter("dataset", str, description="Published result name (default: first)")
@@ -39,7 +40,7 @@ HOTSPOT_PARAMS = [
 
 def _store(request: Request) -> ResultsStore:
     try:
-        return get_store(request.query_params.get("dataset") or None)
+        return current_store(request)
     except DatasetNotFoundError as exc:
         raise NotFound(str(exc)) from exc
 

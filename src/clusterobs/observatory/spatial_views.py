@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from clusterobs.observatory import services
 from clusterobs.observatory import spatial_selectors as sel
-from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore, get_store
+from clusterobs.observatory.current import current_store
+from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore
 from clusterobs.spatial.results import MEASURES
 
 HOTSPOT_COLUMNS = [
@@ -138,7 +139,7 @@ def fields() -> dict[str, dict[str, str]]:
 
 def _store(request: HttpRequest) -> ResultsStore:
     try:
-        return get_store(request.GET.get("dataset") or None)
+        return current_store(request)
     except DatasetNotFoundError as exc:
         raise Http404(str(exc)) from exc
 

@@ -24,7 +24,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from clusterobs.data.catalog import CLASSIFICATIONS_DIR
 from clusterobs.mapping.inputs import input_path, verify_inputs
+from clusterobs.sources.regions import read_regions
 
 TABLES = {
     "cry": "cluster_region_year.parquet",
@@ -88,6 +90,15 @@ class ResultsStore:
         """Kept input files whose checksum no longer matches the manifest (checked once per
         result version, when first needed)."""
         return verify_inputs(self.path, self.manifest.get("inputs") or {})
+
+    @cached_property
+    def kept_regions(self) -> pd.DataFrame:
+        """The region table the result was built with (``code, name, type, parent``; kept in
+        its inputs), empty when it used a format's built-in regions."""
+        path = input_path(self.path, self.manifest.get("inputs") or {}, "regions")
+        if path is None:
+            return pd.DataFrame(columns=["code", "name", "type", "parent"])
+        return read_regions(path)
 
     def has(self, view: str) -> bool:
         return (self.path / TABLES[view]).exists()
@@ -174,6 +185,10 @@ class ResultsStore:
         return table[cols]
 
 
+#: NIC 2008 codes and titles (ISIC Rev.4 titles to the class) shipped with the package.
+NIC2008_STRUCTURE = CLASSIFICATIONS_DIR / "nic2008_structure.csv"
+
+
 def industry_titles(classification: str) -> dict[str, str]:
     """Titles of a classification's codes from the imported classification store, if any
     (``settings.OBSERVATORY_CLASSIFICATIONS_DIR`` in tests, else the platform's store)."""
@@ -187,6 +202,8 @@ def industry_titles(classification: str) -> dict[str, str]:
     title_col = "title" if "title" in c.columns else None
     if title_col is None:
         return {}
+    if c.empty and classification == "NIC2008":  # not imported: the embedded structure
+        c = pd.read_csv(NIC2008_STRUCTURE, dtype=str, keep_default_na=False)
     return dict(zip(c["code"].astype(str), c[title_col].astype(str), strict=True))
 
 

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusterobs.observatory import reports, selectors, services
+from clusterobs.observatory.current import current_store
+from clusterobs.observatory.measure import measure_of
 from clusterobs.observatory.models import CustomCluster, CustomRegion, SavedView
 from clusterobs.observatory.services import RESULT_COLUMNS
 from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore, get_store
@@ -66,11 +68,11 @@ REGION_COLUMNS = [
 ]
 
 
-def _labels() -> dict[str, str]:
+def _labels(store: ResultsStore) -> dict[str, str]:
     return {
-        "employment": _("Employment"),
+        "employment": measure_of(store.manifest).label,
         "employment_cagr": _("Employment growth (CAGR)"),
-        "establishments": _("Establishments"),
+        "establishments": measure_of(store.manifest).units_label,
         "establishments_cagr": _("Establishment growth (CAGR)"),
         "wage": _("Average wage"),
         "wage_cagr": _("Wage growth (CAGR)"),
@@ -81,7 +83,7 @@ def _labels() -> dict[str, str]:
 
 def _store(request: HttpRequest) -> ResultsStore:
     try:
-        return get_store(request.GET.get("dataset") or None)
+        return current_store(request)
     except DatasetNotFoundError as exc:
         raise Http404(str(exc)) from exc
 
@@ -101,7 +103,7 @@ def _api(name: str, *args: str, **params: object) -> str:
 
 def index(request: HttpRequest) -> HttpResponse:
     try:
-        store = get_store(request.GET.get("dataset") or None)
+        store = current_store(request)
     except DatasetNotFoundError:
         return render(request, "observatory/index.html", {"store": None})
     return render(
@@ -140,7 +142,7 @@ def region(request: HttpRequest, region_type: str, code: str) -> HttpResponse:
             "d": d,
             "api": _api("api-obs-region-detail", code, type=region_type, year=d["year"]),
             "summary_keys": SUMMARY_KEYS,
-            "summary_labels": _labels(),
+            "summary_labels": _labels(store),
             "top_columns": TOP_COLUMNS,
             "all_columns": ALL_COLUMNS,
             "top_links": links(d["tables"]["top_clusters"]["rows"]),

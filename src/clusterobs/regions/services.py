@@ -153,11 +153,14 @@ def import_india_districts(path: str | Path) -> DistrictImport:
     coded, without_code = [], []
     for feature in features:
         props = feature.properties
-        if props.get("censuscode") in (None, ""):
+        census = props.get("censuscode")
+        if census is None or census == "" or census != census:  # absent, empty or NaN
             without_code.append(f"{_text(props.get('district'))} ({_text(props.get('st_nm'))})")
             continue
         try:
-            coded.append((feature, district_code(props["censuscode"])))
+            # GDAL reads a column with gaps as floats: 99.0 is the code 099
+            whole = isinstance(census, float) and census.is_integer()
+            coded.append((feature, district_code(int(census) if whole else census)))
         except ValueError as exc:
             errors.append(RowError(path.name, feature.row, "censuscode", str(exc)))
     if errors:

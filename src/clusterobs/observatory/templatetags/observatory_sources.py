@@ -24,6 +24,13 @@ def unit(column: str) -> str:
     return unit_of(column)
 
 
+@register.filter
+def unit_for(fields: dict[str, Any] | None, column: str) -> str:
+    """``column``'s unit as the page's result measures it (workers, persons employed, jobs)."""
+    base = str(column).split(":", 1)[0]
+    return ((fields or {}).get(base) or {}).get("unit") or unit_of(column)
+
+
 @register.inclusion_tag("observatory/_sources.html")
 def figure_sources(
     d: dict[str, Any], columns: list[str] | str, dataset: dict[str, Any] | None = None
@@ -45,7 +52,7 @@ def figure_sources(
                 "label": note.get("label")
                 or MAP_INDICATORS.get(base)
                 or column.replace("_", " ").capitalize(),
-                "unit": unit_of(column) or "—",
+                "unit": note.get("unit") or unit_of(column) or "—",
                 "definition": note.get("definition", ""),
                 "source": note.get("source") or (_("mapping engine") if base in NOTES else ""),
             }

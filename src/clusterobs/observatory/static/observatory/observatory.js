@@ -433,7 +433,7 @@
       var q = input.value.trim();
       if (q.length < 2) { close(); return; }
       timer = setTimeout(function () {
-        fetch(input.dataset.api + "?q=" + encodeURIComponent(q)).then(function (r) { return r.json(); }).then(show);
+        fetch(input.dataset.api + (input.dataset.api.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q)).then(function (r) { return r.json(); }).then(show);
       }, 150);
     });
     input.addEventListener("keydown", function (e) {

@@ -58,6 +58,8 @@ class Config:
     secret_key: str
     test_database_name: str | None = None
     email: EmailConfig = EmailConfig()
+    #: The observatory shown when a visitor has chosen none (``CLUSTEROBS_DEFAULT_DATASET``).
+    default_dataset: str = "us-states"
 
     @property
     def sqlite_path(self) -> Path:
@@ -145,4 +147,5 @@ def load_config() -> Config:
         # Test runs only: a database name of their own, so concurrent runs never collide.
         test_database_name=os.environ.get("CLUSTEROBS_TEST_DB_NAME") or None,
         email=_email_config(data_dir),
+        default_dataset=os.environ.get("CLUSTEROBS_DEFAULT_DATASET") or "us-states",
     )

@@ -1,5 +1,6 @@
 """``clusterobs serve`` runs a real multi-process server: started here as a user would start it,
-on a fresh SQLite data directory, and stopped with SIGTERM."""
+on a fresh SQLite data directory after ``clusterobs init`` (which publishes the observatories of
+the embedded data), and stopped with SIGTERM."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +34,7 @@ def _env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _get_json(url: str, deadline: float) -> dict:
+def _get_json(url: str, deadline: float) -> Any:
     while True:
         try:
             with urllib.request.urlopen(url, timeout=5) as r:
@@ -70,6 +72,15 @@ def test_serve_with_two_workers_answers_and_stops_cleanly(tmp_path: Path) -> Non
     try:
         stats = _get_json(f"http://127.0.0.1:{port}/api/stats/", time.monotonic() + 60)
         assert stats["counts"]["clusters"] == 0  # the fresh database, not the test database
+        base = f"http://127.0.0.1:{port}"
+        later = time.monotonic() + 120  # the first request opens four results
+        names = {d["name"] for d in _get_json(f"{base}/api/observatory/datasets/", later)}
+        assert names == {"us-states", "eu-nuts2", "india-districts", "india-products"}
+        texas = _get_json(f"{base}/api/observatory/regions/48/?year=2011", later)
+        assert texas["region"]["name"] == "Texas"
+        assert 8.5e6 < texas["summary"]["region"]["employment"] < 1e7  # CBP 2011: 9.0 M
+        with urllib.request.urlopen(f"{base}/observatory/regions/state/48/", timeout=30) as page:
+            assert page.status == 200 and b"Texas" in page.read()
         # gunicorn's arbiter is the CLI process itself; it forks the two workers.
         deadline = time.monotonic() + 20
         while len(_children(server.pid)) < 2 and time.monotonic() < deadline:

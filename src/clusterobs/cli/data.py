@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clusterobs.data.catalog import CATALOG, DATA_DIR
+from clusterobs.data.catalog import path as data_path
 from clusterobs.mapping.embedded import OBSERVATORIES
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
@@ -26,3 +27,13 @@ def list_() -> None:
     console.print(f"{len(CATALOG)} files, {total / 1e6:.1f} MB; SOURCE notes under {DATA_DIR}")
     for obs in OBSERVATORIES:
         console.print(f"Observatory {obs.name}: {obs.title}", markup=False)
+
+
+@app.command("path")
+def path_(key: str = typer.Argument(help="A key of `clusterobs data list`.")) -> None:
+    """Print the path of an embedded file (for other commands: "$(clusterobs data path KEY)")."""
+    try:
+        print(data_path(key))
+    except KeyError as exc:
+        console.print(f"Error: {exc.args[0]}", markup=False, style="red")
+        raise typer.Exit(1) from exc

@@ -240,8 +240,15 @@ def datasets(root: Path | None = None) -> list[str]:
     )
 
 
+def _default_dataset() -> str:
+    from django.conf import settings
+
+    return settings.CONFIG.default_dataset
+
+
 def get_store(name: str | None = None, root: Path | None = None) -> ResultsStore:
-    """The store of result ``name`` (default: the first published one)."""
+    """The store of result ``name`` (default: the configured default dataset when published,
+    else the first published one)."""
     root = root or results_root()
     if name is None:
         names = datasets(root)
@@ -249,7 +256,8 @@ def get_store(name: str | None = None, root: Path | None = None) -> ResultsStore
             raise DatasetNotFoundError(
                 f"no published results in {root} (run 'clusterobs mapping build')"
             )
-        name = names[0]
+        preferred = _default_dataset()
+        name = preferred if preferred in names else names[0]
     if name.startswith(".") or "/" in name or "\\" in name:
         raise DatasetNotFoundError(f"no published result named {name!r}")
     path = root / name

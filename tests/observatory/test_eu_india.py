@@ -132,3 +132,38 @@ def test_unknown_dataset_is_404_and_a_removed_choice_is_forgotten(client, settin
     session.save()
     assert client.get("/api/observatory/map/").status_code == 200
     assert "observatory_dataset" not in client.session
+
+
+def test_common_clusters_across_datasets(client) -> None:
+    d = client.get("/api/observatory/across/").json()
+    assert [ds["name"] for ds in d["datasets"]] == [EU, INDIA]  # no us-states here: by name
+    auto = next(c for c in d["clusters"] if c["cluster_name"] == "Automotive")
+    assert auto[EU]["strong_regions"] > 0 and auto[INDIA]["strong_regions"] > 0
+    assert auto["common_to"] == 2
+    # every count is the engine's own strong flag in the dataset's latest year
+    from clusterobs.observatory.store import get_store
+
+    cry = get_store(EU).query(
+        "SELECT count(*) n FROM cry WHERE cluster_code = '4' AND subcluster_code IS NULL "
+        "AND year = 2015 AND strong"
+    )
+    assert auto[EU]["strong_regions"] == int(cry["n"].iloc[0])
+    html = client.get("/observatory/across/").content.decode()
+    assert "Automotive" in html and "Clusters across datasets" in html
+
+
+def test_one_cluster_across_datasets(client) -> None:
+    d = client.get("/api/observatory/across/Automotive/").json()
+    panels = {p["name"]: p for p in d["panels"]}
+    assert panels[EU]["regions"][0]["region_code"] == "DE11"
+    assert panels[EU]["regions"][0]["employment"] == 160445.0
+    assert panels[INDIA]["unit"] == "workers" and panels[EU]["unit"] == "persons employed"
+    assert client.get("/api/observatory/across/No%20such%20cluster/").status_code == 404
+    html = client.get("/observatory/across/Automotive/").content.decode()
+    assert "Stuttgart" in html and f"?dataset={INDIA}" in html
+
+
+def test_index_switcher_lists_the_datasets(client) -> None:
+    html = client.get("/observatory/", {"dataset": INDIA}).content.decode()
+    assert f'href="?dataset={EU}"' in html and f'href="?dataset={INDIA}"' in html
+    assert 'aria-current="true"' in html

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clusterobs.observatory import complexity_views, spatial_views, views
+from clusterobs.observatory import across_views, complexity_views, spatial_views, views
 
 app_name = "observatory"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("map/", views.map_page, name="map"),
     path("compare/", views.compare, name="compare"),
+    path("across/", across_views.common, name="across"),
+    path("across/<str:name>/", across_views.cluster, name="across-cluster"),
     path("custom-regions/", views.custom_regions, name="custom-regions"),
     path("custom-regions/<int:pk>/", views.custom_region, name="custom-region"),
     path("custom-clusters/", views.custom_clusters, name="custom-clusters"),

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clusterobs.observatory import reports, selectors, services
+from clusterobs.observatory import across, reports, selectors, services
 from clusterobs.observatory.current import current_store
 from clusterobs.observatory.measure import measure_of
 from clusterobs.observatory.models import CustomCluster, CustomRegion, SavedView
@@ -114,6 +114,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "info": selectors.dataset_info(store),
             "regions": selectors.region_list(store),
             "clusters": selectors.cluster_list(store),
+            "datasets": [across.describe(s) for s in across.stores()],
         },
     )
 

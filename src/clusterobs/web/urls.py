@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from clusterobs.collaboration import api as collaboration_api
+from clusterobs.observatory.across_api import ROUTES as ACROSS_ROUTES
 from clusterobs.observatory.api import ROUTES as OBSERVATORY_ROUTES
 from clusterobs.observatory.complexity_api import ROUTES as COMPLEXITY_ROUTES
 from clusterobs.observatory.spatial_api import ROUTES as SPATIAL_ROUTES
@@ -60,6 +61,7 @@ for _prefix, (_viewset, _basename) in {
     **OBSERVATORY_ROUTES,
     **SPATIAL_ROUTES,
     **COMPLEXITY_ROUTES,
+    **ACROSS_ROUTES,
 }.items():
     observatory_router.register(_prefix.removeprefix("observatory/"), _viewset, basename=_basename)
 

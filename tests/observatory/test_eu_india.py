@@ -167,3 +167,19 @@ def test_index_switcher_lists_the_datasets(client) -> None:
     html = client.get("/observatory/", {"dataset": INDIA}).content.decode()
     assert f'href="?dataset={EU}"' in html and f'href="?dataset={INDIA}"' in html
     assert 'aria-current="true"' in html
+
+
+def test_eu_peer_groups(client) -> None:
+    """Compare peers of Stuttgart: the other Baden-Wuerttemberg regions (NUTS 1 DE1), German
+    regions, and regions of similar size; no boundaries are needed for these."""
+    from clusterobs.observatory import selectors
+    from clusterobs.observatory.store import get_store
+
+    peers = selectors.peers(get_store(EU), "nuts2", "DE11", "4")
+    codes = {g: [r["region_code"] for r in rows] for g, rows in peers.items()}
+    assert codes["same_parent"] == ["DE12", "DE13", "DE14"]
+    assert "DE21" in codes["same_country"] and all(c[:2] == "DE" for c in codes["same_country"])
+    assert len(codes["similar_size"]) == 5 and "DE11" not in codes["similar_size"]
+    assert codes["strong_in_cluster"] and "DE11" not in codes["strong_in_cluster"]
+    html = client.get("/observatory/compare/", {"dataset": EU, "regions": "DE11"}).content
+    assert b"Same country" in html

@@ -1085,9 +1085,25 @@ def peers(
         cl = cl[(cl["year"] == year) & (cl["cluster_code"] == cluster) & cl["strong"].fillna(False)]
         strong = [c for c in cl.sort_values("lq_traded_local", ascending=False)["region_code"]]
         strong = [c for c in strong if c != code][:10]
-    return {
+    groups = {
         "neighbours": named(geography.neighbours(region_type, code)),
-        "same_parent": named(geography.same_parent(region_type, code)),
+        "same_parent": named(
+            geography.same_parent(region_type, code) or _kept_siblings(store, region_type, code)
+        ),
         "similar_size": named(similar),
         "strong_in_cluster": named(strong),
     }
+    if region_type.lower().startswith("nuts"):  # a NUTS code starts with its country's
+        groups["same_country"] = named(sorted(c for c in known if c[:2] == code[:2] and c != code))
+    return groups
+
+
+def _kept_siblings(store: ResultsStore, region_type: str, code: str) -> list[str]:
+    """Regions with the same parent in the region table the result was built with (NUTS 1 of
+    a NUTS 2 region, state of an Indian district)."""
+    kept = store.kept_regions
+    kept = kept[kept["type"].str.lower() == region_type.lower()]
+    parent = kept.loc[kept["code"] == code, "parent"]
+    if parent.empty or not parent.iloc[0]:
+        return []
+    return sorted(c for c in kept.loc[kept["parent"] == parent.iloc[0], "code"] if c != code)

@@ -314,7 +314,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             "first_cluster_label": (
                 f"{selectors.MAP_INDICATORS[indicator]}: {cnames.get(clusters[0], clusters[0])}"
                 if clusters
-                else _("Employment")
+                else measure_of(store.manifest).label
             ),
             "peers": peers,
             "peer_of": peer_of,
@@ -323,6 +323,7 @@ def compare(request: HttpRequest) -> HttpResponse:
                 "same_parent": _("Same parent region"),
                 "similar_size": _("Similar size (employment)"),
                 "strong_in_cluster": _("Where the first chosen cluster is strong"),
+                "same_country": _("Same country"),
             },
             "saved": saved,
             "api": _api(

@@ -183,3 +183,28 @@ def test_eu_peer_groups(client) -> None:
     assert codes["strong_in_cluster"] and "DE11" not in codes["strong_in_cluster"]
     html = client.get("/observatory/compare/", {"dataset": EU, "regions": "DE11"}).content
     assert b"Same country" in html
+
+
+def test_eu_map_without_boundaries_says_how_to_import_them(client) -> None:
+    html = client.get("/observatory/map/", {"dataset": EU}).content.decode()
+    assert "No boundaries of the nuts2 regions are imported" in html
+    assert "clusterobs regions import NUTS_RG_60M_2021_4326_LEVL_2.geojson" in html
+    assert "DE11" in html  # the values table is there without the map
+
+
+def test_eu_map_with_the_users_nuts_boundaries(client, shared_data: Path) -> None:
+    """With the user's copy of the GISCO NUTS 2021 file imported as the docs say, the map's
+    boundary request returns the NUTS 2 regions the result has."""
+    from clusterobs.regions.services import RegionImportSpec, import_regions
+
+    path = shared_data / "nuts_boundaries_2021" / "NUTS_RG_60M_2021_4326_LEVL_2.geojson"
+    spec = RegionImportSpec(
+        code_field="NUTS_ID", name_field="NAME_LATN", level="state",
+        country_field="CNTR_CODE", region_type="NUTS2",
+    )  # fmt: skip
+    import_regions(path, spec)
+    html = client.get("/observatory/map/", {"dataset": EU}).content.decode()
+    assert "No boundaries of the nuts2 regions" not in html
+    fc = client.get("/api/regions/geojson/", {"level": "nuts2"}).json()
+    codes = {f["properties"]["code"] for f in fc["features"]}
+    assert "DE11" in codes and len(codes) == 334

@@ -60,6 +60,14 @@ def _region_qs(region_type: str):
     return Region.objects.filter(Q(region_type__iexact=region_type) | Q(level=region_type))
 
 
+def has_boundaries(region_type: str) -> bool:
+    """Whether a map of ``region_type`` can be drawn: the vendored U.S. atlas, or boundaries
+    imported into the regions app (NUTS boundaries are not shipped: GISCO's terms)."""
+    if region_type in ATLAS_OBJECTS:
+        return True
+    return _region_qs(region_type).filter(geometry__isnull=False).exists()
+
+
 def neighbours(region_type: str, code: str) -> list[str]:
     """Codes of regions sharing a border with ``code``."""
     from shapely.geometry import shape

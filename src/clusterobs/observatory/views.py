@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clusterobs.observatory import across, reports, selectors, services
+from clusterobs.observatory import across, geography, reports, selectors, services
 from clusterobs.observatory.current import current_store
 from clusterobs.observatory.measure import measure_of
 from clusterobs.observatory.models import CustomCluster, CustomRegion, SavedView
@@ -246,6 +246,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "columns": ["region_code", "name", "value", "employment"],
             "subclusters": selectors.records(subs),
             "bubbles": bool(g.get("bubbles")),
+            "has_boundaries": geography.has_boundaries(rt),
             "orgs": bool(g.get("orgs")),
             "api": _api(
                 "api-obs-map-list",

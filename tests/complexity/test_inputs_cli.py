@@ -244,6 +244,17 @@ def test_confidential_cells_without_estimate_drop_their_industry(tmp_path: Path)
     dropped = json.loads((out / "manifest.json").read_text())["panel"]["dropped_for_missing_cells"]
     kept = set(pd.read_parquet(out / INDUSTRY_FILE)["industry_code"])
     assert dropped and kept and not kept & {c for codes in dropped.values() for c in codes}
+    assert all(len(c) == 2 for c in kept)  # NACE divisions, the mapping engine's level
+    # Eurostat's own bounded estimates (--imputation source) fill most confidential cells:
+    # more divisions survive, and those still without an estimate are still listed.
+    out2 = tmp_path / "c"
+    more = ["--out", str(out2), "--years", "2015", "--missing", "drop-industry"]
+    done = runner.invoke(app, ["complexity", "build", *args, *more, "--imputation", "source"])
+    assert done.exit_code == 0, done.output
+    manifest = json.loads((out2 / "manifest.json").read_text())
+    assert manifest["imputation"] == "source"
+    kept2 = set(pd.read_parquet(out2 / INDUSTRY_FILE)["industry_code"])
+    assert len(kept2) > 2 * len(kept)
 
 
 def test_mixed_levels_and_absent_cells(tmp_path: Path) -> None:

@@ -117,7 +117,9 @@ def build(
     years: Annotated[str | None, typer.Option(help="Year range, e.g. 2008-2011.")] = None,
     presence: Annotated[str, typer.Option(help="Presence test (rca).")] = "rca",
     threshold: Annotated[float, typer.Option(help="M = 1 where RCA >= threshold.")] = 1.0,
-    imputation: Annotated[str, typer.Option(help="midpoint or constrained.")] = "midpoint",
+    imputation: Annotated[
+        str, typer.Option(help="midpoint, constrained or source (the source's own estimates).")
+    ] = "midpoint",
     relatedness: Annotated[
         Path | None,
         typer.Option(
@@ -188,8 +190,8 @@ def _check_choices(
         raise ValueError("--presence must be rca (RPOP needs population data, not supported)")
     if level not in ("industry", "cluster"):
         raise ValueError("--level must be industry or cluster")
-    if imputation not in ("midpoint", "constrained"):
-        raise ValueError("--imputation must be midpoint or constrained")
+    if imputation not in ("midpoint", "constrained", "source"):
+        raise ValueError("--imputation must be midpoint, constrained or source")
     if missing not in ("error", "drop-industry"):
         raise ValueError("--missing must be error or drop-industry")
     if absent not in (None, "zero", "error"):

@@ -74,7 +74,9 @@ def build(
     ] = "auto",
     years: Annotated[str | None, typer.Option(help="Year range, e.g. 2008-2011.")] = None,
     engine: Annotated[str, typer.Option(help="duckdb or spark.")] = "duckdb",
-    imputation: Annotated[str, typer.Option(help="midpoint or constrained.")] = "midpoint",
+    imputation: Annotated[
+        str, typer.Option(help="midpoint, constrained or source (the source's own estimates).")
+    ] = "midpoint",
     split_rule: Annotated[str, typer.Option(help="Crosswalk split: equal or proportional.")] = (
         "equal"
     ),
@@ -113,7 +115,7 @@ def build(
         region_type=region_type, total_code=total_code, measure=measure,
     )  # fmt: skip
     options = MappingOptions(
-        _choice(imputation, "--imputation", ("midpoint", "constrained")),  # type: ignore[arg-type]
+        _choice(imputation, "--imputation", ("midpoint", "constrained", "source")),  # type: ignore[arg-type]
         _choice(split_rule, "--split-rule", ("equal", "proportional")),  # type: ignore[arg-type]
         _years(years), esteban_marquillas, subclusters,
         allow_unknown_codes=allow_unknown_codes,

@@ -48,13 +48,15 @@ class Reader:
 
     ``absent``: ``"zero"`` when the source lists every non-zero cell (so an unlisted cell is
     0), ``"error"`` when an unlisted cell is unknown. ``detail``: ``"longest"`` keeps the
-    longest codes of each classification vintage (a hierarchical file such as CBP), ``"all"``
-    every code except the total row (a file of one level; mixed levels are refused).
+    longest codes of each classification vintage (a hierarchical file such as CBP),
+    ``"common"`` each vintage's most common code length (the mapping engine's rule: the NACE
+    divisions of Eurostat SBS), ``"all"`` every code except the total row (a file of one
+    level; mixed levels are refused).
     """
 
     absent: Literal["zero", "error"]
     absent_note: str
-    detail: Literal["longest", "all"]
+    detail: Literal["longest", "all", "common"]
 
 
 READERS: dict[str, Reader] = {
@@ -74,13 +76,13 @@ READERS: dict[str, Reader] = {
         absent="zero",
         absent_note="Eurostat SBS lists the published cells; an unlisted region x division is "
         "read as 0 persons employed (confidential cells are listed and imputed, not absent)",
-        detail="longest",
+        detail="common",
     ),
     "census-in": Reader(
         absent="zero",
         absent_note="Census of India B-18 lists the NIC codes with workers in a district: "
         "an unlisted cell has no workers (0)",
-        detail="longest",
+        detail="common",
     ),
 }
 
@@ -110,7 +112,7 @@ def industry_panel(
     engine: Engine,
     source: SourceTable,
     *,
-    detail: Literal["longest", "all"] = "longest",
+    detail: Literal["longest", "all", "common"] = "longest",
     industry_length: int | None = None,
     imputation: ImputationMethod = "midpoint",
     years: tuple[int, int] | None = None,
@@ -125,8 +127,13 @@ def industry_panel(
         source = SourceTable(t, source.path, source.raw_field, source.python_keys, source.raw)
     validate(source, ex)
     t = t.filter(t.region_type != NATION)
-    suppressed = t.employment_reported.isnull() & t.size_class.notnull()
     imputed_value = midpoint_expr(t.size_class)
+    suppressed = t.employment_reported.isnull() & t.size_class.notnull()
+    if imputation == "source" and "employment_estimated" in t.columns:
+        # the source's own estimates (Eurostat's confidential cells, bounded by the published
+        # parent totals), as the mapping engine's ``--imputation source``
+        imputed_value = t.employment_estimated.coalesce(imputed_value)
+        suppressed = t.employment_reported.isnull() & imputed_value.notnull()
     t = t.mutate(
         suppressed=suppressed,
         employment=t.employment_reported.coalesce(imputed_value),
@@ -157,8 +164,10 @@ def industry_panel(
                 j.suppressed, j.employment_constrained.coalesce(j.employment), j.employment
             )
         ).drop(*[c for c in j.columns if c.endswith("_right")], "employment_constrained")
-    elif imputation != "midpoint":
-        raise ValueError(f"imputation must be 'midpoint' or 'constrained', got {imputation!r}")
+    elif imputation not in ("midpoint", "source"):
+        raise ValueError(
+            f"imputation must be 'midpoint', 'constrained' or 'source', got {imputation!r}"
+        )
     t = t.filter(t.industry_code != "")
     t, detail_note = _detailed(engine, t, detail, industry_length, source)
     notes["detail"] = detail_note
@@ -259,7 +268,7 @@ def _row_of_key(source: SourceTable, key: pd.Series) -> int | None:
 def _detailed(
     engine: Engine,
     t: ibis.Table,
-    detail: Literal["longest", "all"],
+    detail: Literal["longest", "all", "common"],
     industry_length: int | None,
     source: SourceTable,
 ) -> tuple[ibis.Table, str]:
@@ -271,6 +280,15 @@ def _detailed(
         )
     if "detailed" in t.columns:  # the source knows its finest rows (Eurostat 45-47 groups)
         return t.filter(t.detailed & (t.industry_code != "")), "the rows the source marks detailed"
+    if detail == "common":  # as the mapping engine: each vintage's most common code length
+        n = engine.to_pandas(
+            t.group_by("vintage", length=t.industry_code.length()).aggregate(n=t.count())
+        ).sort_values(["vintage", "n", "length"], ascending=[True, False, False])
+        mode = {str(v): int(g["length"].iloc[0]) for v, g in n.groupby("vintage")}
+        return (
+            t.filter(t.industry_code.length() == t.vintage.substitute(mode, else_=-1)),
+            "each vintage's most common code length (as the mapping engine: NACE divisions)",
+        )
     if detail == "longest":
         longest = t.group_by("vintage").aggregate(n=t.industry_code.length().max())
         j = t.inner_join(longest, "vintage")

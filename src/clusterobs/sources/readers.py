@@ -66,9 +66,11 @@ def _read_long(engine: Engine, spec: SourceSpec) -> SourceTable:
 
 def _read_eurostat(engine: Engine, spec: SourceSpec) -> SourceTable:
     """A Eurostat ``sbs_r_*`` bulk TSV (NUTS codes of earlier versions matched to NUTS 2021
-    through the embedded correspondence) or the embedded canonical Parquet copy."""
+    through the embedded correspondence) or the embedded canonical Parquet copy. The bounded
+    estimates of confidential cells come along in ``employment_estimated``; a build uses them
+    only when asked to (``--imputation source``), else the cells stay unimputed and counted."""
     if spec.path.suffix == ".parquet":
-        imported = eurostat.read_sbs_parquet(engine, spec.path)
+        imported = eurostat.read_sbs_parquet(engine, spec.path, estimated=True)
     else:
         nuts = pd.read_csv(
             eurostat.EMBEDDED_SBS.with_name("nuts_correspondence.csv"),
@@ -77,7 +79,7 @@ def _read_eurostat(engine: Engine, spec: SourceSpec) -> SourceTable:
         )
         nuts["matched"] = nuts["matched"].astype(str).eq("True")
         nuts["target_code"] = nuts["target_code"].replace("", pd.NA).astype("string")
-        imported = eurostat.read_sbs(engine, spec.path, correspondence=nuts)
+        imported = eurostat.read_sbs(engine, spec.path, correspondence=nuts, estimate="bounded")
     assert imported.source is not None  # an engine was given
     return imported.source
 

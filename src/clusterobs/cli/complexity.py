@@ -17,7 +17,13 @@ import typer
 from rich.console import Console
 
 from clusterobs.cli.errors import reports_errors
-from clusterobs.cli.source_options import COLUMNS_HELP, FORMAT_HELP, MEASURE_HELP, source_spec
+from clusterobs.cli.source_options import (
+    COLUMNS_HELP,
+    FORMAT_HELP,
+    MEASURE_HELP,
+    parse_years,
+    source_spec,
+)
 from clusterobs.complexity import outputs
 from clusterobs.complexity.inputs import EmploymentPanel, industry_panel, reader
 from clusterobs.sources.readers import SourceSpec, read_source
@@ -25,21 +31,6 @@ from clusterobs.tables.engine import connect
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(stderr=True)
-
-
-def parse_years(text: str | None) -> tuple[int, int] | None:
-    """``2008-2011`` or ``2011`` -> ``(first, last)``."""
-    if not text:
-        return None
-    parts = text.split("-")
-    try:
-        if len(parts) == 1:
-            return int(parts[0]), int(parts[0])
-        if len(parts) == 2:
-            return int(parts[0]), int(parts[1])
-    except ValueError:
-        pass
-    raise ValueError(f"--years must look like 2008-2011, got {text!r}")
 
 
 def _titles(classification: str):

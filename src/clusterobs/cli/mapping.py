@@ -12,7 +12,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from clusterobs.cli.errors import exits_on_error
-from clusterobs.cli.source_options import COLUMNS_HELP, FORMAT_HELP, MEASURE_HELP, source_spec
+from clusterobs.cli.source_options import (
+    COLUMNS_HELP,
+    FORMAT_HELP,
+    MEASURE_HELP,
+    parse_years,
+    source_spec,
+)
 from clusterobs.config import load_config
 from clusterobs.definitions.reader import load_definition
 from clusterobs.mapping import pipeline, service
@@ -21,20 +27,6 @@ from clusterobs.sources import cbp_download
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(stderr=True)
-
-
-def _years(text: str | None) -> tuple[int, int] | None:
-    if not text:
-        return None
-    parts = text.split("-")
-    try:
-        if len(parts) == 1:
-            return int(parts[0]), int(parts[0])
-        if len(parts) == 2:
-            return int(parts[0]), int(parts[1])
-    except ValueError:
-        pass
-    raise ValueError(f"--years must look like 2008-2011, got {text!r}")
 
 
 def _choice(value: str, option: str, allowed: tuple[str, ...]) -> str:
@@ -117,7 +109,7 @@ def build(
     options = MappingOptions(
         _choice(imputation, "--imputation", ("midpoint", "constrained", "source")),  # type: ignore[arg-type]
         _choice(split_rule, "--split-rule", ("equal", "proportional")),  # type: ignore[arg-type]
-        _years(years), esteban_marquillas, subclusters,
+        parse_years(years), esteban_marquillas, subclusters,
         allow_unknown_codes=allow_unknown_codes,
     )  # fmt: skip
     request = service.BuildRequest(

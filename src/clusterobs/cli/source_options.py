@@ -61,3 +61,18 @@ def source_spec(
         total_code,
         measure,
     )
+
+
+def parse_years(text: str | None) -> tuple[int, int] | None:
+    """``2008-2011`` or ``2011`` -> ``(first, last)`` (``--years``)."""
+    if not text:
+        return None
+    parts = text.split("-")
+    try:
+        if len(parts) == 1:
+            return int(parts[0]), int(parts[0])
+        if len(parts) == 2:
+            return int(parts[0]), int(parts[1])
+    except ValueError:
+        pass
+    raise ValueError(f"--years must look like 2008-2011, got {text!r}")

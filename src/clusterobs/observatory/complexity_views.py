@@ -6,38 +6,16 @@ without complexity outputs gets a page saying so and how to add them (status 404
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusterobs.observatory import complexity_selectors as cx
-from clusterobs.observatory.current import current_store
-from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore
+from clusterobs.observatory.current import int_param, store_or_404, url_with
+from clusterobs.observatory.store import ResultsStore
 
 PAGE_ROWS = 25
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-def _api(name: str, *args: str, **params: object) -> str:
-    url = reverse(name, args=args)
-    q = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{url}?{q}" if q else url
-
-
-def _store(request: HttpRequest) -> ResultsStore:
-    try:
-        return current_store(request)
-    except DatasetNotFoundError as exc:
-        raise Http404(str(exc)) from exc
 
 
 def _missing(request: HttpRequest, store: ResultsStore, exc: Exception) -> HttpResponse:
@@ -55,9 +33,9 @@ def _codes(text: str) -> list[str]:
 
 def index(request: HttpRequest) -> HttpResponse:
     """ECI ranking of the regions of a type in a year."""
-    store = _store(request)
+    store = store_or_404(request)
     try:
-        d = cx.ranking(store, request.GET.get("type"), _int(request.GET.get("year")))
+        d = cx.ranking(store, request.GET.get("type"), int_param(request.GET.get("year")))
     except cx.NoComplexityError as exc:
         return _missing(request, store, exc)
     links = [
@@ -71,7 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "d": d,
             "links": links,
-            "api": _api(
+            "api": url_with(
                 "api-obs-cx-region-list",
                 type=d["region_type"],
                 year=d["year"],
@@ -83,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def region(request: HttpRequest, region_type: str, code: str) -> HttpResponse:
     """ECI rank and trend, the opportunity chart and the ranked opportunities with reasons."""
-    store = _store(request)
+    store = store_or_404(request)
     try:
         cx.require(store)
     except cx.NoComplexityError as exc:
@@ -91,7 +69,7 @@ def region(request: HttpRequest, region_type: str, code: str) -> HttpResponse:
     if not cx.region_exists(store, region_type, code):
         raise Http404(_("No such region in the complexity outputs of this result"))
     sort = request.GET.get("sort") or "score"
-    d = cx.region_profile(store, region_type, code, _int(request.GET.get("year")), sort)
+    d = cx.region_profile(store, region_type, code, int_param(request.GET.get("year")), sort)
     rows = d["tables"]["opportunities"]["rows"]
     shown = {"columns": d["tables"]["opportunities"]["columns"], "rows": rows[:PAGE_ROWS]}
     kind = "complexity-cluster" if d["complexity"]["level"] == "cluster" else "complexity-industry"
@@ -128,7 +106,7 @@ def region(request: HttpRequest, region_type: str, code: str) -> HttpResponse:
                 "reasons",
             ],
             "present_columns": ["industry_name", "rca", "employment", "pci", "density"],
-            "api": _api(
+            "api": url_with(
                 "api-obs-cx-region-detail",
                 code,
                 type=region_type,
@@ -142,7 +120,7 @@ def region(request: HttpRequest, region_type: str, code: str) -> HttpResponse:
 
 def smart_specialisation(request: HttpRequest, region_type: str, code: str) -> HttpResponse:
     """Declared priorities on relatedness x complexity, against the best alternatives."""
-    store = _store(request)
+    store = store_or_404(request)
     try:
         cx.require(store)
     except cx.NoComplexityError as exc:
@@ -151,7 +129,7 @@ def smart_specialisation(request: HttpRequest, region_type: str, code: str) -> H
         raise Http404(_("No such region in the complexity outputs of this result"))
     text = request.GET.get("priorities", "")
     codes = _codes(text)
-    year = _int(request.GET.get("year"))
+    year = int_param(request.GET.get("year"))
     d = cx.smart_specialisation(store, region_type, code, year, codes)
     return render(
         request,
@@ -174,7 +152,7 @@ def smart_specialisation(request: HttpRequest, region_type: str, code: str) -> H
                 "best_rank",
             ],
             "alternative_columns": ["rank", "industry_name", "score", "density", "pci", "cog"],
-            "api": _api(
+            "api": url_with(
                 "api-obs-cx-region-smart-specialisation",
                 code,
                 type=region_type,
@@ -187,7 +165,7 @@ def smart_specialisation(request: HttpRequest, region_type: str, code: str) -> H
 
 
 def _unit(request: HttpRequest, code: str, kind: str) -> HttpResponse:
-    store = _store(request)
+    store = store_or_404(request)
     try:
         cx.require(store)
     except cx.NoComplexityError as exc:
@@ -195,7 +173,7 @@ def _unit(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     if not cx.members_of(store, code, kind):
         raise Http404(_("No such industry or cluster in the complexity outputs of this result"))
     rt = request.GET.get("type") or None
-    d = cx.unit_profile(store, code, rt, _int(request.GET.get("year")), kind=kind)
+    d = cx.unit_profile(store, code, rt, int_param(request.GET.get("year")), kind=kind)
     region_links = [
         reverse("observatory:complexity-region", args=[d["region_type"], r["region_code"]])
         + f"?year={d['year']}&dataset={store.name}"
@@ -214,7 +192,9 @@ def _unit(request: HttpRequest, code: str, kind: str) -> HttpResponse:
             "region_links": region_links,
             "related_links": related_links,
             "closest_columns": ["name", "density", "present", "rca", "employment", "cog"],
-            "api": _api(f"api-obs-cx-{kind}-detail", code, type=d["region_type"], year=d["year"]),
+            "api": url_with(
+                f"api-obs-cx-{kind}-detail", code, type=d["region_type"], year=d["year"]
+            ),
         },
     )
 

@@ -9,7 +9,10 @@ ours to secure) and an explicit ``?dataset=`` always wins.
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest
+from django.urls import reverse
 
 from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore, get_store
 
@@ -36,3 +39,26 @@ def current_store(request: HttpRequest) -> ResultsStore:
         except DatasetNotFoundError:
             session.pop(SESSION_KEY, None)
     return get_store(None)
+
+
+def store_or_404(request: HttpRequest) -> ResultsStore:
+    """:func:`current_store` for a page: an unknown dataset is a 404 naming it."""
+    try:
+        return current_store(request)
+    except DatasetNotFoundError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def int_param(value: str | None) -> int | None:
+    """A query parameter as a whole number, ``None`` when absent or not a number."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def url_with(name: str, *args: str, **params: object) -> str:
+    """``reverse(name, args)`` with the non-empty ``params`` as its query string."""
+    url = reverse(name, args=args)
+    q = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{url}?{q}" if q else url

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from clusterobs.observatory import services
 from clusterobs.observatory import spatial_selectors as sel
-from clusterobs.observatory.current import current_store
-from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore
+from clusterobs.observatory.current import int_param, store_or_404
+from clusterobs.observatory.store import DatasetNotFoundError
 from clusterobs.spatial.results import MEASURES
 
 HOTSPOT_COLUMNS = [
@@ -137,20 +137,6 @@ def fields() -> dict[str, dict[str, str]]:
     return {k: {"label": v[0], "definition": v[1]} for k, v in f.items()}
 
 
-def _store(request: HttpRequest) -> ResultsStore:
-    try:
-        return current_store(request)
-    except DatasetNotFoundError as exc:
-        raise Http404(str(exc)) from exc
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def _url(name: str, *args: str, **params: object) -> str:
     url = reverse(name, args=args)
     q = urlencode({k: v for k, v in params.items() if v not in (None, "")})
@@ -158,7 +144,7 @@ def _url(name: str, *args: str, **params: object) -> str:
 
 
 def _hotspot_context(request: HttpRequest, code: str) -> dict:
-    store = _store(request)
+    store = store_or_404(request)
     if not sel.cluster_known(store, code):
         raise Http404(_("No such cluster in this result"))
     g = request.GET
@@ -166,7 +152,7 @@ def _hotspot_context(request: HttpRequest, code: str) -> dict:
     rt = g.get("type") if g.get("type") in store.region_types else store.main_type
     weights = g.get("weights") or "queen"
     basis = "lisa" if g.get("basis") == "lisa" else "gi_star"
-    params = {"measure": measure, "year": _int(g.get("year")), "region_type": rt}
+    params = {"measure": measure, "year": int_param(g.get("year")), "region_type": rt}
     try:
         d = sel.hotspots(store, cluster=code, weights=weights, basis=basis, **params)
     except LookupError as exc:
@@ -242,9 +228,9 @@ def use_as_custom_region(request: HttpRequest) -> HttpResponse:
 
 
 def concentration(request: HttpRequest) -> HttpResponse:
-    store = _store(request)
+    store = store_or_404(request)
     rt = request.GET.get("type") if request.GET.get("type") in store.region_types else None
-    d = sel.concentration(store, year=_int(request.GET.get("year")), region_type=rt)
+    d = sel.concentration(store, year=int_param(request.GET.get("year")), region_type=rt)
     focus = request.GET.get("cluster") or ""
     rows = d["tables"]["clusters"]["rows"]
     return render(
@@ -292,8 +278,10 @@ def kd_list(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect(f"{reverse('observatory:spatial-kd-list')}?job={job.pk}")
     job = None
-    if request.user.is_authenticated and _int(request.GET.get("job")):
-        job = Job.objects.filter(owner=request.user, kind=KIND, pk=_int(request.GET.get("job")))
+    if request.user.is_authenticated and int_param(request.GET.get("job")):
+        job = Job.objects.filter(
+            owner=request.user, kind=KIND, pk=int_param(request.GET.get("job"))
+        )
         job = job.first()
     return render(
         request,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Q
@@ -13,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusterobs.observatory import across, geography, reports, selectors, services
-from clusterobs.observatory.current import current_store
+from clusterobs.observatory.current import current_store, int_param, store_or_404, url_with
 from clusterobs.observatory.measure import measure_of
 from clusterobs.observatory.models import CustomCluster, CustomRegion, SavedView
 from clusterobs.observatory.services import RESULT_COLUMNS
@@ -81,26 +80,6 @@ def _labels(store: ResultsStore) -> dict[str, str]:
     }
 
 
-def _store(request: HttpRequest) -> ResultsStore:
-    try:
-        return current_store(request)
-    except DatasetNotFoundError as exc:
-        raise Http404(str(exc)) from exc
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-def _api(name: str, *args: str, **params: object) -> str:
-    url = reverse(name, args=args)
-    q = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{url}?{q}" if q else url
-
-
 def index(request: HttpRequest) -> HttpResponse:
     try:
         store = current_store(request)
@@ -120,10 +99,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def region(request: HttpRequest, region_type: str, code: str) -> HttpResponse:
-    store = _store(request)
+    store = store_or_404(request)
     if not selectors.region_exists(store, region_type, code):
         raise Http404(_("No such region in this result"))
-    d = selectors.region_dashboard(store, region_type, code, _int(request.GET.get("year")))
+    d = selectors.region_dashboard(store, region_type, code, int_param(request.GET.get("year")))
     known = set(store.region_codes(region_type))
     for s in d["sub_regions"]:
         s["linked"] = s["code"] in set(store.region_codes(s["region_type"])) if s else False
@@ -141,7 +120,7 @@ def region(request: HttpRequest, region_type: str, code: str) -> HttpResponse:
         "observatory/region.html",
         {
             "d": d,
-            "api": _api("api-obs-region-detail", code, type=region_type, year=d["year"]),
+            "api": url_with("api-obs-region-detail", code, type=region_type, year=d["year"]),
             "summary_keys": SUMMARY_KEYS,
             "summary_labels": _labels(store),
             "top_columns": TOP_COLUMNS,
@@ -161,17 +140,19 @@ def region_cluster_pick(request: HttpRequest, region_type: str, code: str) -> Ht
     """The cluster switcher's target (works without JavaScript)."""
     cluster = request.GET.get("cluster", "")
     url = reverse("observatory:region-cluster", args=[region_type, code, cluster])
-    year = _int(request.GET.get("year"))
+    year = int_param(request.GET.get("year"))
     return redirect(f"{url}?year={year}" if year else url)
 
 
 def region_cluster(request: HttpRequest, region_type: str, code: str, cluster: str) -> HttpResponse:
-    store = _store(request)
+    store = store_or_404(request)
     if not selectors.region_exists(store, region_type, code) or not selectors.cluster_exists(
         store, cluster
     ):
         raise Http404(_("No such region or cluster in this result"))
-    d = selectors.region_cluster(store, region_type, code, cluster, _int(request.GET.get("year")))
+    d = selectors.region_cluster(
+        store, region_type, code, cluster, int_param(request.GET.get("year"))
+    )
     change_rows = [
         {**r, "period": f"{r['start_year']}–{r['end_year']}"} for r in d["tables"]["change"]["rows"]
     ]
@@ -181,18 +162,20 @@ def region_cluster(request: HttpRequest, region_type: str, code: str, cluster: s
         {
             "d": d,
             "change_rows": change_rows,
-            "api": _api("api-obs-region-cluster", code, cluster, type=region_type, year=d["year"]),
+            "api": url_with(
+                "api-obs-region-cluster", code, cluster, type=region_type, year=d["year"]
+            ),
         },
     )
 
 
 def cluster(request: HttpRequest, code: str) -> HttpResponse:
-    store = _store(request)
+    store = store_or_404(request)
     if not selectors.cluster_exists(store, code):
         raise Http404(_("No such cluster in this result"))
     rt = request.GET.get("type") or store.main_type
     d = selectors.cluster_dashboard(
-        store, code, rt, _int(request.GET.get("year")), request.GET.get("region") or None
+        store, code, rt, int_param(request.GET.get("year")), request.GET.get("region") or None
     )
     return render(
         request,
@@ -205,13 +188,13 @@ def cluster(request: HttpRequest, code: str) -> HttpResponse:
                 reverse("observatory:region-cluster", args=[rt, r["region_code"], code])
                 for r in d["tables"]["top_regions"]["rows"]
             ],
-            "api": _api("api-obs-cluster-detail", code, type=rt, year=d["year"]),
+            "api": url_with("api-obs-cluster-detail", code, type=rt, year=d["year"]),
         },
     )
 
 
 def map_page(request: HttpRequest) -> HttpResponse:
-    store = _store(request)
+    store = store_or_404(request)
     g = request.GET
     cluster = g.get("cluster") or None
     if cluster and not selectors.cluster_exists(store, cluster):
@@ -233,7 +216,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         cluster=cluster,
         subcluster=subcluster,
         indicator=indicator,
-        year=_int(g.get("year")),
+        year=int_param(g.get("year")),
     )
     return render(
         request,
@@ -248,7 +231,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "bubbles": bool(g.get("bubbles")),
             "has_boundaries": geography.has_boundaries(rt),
             "orgs": bool(g.get("orgs")),
-            "api": _api(
+            "api": url_with(
                 "api-obs-map-list",
                 type=rt,
                 cluster=cluster,
@@ -261,7 +244,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    store = _store(request)
+    store = store_or_404(request)
     q = request.GET.get("q", "")
     results = selectors.search(store, q, limit=50)
     if len(results) == 1 or (results and results[0]["label"].lower() == q.strip().lower()):
@@ -270,7 +253,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def compare(request: HttpRequest) -> HttpResponse:
-    store = _store(request)
+    store = store_or_404(request)
     rt = request.GET.get("type") or store.main_type
     if request.method == "POST" and request.user.is_authenticated:
         services.save_view(
@@ -286,7 +269,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     indicator = request.GET.get("indicator") or "lq_traded_local"
     if indicator not in selectors.MAP_INDICATORS or indicator == "cluster_strength":
         indicator = "lq_traded_local"
-    d = selectors.compare(store, rt, codes, clusters, _int(request.GET.get("year")), indicator)
+    d = selectors.compare(store, rt, codes, clusters, int_param(request.GET.get("year")), indicator)
     peers, peer_of = {}, None
     if d["tables"]["compare"]["rows"]:
         peer_of = d["tables"]["compare"]["rows"][0]
@@ -327,7 +310,7 @@ def compare(request: HttpRequest) -> HttpResponse:
                 "same_country": _("Same country"),
             },
             "saved": saved,
-            "api": _api(
+            "api": url_with(
                 "api-obs-compare-list",
                 type=rt,
                 regions=",".join(codes),
@@ -346,7 +329,7 @@ def _visible_custom(request: HttpRequest):
 
 
 def custom_regions(request: HttpRequest) -> HttpResponse:
-    store = _store(request)
+    store = store_or_404(request)
     rt = request.GET.get("type") or store.main_type
     return render(
         request,
@@ -399,10 +382,10 @@ def custom_region(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def region_pdf(request: HttpRequest, region_type: str, code: str) -> HttpResponse:
-    store = _store(request)
+    store = store_or_404(request)
     if not selectors.region_exists(store, region_type, code):
         raise Http404(_("No such region in this result"))
-    d = selectors.region_dashboard(store, region_type, code, _int(request.GET.get("year")))
+    d = selectors.region_dashboard(store, region_type, code, int_param(request.GET.get("year")))
     values = selectors.map_values(
         store, region_type=region_type, indicator="cluster_strength", year=d["year"]
     )
@@ -412,10 +395,10 @@ def region_pdf(request: HttpRequest, region_type: str, code: str) -> HttpRespons
 
 
 def cluster_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    store = _store(request)
+    store = store_or_404(request)
     if not selectors.cluster_exists(store, code):
         raise Http404(_("No such cluster in this result"))
-    d = selectors.cluster_dashboard(store, code, None, _int(request.GET.get("year")))
+    d = selectors.cluster_dashboard(store, code, None, int_param(request.GET.get("year")))
     values = selectors.map_values(store, region_type=d["region_type"], cluster=code, year=d["year"])
     return reports.pdf_response(
         reports.cluster_pdf(d, values, request), f"cluster-{code}-{d['year']}.pdf"
@@ -431,7 +414,7 @@ def _visible_custom_clusters(request: HttpRequest):
 
 def custom_clusters(request: HttpRequest) -> HttpResponse:
     """Builder (industries by code, found by code or title search) and list."""
-    store = _store(request)
+    store = store_or_404(request)
     error = None
     if request.method == "POST":
         if not request.user.is_authenticated:

@@ -20,6 +20,7 @@ from clusterobs.mapping.relatedness import colocation
 from clusterobs.mapping.result import MappingOptions
 from clusterobs.sources.errors import InputValidationError
 from clusterobs.sources.generic import LongColumns, from_frame
+from clusterobs.tables import atomic
 from clusterobs.tables.engine import connect
 from tests.engine.conftest import build_frame
 
@@ -288,7 +289,7 @@ def test_a_killed_write_is_recovered_and_stale_temporaries_cleaned(tmp_path: Pat
     out.rename(tmp_path / ".res.old")
     (tmp_path / ".res.abc123").mkdir()
     (tmp_path / ".res.abc123" / "cluster_region_year.parquet").write_text("partial")
-    output.recover(out)
+    atomic.recover(out)
     assert (out / "manifest.json").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
 

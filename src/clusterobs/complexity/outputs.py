@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Literal
@@ -39,6 +37,7 @@ from clusterobs import __name__ as _pkg
 from clusterobs.complexity import density, diversity_ubiquity, eci, fitness, outlook, proximity, rca
 from clusterobs.complexity.compute import ComplexityOptions, ComplexityResult, compute_complexity
 from clusterobs.complexity.inputs import EmploymentPanel, cluster_panel, industry_panel
+from clusterobs.tables import atomic
 from clusterobs.tables.engine import Engine
 
 REGION_FILE = "complexity_region.parquet"
@@ -166,26 +165,13 @@ def manifest_entry(
 
 def write_directory(out: Path, frames: dict[str, pd.DataFrame], manifest: dict[str, Any]) -> Path:
     """Write the files and ``manifest.json`` to ``out`` atomically (replacing an older build)."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+
+    def write(tmp: Path) -> None:
         for name, frame in frames.items():
             frame.to_parquet(tmp / name, index=False)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str))
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+
+    return atomic.write_directory(out, write)
 
 
 def write_complexity(

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ import pandas as pd
 
 from clusterobs.mapping.inputs import bundle_inputs
 from clusterobs.mapping.result import MappingResult
+from clusterobs.tables.atomic import write_directory
 from clusterobs.tables.results import EngineTable
 
 CLUSTER_REGION_YEAR = "cluster_region_year.parquet"
@@ -55,36 +55,11 @@ def _frames(result: MappingResult) -> dict[str, pd.DataFrame | EngineTable]:
     return frames
 
 
-def _readable(directory: Path) -> None:
-    """``mkdtemp`` makes a directory only its owner can read; a result is read by the web
-    server too, so it gets the permissions of any new directory (the umask's)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    directory.chmod(0o777 & ~umask)
-
-
-def recover(out: Path) -> None:
-    """Undo what a killed write left at ``out``: put an old result renamed aside back when the
-    new one never arrived, and remove stale temporary directories."""
-    old = out.with_name(f".{out.name}.old")
-    if old.exists() and not out.exists():
-        old.rename(out)
-    for stale in out.parent.glob(f".{out.name}.*"):
-        if stale.is_dir() and stale != old:
-            shutil.rmtree(stale, ignore_errors=True)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def write_result(result: MappingResult, out: Path, *, inputs: dict[str, Any] | None = None) -> Path:
     """Write atomically to ``out`` (replacing an earlier result there). ``inputs`` names the
     input files to keep inside the result (:func:`~clusterobs.mapping.inputs.bundle_inputs`)."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    recover(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    _readable(tmp)
-    try:
+
+    def write(tmp: Path) -> None:
         for name, frame in _frames(result).items():
             if isinstance(frame, EngineTable):
                 rows = frame.write_parquet(tmp / name)  # streamed from the engine, part by part
@@ -94,17 +69,8 @@ def write_result(result: MappingResult, out: Path, *, inputs: dict[str, Any] | N
         if inputs is not None:
             result.manifest["inputs"] = bundle_inputs(tmp, inputs)
         (tmp / MANIFEST).write_text(json.dumps(result.manifest, indent=2, default=str))
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+
+    return write_directory(out, write)
 
 
 def _clean_versions(versions: Path, name: str, keep: set[Path]) -> None:

@@ -22,12 +22,12 @@ from __future__ import annotations
 import json
 import math
 import shutil
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from clusterobs.tables.atomic import write_directory
 
 KD_FILE, SUMMARY = "kd.csv", "summary.json"
 
@@ -46,28 +46,6 @@ def _clean(value):
 
 def dump_json(data: dict) -> str:
     return json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False)
-
-
-def write_directory(out: Path, write: Callable[[Path], None]) -> Path:
-    """Run ``write(tmp)`` in a temporary sibling of ``out`` and move it into place."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        write(tmp)
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
 
 
 def write_hotspots(analysis, regions, out: Path, meta: dict) -> Path:

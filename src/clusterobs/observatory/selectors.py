@@ -438,7 +438,7 @@ def _registry_in_region(region_type: str, code: str) -> dict[str, list[dict[str,
         "organisations": [
             {
                 "name": o.name,
-                "url": reverse("organisation-detail", args=[o.slug]),
+                "url": reverse("registry:organisation-detail", args=[o.slug]),
                 "latitude": o.latitude,
                 "longitude": o.longitude,
             }
@@ -447,7 +447,7 @@ def _registry_in_region(region_type: str, code: str) -> dict[str, list[dict[str,
         "clusters": [
             {
                 "name": c.name,
-                "url": reverse("cluster-detail", args=[c.slug]),
+                "url": reverse("registry:cluster-detail", args=[c.slug]),
                 "latitude": c.latitude,
                 "longitude": c.longitude,
             }

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from clusterobs.collaboration import selectors, services
 from clusterobs.collaboration.models import (
+    AGREEMENT_FIELDS,
     Agreement,
     CollaborationProfile,
     Contact,
@@ -95,24 +96,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agreement
-        fields = (
-            "key",
-            "title",
-            "kind",
-            "parties",
-            "signed_on",
-            "signed_on_precision",
-            "starts_on",
-            "ends_on",
-            "scope",
-            "status",
-            "status_note",
-            "outcomes",
-            "documents",
-            "source",
-            "source_detail",
-            "version",
-        )
+        fields = ("key", *AGREEMENT_FIELDS, "parties", "version")
 
 
 class EventSerializer(serializers.ModelSerializer):

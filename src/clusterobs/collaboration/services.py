@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from clusterobs.collaboration import permissions
 from clusterobs.collaboration.models import (
+    AGREEMENT_FIELDS,
     Agreement,
     ClusterRelatedness,
     CollaborationProfile,
@@ -630,21 +631,6 @@ def import_relatedness(path: str | Path, *, classification: str = "USCMP", sourc
 
 
 # -- agreements ----------------------------------------------------------------------------------
-AGREEMENT_FIELDS = {
-    "title",
-    "kind",
-    "signed_on",
-    "signed_on_precision",
-    "starts_on",
-    "ends_on",
-    "scope",
-    "status",
-    "status_note",
-    "outcomes",
-    "documents",
-    "source",
-    "source_detail",
-}
 
 
 def create_agreement(
@@ -657,7 +643,7 @@ def create_agreement(
             permissions.is_editor(user) or any(permissions.manages(user, p) for p in parties),
             "Only editors or a party's managers record an agreement.",
         )
-    unknown = set(fields) - AGREEMENT_FIELDS - {"event"}
+    unknown = set(fields) - set(AGREEMENT_FIELDS) - {"event"}
     if unknown:
         raise ValidationError(f"agreement has no fields {sorted(unknown)}")
     with transaction.atomic():
@@ -674,7 +660,7 @@ def update_agreement(
     *, agreement: Agreement, user: User, expected_version: int, changes: dict[str, Any]
 ) -> Agreement:
     _require(permissions.can_edit_agreement(user, agreement), "You may not edit this agreement.")
-    unknown = set(changes) - AGREEMENT_FIELDS - {"parties"}
+    unknown = set(changes) - set(AGREEMENT_FIELDS) - {"parties"}
     if unknown:
         raise ValidationError(f"agreement has no fields {sorted(unknown)}")
     return update_record(agreement, user=user, expected_version=expected_version, changes=changes)

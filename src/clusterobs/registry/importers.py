@@ -29,6 +29,13 @@ from clusterobs.regions.models import Region
 from clusterobs.registry import services
 from clusterobs.registry.codes import code_error, parse_coded_list
 from clusterobs.registry.models import (
+    CLUSTER_FIELDS,
+    ORGANISATION_FIELDS,
+    PROFILE_FIELDS,
+    PROFILE_LIST_FIELDS,
+    PROFILE_MEMBER_FIELDS,
+    PROVENANCE_FIELDS,
+    SCHEME_FIELDS,
     Cluster,
     ClusterIndustryCode,
     ClusterLink,
@@ -55,67 +62,35 @@ from clusterobs.registry.vocabularies import (
 KEY_FIGURES = ("units", "employment", "turnover", "exports")
 DEFAULT_UNITS = {"units": "enterprises", "employment": "persons"}
 
+#: Model fields whose column in a file names the record by its code (a region by its code).
+CODED_COLUMNS = {"state": "state_code", "district": "district_code"}
+
+
+def columns_of(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The file columns of model ``fields``, in order (the exporter writes them in this order)."""
+    return tuple(CODED_COLUMNS.get(f, f) for f in fields)
+
+
 CLUSTER_COLUMNS = {
-    "name",
     "slug",
-    "product",
-    "place",
-    "country",
-    "state_code",
-    "district_code",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "cluster_type",
-    "spread",
-    "density",
-    "breadth",
-    "depth",
-    "performance",
-    "thematic_challenges",
+    *columns_of(CLUSTER_FIELDS),
     "industry_codes",
-    "description",
-    "source",
-    "source_date",
-    "source_detail",
-    "published",
+    *PROVENANCE_FIELDS,
     "figures_year",
     "figures_estimated",
     *KEY_FIGURES,
     *(f"{k}_unit" for k in KEY_FIGURES),
 }
 ORGANISATION_COLUMNS = {
-    "name",
     "slug",
-    "kind",
-    "external_id",
-    "country",
-    "state_code",
-    "city",
-    "latitude",
-    "longitude",
-    "website",
-    "description",
+    *columns_of(ORGANISATION_FIELDS),
     "clusters",
     "cluster_role",
     "sector_codes",
     "sector_code",
     "sector_name",
-    "members_sme",
-    "members_large",
-    "members_research",
-    "members_public",
-    "members_other",
-    "management_fte",
-    "founding_year",
-    "sectors",
-    "technologies",
-    "value_chains",
-    "labels",
-    "source",
-    "source_date",
-    "source_detail",
-    "published",
+    *PROFILE_FIELDS,
+    *PROVENANCE_FIELDS,
 }
 ORGANISATION_ALIASES = {
     "org_title": "name",
@@ -126,25 +101,14 @@ ORGANISATION_ALIASES = {
     "organization": "name",
 }
 SCHEME_COLUMNS = {
-    "name",
     "slug",
-    "acronym",
-    "kind",
-    "institution",
-    "country",
-    "focus_areas",
-    "description",
-    "url",
-    "clusters",
+    *SCHEME_FIELDS,
     "coverage_value",
     "coverage_measure",
     "coverage_unit",
     "coverage_year",
     "coverage_note",
-    "source",
-    "source_date",
-    "source_detail",
-    "published",
+    *PROVENANCE_FIELDS,
 }
 
 
@@ -426,16 +390,6 @@ class _OrgGroup:
     existing: Organisation | None
 
 
-PROFILE_INTS = (
-    "members_sme",
-    "members_large",
-    "members_research",
-    "members_public",
-    "members_other",
-)
-PROFILE_LISTS = ("sectors", "technologies", "value_chains", "labels")
-
-
 def _validate_org_row(
     reader: RowReader, options: ImportOptions, file: str
 ) -> tuple[dict, dict, list, list]:
@@ -463,7 +417,7 @@ def _validate_org_row(
         **_provenance(reader, options, file),
     }
     profile: dict[str, Any] = {}
-    for column in PROFILE_INTS:
+    for column in PROFILE_MEMBER_FIELDS:
         value = reader.integer(column, minimum=0)
         if value is not None:
             profile[column] = value
@@ -475,7 +429,7 @@ def _validate_org_row(
         if founded > dt.date.today().year:
             reader.error("founding_year", f"{founded} is in the future")
         profile["founding_year"] = founded
-    for column in PROFILE_LISTS:
+    for column in PROFILE_LIST_FIELDS:
         if reader.has(column):
             profile[column] = reader.items(column)
     sectors = [(c, code, "") for c, code in _coded(reader, "sector_codes")]

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from clusterobs.registry import selectors, serializers
 from clusterobs.registry.pagination import WindowCountPagination
-from clusterobs.registry.services import ConflictError
+from clusterobs.registry.services import ConflictError, delete_record
 
 
 def _params(filters: type) -> list[OpenApiParameter]:
@@ -55,6 +55,10 @@ class RegistryViewSet(viewsets.ModelViewSet):
                 {"detail": str(exc), "current_version": exc.current_version},
                 status=status.HTTP_409_CONFLICT,
             )
+
+    def perform_destroy(self, instance: Any) -> None:
+        """Deletes go through the services like every other write (history names the user)."""
+        delete_record(instance, user=self.request.user)
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])

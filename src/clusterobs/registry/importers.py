@@ -37,9 +37,7 @@ from clusterobs.registry.models import (
     PROVENANCE_FIELDS,
     SCHEME_FIELDS,
     Cluster,
-    ClusterIndustryCode,
     ClusterLink,
-    KeyFigure,
     Organisation,
     OrganisationProfile,
     OrganisationSector,
@@ -366,12 +364,9 @@ def _write_cluster(item: _ClusterRow, user: AbstractBaseUser | None, result: Imp
             user=user, thematic_challenges=item.challenges, **item.fields
         )
         result.created += 1
-    for classification, code in item.codes:
-        ClusterIndustryCode.objects.get_or_create(
-            cluster=cluster, classification=classification, code=code
-        )
+    services.add_industry_codes(cluster, codes=item.codes)
     for figure in item.figures:
-        KeyFigure.objects.create(cluster=cluster, source=cluster.source, **figure)
+        services.add_key_figure(cluster, user=user, source=cluster.source, **figure)
         result.details["key figures"] = result.details.get("key figures", 0) + 1
 
 

@@ -160,7 +160,7 @@ def cluster_create(request: HttpRequest) -> HttpResponse:
                 cluster = services.create_cluster(
                     user=request.user, thematic_challenges=challenges, **data
                 )
-                services.set_industry_codes(cluster, form.cleaned_data["industry_codes"])
+                services.set_industry_codes(cluster, codes=form.cleaned_data["industry_codes"])
         except DjangoValidationError as exc:
             _add_errors(form, exc)
         else:

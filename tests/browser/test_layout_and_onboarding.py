@@ -68,7 +68,7 @@ def site(db, users, starter):
     # one managed initiative and one matchmaking event, for their pages
     import datetime as dt
 
-    from clusterobs.collaboration.services import create_event
+    from clusterobs.collaboration.services.events import create_event
     from clusterobs.programmes.services import create_initiative
     from clusterobs.registry.models import Cluster, Organisation
 

@@ -40,9 +40,9 @@ def _shot(page: Page, name: str) -> None:
 
 
 def test_partner_search_to_scheduled_meeting(browser: Browser, live_server, collab, event, users):
-    from clusterobs.collaboration import services
+    from clusterobs.collaboration.services import events as event_services
 
-    services.register(event=event, organisation=collab["other"], user=users["other_manager"])
+    event_services.register(event=event, organisation=collab["other"], user=users["other_manager"])
     ctx_a, a = _login(browser, live_server, "manager", "pw-manager-123")
     ctx_b, b = _login(browser, live_server, "other_manager", "pw-other-123")
     try:

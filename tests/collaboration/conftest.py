@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from clusterobs.data.catalog import path as data_path
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 RELATEDNESS_CSV = data_path("uscmp_relatedness")
 US_ORGS_CSV = FIXTURES / "uscmp_cluster_organizations.csv"

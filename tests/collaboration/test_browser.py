@@ -4,7 +4,6 @@ interest, accept it, and schedule a bilateral meeting at an event (two users, tw
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.support import ARTIFACTS
 
 pytestmark = [
     pytest.mark.browser,

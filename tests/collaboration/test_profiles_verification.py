@@ -34,9 +34,12 @@ def test_others_may_not_edit_profile(collab, users, who):
 
 
 def test_admin_may_edit_profile(collab, users):
-    profile_services.update_profile(
+    profile = profile_services.update_profile(
         profile=collab["profile"], user=users["admin"], expected_version=1, changes={"summary": "x"}
     )
+    profile.refresh_from_db()
+    assert profile.summary == "x" and profile.version == 2
+    assert profile.updated_by == users["admin"]
 
 
 def test_stale_edit_is_a_conflict(collab, users):

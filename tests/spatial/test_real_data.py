@@ -11,7 +11,7 @@ import pytest
 from libpysal.weights import Queen
 
 from clusterobs.data.catalog import path as data_path
-from tests.conftest import FIXTURES as TEST_FIXTURES
+from tests.support import FIXTURES as TEST_FIXTURES
 from tests.spatial.conftest import FIXTURES
 
 CBP = data_path("us_cbp_state")

@@ -128,7 +128,7 @@ def start_recompute(
         custom_region=custom_region,
         custom_cluster=custom_cluster,
     )
-    if getattr(settings, "OBSERVATORY_JOBS_SYNC", False):
+    if settings.OBSERVATORY_JOBS_SYNC:
         run_job(job.pk)
         job.refresh_from_db()
     else:
@@ -261,7 +261,7 @@ def _run_custom_cluster(cc: CustomCluster, progress: Any) -> None:
         industries=list(cc.industries),
         name=cc.name,
         years=(store.years[0], store.years[-1]),
-        classifications_dir=getattr(settings, "OBSERVATORY_CLASSIFICATIONS_DIR", None),
+        classifications_dir=settings.OBSERVATORY_CLASSIFICATIONS_DIR,
         progress=progress,
     )
     rows = rows[rows["region_type"] == store.main_type]

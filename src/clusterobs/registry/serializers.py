@@ -19,7 +19,6 @@ from clusterobs.registry.models import (
     SCHEME_FIELDS,
     Cluster,
     ClusterIndustryCode,
-    ClusterLink,
     Initiative,
     KeyFigure,
     Organisation,
@@ -448,12 +447,6 @@ class SchemeSerializer(VersionedSerializer):
         if not _shows_unpublished(self):
             data["clusters"] = [c.slug for c in instance.clusters.all() if c.published]
         return data
-
-
-class ClusterLinkSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ClusterLink
-        fields = ("cluster", "organisation", "role", "note")
 
 
 class RegistryInitiativeListSerializer(serializers.ModelSerializer):

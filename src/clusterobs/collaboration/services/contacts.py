@@ -17,8 +17,6 @@ from clusterobs.collaboration.services.notifications import managers_of, notify
 from clusterobs.collaboration.vocabularies import ContactStatus, RequestStatus
 from clusterobs.registry.models import Organisation
 
-CONTACTS_PER_HOUR_DEFAULT = 20
-
 
 class RateLimitedError(Exception):
     """Too many contact requests by one user in the last hour."""
@@ -33,7 +31,7 @@ class RateLimitedError(Exception):
 
 # -- contacts (with consent and a rate limit) ---------------------------------------------------
 def contacts_per_hour() -> int:
-    return int(getattr(settings, "COLLABORATION_CONTACTS_PER_HOUR", CONTACTS_PER_HOUR_DEFAULT))
+    return int(settings.COLLABORATION_CONTACTS_PER_HOUR)
 
 
 def _check_rate(user: User) -> None:

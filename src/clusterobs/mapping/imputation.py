@@ -53,8 +53,7 @@ def constrained_imputation(rows: pd.DataFrame) -> pd.DataFrame:
     cell = cell + df["year"].astype(str) + "|"
     present = pd.Index(cell + df["industry_code"])
     # Nearest published ancestor of every row.
-    # "" where an ancestor is to be found, None at the top (numpy's stubs want one dtype)
-    start = np.where(df["level"] > 0, "", None)  # type: ignore[call-overload]
+    start = np.where(df["level"] > 0, "", None)  # type: ignore[call-overload]  # mixed str/None
     parent = pd.Series(start, index=df.index, dtype="object")
     todo = df["level"] > 0
     candidate = _parent_code(df["industry_code"])

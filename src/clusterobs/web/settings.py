@@ -106,7 +106,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# English is the source language; French proves the whole interface can be translated
+# (src/clusterobs/locale, compiled by scripts/bootstrap.sh; tests/web/test_i18n.py keeps it whole).
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [Path(__file__).resolve().parents[1] / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -75,6 +75,8 @@ urlpatterns = [
         cache_page(3600)(JavaScriptCatalog.as_view()),
         name="javascript-catalog",
     ),
+    # The language switcher posts here (Django's set_language: a cookie, then back to the page).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("programmes/", include("clusterobs.programmes.urls")),
     path("collaboration/", include("clusterobs.collaboration.urls")),
     path("observatory/", include("clusterobs.observatory.urls")),

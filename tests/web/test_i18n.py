@@ -88,6 +88,10 @@ def test_pages_speak_french_when_asked(compiled, starter, client) -> None:
     assert "Appliquer les filtres" in html and "Apply filters" not in html
     english = client.get("/clusters/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Apply filters" in english
+    programmes = client.get("/programmes/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Programmes de développement des clusters" in programmes
+    collaboration = client.get("/collaboration/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Recherches de partenaires ouvertes" in collaboration
 
 
 def test_the_language_switcher_sets_french(compiled, starter, client) -> None:

@@ -10,7 +10,12 @@ import os
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("CLUSTEROBS_DATA_DIR", tempfile.mkdtemp(prefix="clusterobs-test-"))
+# One data directory per test process: pytest-xdist workers inherit the controller's
+# environment, and two workers building results into one directory race each other.
+os.environ["CLUSTEROBS_DATA_DIR"] = os.path.join(
+    os.environ.get("CLUSTEROBS_DATA_DIR") or tempfile.mkdtemp(prefix="clusterobs-test-"),
+    os.environ.get("PYTEST_XDIST_WORKER", ""),
+)
 os.environ.setdefault("CLUSTEROBS_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

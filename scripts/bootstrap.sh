@@ -14,3 +14,11 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet -e ".${extras:+[$extras]}"
   touch "$stamp"
 fi
+# The interface's translations: compile the committed .po catalogues (GNU gettext's msgfmt, from
+# scripts/system-deps.sh) into the .mo files Django reads; only when a catalogue changed.
+for po in src/clusterobs/locale/*/LC_MESSAGES/*.po; do
+  mo="${po%.po}.mo"
+  if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
+    msgfmt --check -o "$mo" "$po"
+  fi
+done

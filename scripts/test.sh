@@ -9,6 +9,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 mkdir -p test-artifacts
 ruff check src tests benchmarks
 ruff format --check src tests benchmarks
+mypy  # strict on the analytics core: see [tool.mypy] in pyproject.toml
 workers="${TEST_WORKERS:-2}"
 echo "== tests on SQLite"
 env -u CLUSTEROBS_DATABASE_URL pytest -n "$workers" --dist loadgroup "$@"

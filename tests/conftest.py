@@ -10,16 +10,18 @@ import os
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("CLUSTEROBS_DATA_DIR", tempfile.mkdtemp(prefix="clusterobs-test-"))
+# One data directory per test process: pytest-xdist workers inherit the controller's
+# environment, and two workers building results into one directory race each other.
+os.environ["CLUSTEROBS_DATA_DIR"] = os.path.join(
+    os.environ.get("CLUSTEROBS_DATA_DIR") or tempfile.mkdtemp(prefix="clusterobs-test-"),
+    os.environ.get("PYTEST_XDIST_WORKER", ""),
+)
 os.environ.setdefault("CLUSTEROBS_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
-#: small public files kept with the tests (see tests/fixtures/SOURCE.md)
-FIXTURES = REPO / "tests" / "fixtures"
+from tests.support import ARTIFACTS, SHARED_DATA, air_gapped_page
 
 
 @pytest.fixture(autouse=True)
@@ -224,7 +226,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = REPO / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -239,3 +240,10 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A page on the live server that fails the test if it reaches outside it (air-gapped)."""
+    with air_gapped_page(browser, live_server.url) as pg:
+        yield pg

@@ -60,6 +60,12 @@ class Config:
     email: EmailConfig = EmailConfig()
     #: The observatory shown when a visitor has chosen none (``CLUSTEROBS_DEFAULT_DATASET``).
     default_dataset: str = "us-states"
+    #: Where imported classification vintages live (``None``: the embedded ones).
+    classifications_dir: Path | None = None
+    #: Run observatory jobs (custom regions, spatial runs) in the request instead of a worker.
+    jobs_sync: bool = False
+    #: Contact requests one user may send per hour (partner search).
+    contacts_per_hour: int = 20
 
     @property
     def sqlite_path(self) -> Path:
@@ -75,6 +81,11 @@ class Config:
     def results_dir(self) -> Path:
         """Statistical results written by the mapping engine and read by the web."""
         return self.data_dir / "results"
+
+    @property
+    def spatial_dir(self) -> Path:
+        """Spatial runs (kernel densities, uploads) of the observatory."""
+        return self.data_dir / "spatial"
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -148,4 +159,16 @@ def load_config() -> Config:
         test_database_name=os.environ.get("CLUSTEROBS_TEST_DB_NAME") or None,
         email=_email_config(data_dir),
         default_dataset=os.environ.get("CLUSTEROBS_DEFAULT_DATASET") or "us-states",
+        classifications_dir=Path(os.environ["CLUSTEROBS_CLASSIFICATIONS_DIR"]).resolve()
+        if os.environ.get("CLUSTEROBS_CLASSIFICATIONS_DIR")
+        else None,
+        jobs_sync=_flag("CLUSTEROBS_JOBS_SYNC", False),
+        contacts_per_hour=_positive_int("CLUSTEROBS_CONTACTS_PER_HOUR", 20),
     )
+
+
+def _positive_int(name: str, default: int) -> int:
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)

@@ -177,3 +177,15 @@ def test_the_check_sees_a_violation() -> None:
     assert _layer("clusterobs.mapping.pipeline") < _layer("clusterobs.observatory.store")
     assert _layer("clusterobs.regions.countries") < _layer("clusterobs.registry.models")
     assert _cycles({"a": {"b"}, "b": {"a"}}) == [["a", "b"]]
+
+
+def test_the_layer_table_matches_the_test() -> None:
+    """docs/architecture.md lists the same packages in the same layers as ``LAYERS``."""
+    doc = (SRC.parents[1] / "docs" / "architecture.md").read_text()
+    documented: dict[str, int] = {}
+    for line in doc.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and cells[0].isdigit():
+            for name in cells[1].split(","):
+                documented[name.strip().strip("`")] = int(cells[0])
+    assert documented == LAYERS

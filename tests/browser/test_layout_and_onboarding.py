@@ -13,7 +13,6 @@ import math
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -22,9 +21,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.observatory.conftest import _observatory_settings, obs_results  # noqa: F401
+from tests.support import ARTIFACTS, REPO
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
 US_STATES = REPO / "src/clusterobs/observatory/static/observatory/vendor/us-atlas/states-10m.json"
 
 pytestmark = [
@@ -68,7 +66,7 @@ def site(db, users, starter):
     # one managed initiative and one matchmaking event, for their pages
     import datetime as dt
 
-    from clusterobs.collaboration.services import create_event
+    from clusterobs.collaboration.services.events import create_event
     from clusterobs.programmes.services import create_initiative
     from clusterobs.registry.models import Cluster, Organisation
 

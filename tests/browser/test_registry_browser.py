@@ -8,7 +8,6 @@ pytest-django's live server. Screenshots go to ``test-artifacts/``; with
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,31 +18,15 @@ from clusterobs.data.catalog import path as data_path
 # fixtures in the same thread would otherwise be refused as "async unsafe".
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
+from tests.support import ARTIFACTS, REPO
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.xdist_group("browser"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    page = context.new_page()
-    # Air-gapped by design: any request leaving the live server is a bug (a CDN or tile URL).
-    outside: list[str] = []
-    page.on(
-        "request",
-        lambda r: None if r.url.startswith((live_server.url, "data:")) else outside.append(r.url),
-    )
-    yield page
-    context.close()
-    assert outside == [], f"page requested external URLs: {outside}"
 
 
 @pytest.fixture

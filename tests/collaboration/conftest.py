@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from clusterobs.data.catalog import path as data_path
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 RELATEDNESS_CSV = data_path("uscmp_relatedness")
 US_ORGS_CSV = FIXTURES / "uscmp_cluster_organizations.csv"
@@ -47,9 +47,9 @@ def collab(db, users, registry):
 def event(db, users, collab):
     from django.utils import timezone
 
-    from clusterobs.collaboration import services
+    from clusterobs.collaboration.services import events as event_services
 
-    ev = services.create_event(
+    ev = event_services.create_event(
         user=users["editor"],
         name="EU-India cluster matchmaking",
         kind="c2c",
@@ -58,5 +58,5 @@ def event(db, users, collab):
         place="Bengaluru",
     )
     first = timezone.make_aware(dt.datetime(2030, 3, 1, 9, 0))
-    services.add_slots(event=ev, user=users["editor"], first=first, count=3)
+    event_services.add_slots(event=ev, user=users["editor"], first=first, count=3)
     return ev

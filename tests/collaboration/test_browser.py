@@ -4,7 +4,6 @@ interest, accept it, and schedule a bilateral meeting at an event (two users, tw
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.support import ARTIFACTS
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,9 +39,9 @@ def _shot(page: Page, name: str) -> None:
 
 
 def test_partner_search_to_scheduled_meeting(browser: Browser, live_server, collab, event, users):
-    from clusterobs.collaboration import services
+    from clusterobs.collaboration.services import events as event_services
 
-    services.register(event=event, organisation=collab["other"], user=users["other_manager"])
+    event_services.register(event=event, organisation=collab["other"], user=users["other_manager"])
     ctx_a, a = _login(browser, live_server, "manager", "pw-manager-123")
     ctx_b, b = _login(browser, live_server, "other_manager", "pw-other-123")
     try:

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from clusterobs.collaboration import services
 from clusterobs.collaboration.models import Agreement, MeetingSeat
+from clusterobs.collaboration.services import agreements as agreement_services
+from clusterobs.collaboration.services import events as event_services
 
 
 @pytest.fixture
@@ -25,20 +26,22 @@ def third(db, users):
 
 
 def _accepted(event, users, a, a_user, b, b_user):
-    ra = services.register(event=event, organisation=a, user=a_user)
-    rb = services.register(event=event, organisation=b, user=b_user)
-    mr = services.request_meeting(requester=ra, invitee=rb, user=a_user)
-    services.respond_to_meeting(meeting_request=mr, user=b_user, accept=True)
+    ra = event_services.register(event=event, organisation=a, user=a_user)
+    rb = event_services.register(event=event, organisation=b, user=b_user)
+    mr = event_services.request_meeting(requester=ra, invitee=rb, user=a_user)
+    event_services.respond_to_meeting(meeting_request=mr, user=b_user, accept=True)
     return mr
 
 
 def test_registration_rules(event, collab, users):
     with pytest.raises(PermissionDenied):
-        services.register(event=event, organisation=collab["org"], user=users["other_manager"])
+        event_services.register(
+            event=event, organisation=collab["org"], user=users["other_manager"]
+        )
     event.registration_open = False
     event.save()
     with pytest.raises(ValidationError):
-        services.register(event=event, organisation=collab["org"], user=users["manager"])
+        event_services.register(event=event, organisation=collab["org"], user=users["manager"])
 
 
 def test_meeting_flow_and_no_double_booking(event, collab, users, third):
@@ -47,18 +50,18 @@ def test_meeting_flow_and_no_double_booking(event, collab, users, third):
         event, users, collab["org"], users["manager"], collab["other"], users["other_manager"]
     )
     with pytest.raises(PermissionDenied):
-        services.schedule_meeting(meeting_request=mr, slot=slot1, user=users["viewer"])
-    services.schedule_meeting(meeting_request=mr, slot=slot1, user=users["other_manager"])
+        event_services.schedule_meeting(meeting_request=mr, slot=slot1, user=users["viewer"])
+    event_services.schedule_meeting(meeting_request=mr, slot=slot1, user=users["other_manager"])
     # the third organisation wants to meet the first in the same slot: refused
-    r3 = services.register(event=event, organisation=third, user=users["viewer"])
+    r3 = event_services.register(event=event, organisation=third, user=users["viewer"])
     ra = event.registrations.get(organisation=collab["org"])
-    mr2 = services.request_meeting(requester=r3, invitee=ra, user=users["viewer"])
+    mr2 = event_services.request_meeting(requester=r3, invitee=ra, user=users["viewer"])
     with pytest.raises(ValidationError):  # not yet accepted
-        services.schedule_meeting(meeting_request=mr2, slot=slot2, user=users["viewer"])
-    services.respond_to_meeting(meeting_request=mr2, user=users["manager"], accept=True)
-    with pytest.raises(services.DoubleBookingError):
-        services.schedule_meeting(meeting_request=mr2, slot=slot1, user=users["viewer"])
-    meeting = services.schedule_meeting(meeting_request=mr2, slot=slot2, user=users["viewer"])
+        event_services.schedule_meeting(meeting_request=mr2, slot=slot2, user=users["viewer"])
+    event_services.respond_to_meeting(meeting_request=mr2, user=users["manager"], accept=True)
+    with pytest.raises(event_services.DoubleBookingError):
+        event_services.schedule_meeting(meeting_request=mr2, slot=slot1, user=users["viewer"])
+    meeting = event_services.schedule_meeting(meeting_request=mr2, slot=slot2, user=users["viewer"])
     assert meeting.slot == slot2
     assert MeetingSeat.objects.filter(registration=ra).count() == 2
 
@@ -68,7 +71,7 @@ def test_database_refuses_double_booking(event, collab, users, third):
     mr = _accepted(
         event, users, collab["org"], users["manager"], collab["other"], users["other_manager"]
     )
-    meeting = services.schedule_meeting(meeting_request=mr, slot=slot, user=users["manager"])
+    meeting = event_services.schedule_meeting(meeting_request=mr, slot=slot, user=users["manager"])
     ra = event.registrations.get(organisation=collab["org"])
     with pytest.raises(IntegrityError), transaction.atomic():
         MeetingSeat.objects.create(meeting=meeting, slot=slot, registration=ra)
@@ -79,16 +82,16 @@ def test_outcome_after_meeting_starts_agreement(event, collab, users):
     mr = _accepted(
         event, users, collab["org"], users["manager"], collab["other"], users["other_manager"]
     )
-    meeting = services.schedule_meeting(meeting_request=mr, slot=slot, user=users["manager"])
+    meeting = event_services.schedule_meeting(meeting_request=mr, slot=slot, user=users["manager"])
     with pytest.raises(ValidationError):  # the meeting is in 2030
-        services.record_outcome(meeting=meeting, user=users["manager"], outcome="x")
+        event_services.record_outcome(meeting=meeting, user=users["manager"], outcome="x")
     slot.starts_at = slot.starts_at.replace(year=2020)
     slot.ends_at = slot.ends_at.replace(year=2020)
     slot.save()
     meeting.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        services.record_outcome(meeting=meeting, user=users["viewer"], outcome="x")
-    services.record_outcome(
+        event_services.record_outcome(meeting=meeting, user=users["viewer"], outcome="x")
+    event_services.record_outcome(
         meeting=meeting,
         user=users["manager"],
         outcome="Joint tanning pilot",
@@ -104,7 +107,7 @@ def test_event_pages_and_schedule_api(event, collab, users, client, api_client):
     mr = _accepted(
         event, users, collab["org"], users["manager"], collab["other"], users["other_manager"]
     )
-    services.schedule_meeting(meeting_request=mr, slot=slot, user=users["manager"])
+    event_services.schedule_meeting(meeting_request=mr, slot=slot, user=users["manager"])
     page = client.get(f"/collaboration/events/{event.slug}/").content.decode()
     assert "Agra Footwear Association – Coimbatore Foundry Cluster Organisation" in page
     rows = api_client.get(f"/api/collaboration/events/{event.slug}/schedule/").json()
@@ -112,21 +115,21 @@ def test_event_pages_and_schedule_api(event, collab, users, client, api_client):
 
 
 def test_agreement_edit_rules(collab, users):
-    agreement = services.create_agreement(
+    agreement = agreement_services.create_agreement(
         user=users["manager"], parties=[collab["org"]], title="Test MoU", kind="mou"
     )
     with pytest.raises(PermissionDenied):
-        services.create_agreement(
+        agreement_services.create_agreement(
             user=users["viewer"], parties=[collab["org"]], title="No", kind="mou"
         )
     with pytest.raises(PermissionDenied):
-        services.update_agreement(
+        agreement_services.update_agreement(
             agreement=agreement,
             user=users["other_manager"],
             expected_version=1,
             changes={"outcomes": "x"},
         )
-    services.update_agreement(
+    agreement_services.update_agreement(
         agreement=agreement, user=users["manager"], expected_version=1, changes={"outcomes": "x"}
     )
 
@@ -175,18 +178,18 @@ def test_concurrent_scheduling_books_a_participant_once(event, collab, users, th
         event, users, collab["org"], users["manager"], collab["other"], users["other_manager"]
     )
     ra = event.registrations.get(organisation=collab["org"])
-    r3 = services.register(event=event, organisation=third, user=users["viewer"])
-    mr2 = services.request_meeting(requester=r3, invitee=ra, user=users["viewer"])
-    services.respond_to_meeting(meeting_request=mr2, user=users["manager"], accept=True)
+    r3 = event_services.register(event=event, organisation=third, user=users["viewer"])
+    mr2 = event_services.request_meeting(requester=r3, invitee=ra, user=users["viewer"])
+    event_services.respond_to_meeting(meeting_request=mr2, user=users["manager"], accept=True)
     barrier = threading.Barrier(2)
     results: list[str] = []
 
     def run(meeting_request, user):
         try:
             barrier.wait()
-            services.schedule_meeting(meeting_request=meeting_request, slot=slot, user=user)
+            event_services.schedule_meeting(meeting_request=meeting_request, slot=slot, user=user)
             results.append("booked")
-        except services.DoubleBookingError:
+        except event_services.DoubleBookingError:
             results.append("refused")
         finally:
             connections.close_all()

@@ -67,13 +67,17 @@ def test_keyword_baseline():
 
 
 def test_import_relatedness_and_suggestions_for_request(collab, users):
-    from clusterobs.collaboration import selectors, services
+    from clusterobs.collaboration import selectors
     from clusterobs.collaboration.models import ClusterRelatedness
+    from clusterobs.collaboration.services import partner_requests as request_services
+    from clusterobs.collaboration.services import relatedness as relatedness_services
 
-    assert services.import_relatedness(RELATEDNESS_CSV) == 51 * 51
-    assert services.import_relatedness(RELATEDNESS_CSV) == 51 * 51  # replaces, not duplicates
+    assert relatedness_services.import_relatedness(RELATEDNESS_CSV) == 51 * 51
+    assert (
+        relatedness_services.import_relatedness(RELATEDNESS_CSV) == 51 * 51
+    )  # replaces, not duplicates
     assert ClusterRelatedness.objects.count() == 51 * 51
-    request = services.create_partner_request(
+    request = request_services.create_partner_request(
         organisation=collab["org"],
         user=users["manager"],
         title="Leather tanning technology partner",
@@ -89,8 +93,9 @@ def test_import_relatedness_and_suggestions_for_request(collab, users):
 def test_precision_at_10_beats_keyword_search(db):
     """Real data: U.S. cluster organisations imported through the registry importer, cluster tags
     of each query held out (see ``clusterobs.collaboration.evaluation``)."""
-    from clusterobs.collaboration import selectors, services
+    from clusterobs.collaboration import selectors
     from clusterobs.collaboration.evaluation import evaluate
+    from clusterobs.collaboration.services import relatedness as relatedness_services
     from clusterobs.registry.importers import ImportOptions, import_organisations
 
     import_organisations(
@@ -99,7 +104,7 @@ def test_precision_at_10_beats_keyword_search(db):
             country="US", kind="cluster_organisation", ignore_columns={"n_rows_in_source"}
         ),
     )
-    services.import_relatedness(RELATEDNESS_CSV)
+    relatedness_services.import_relatedness(RELATEDNESS_CSV)
     profiles = selectors.candidate_profiles()
     names = {p.id: p.name for p in profiles}
     result = evaluate(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from clusterobs.collaboration import services
 from clusterobs.collaboration.models import Notification
+from clusterobs.collaboration.services import notifications as notification_services
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +19,11 @@ def _client(user) -> Client:
 
 
 def test_unread_notifications_open_and_mark_read(users, collab) -> None:
-    (mine,) = services.notify(
+    (mine,) = notification_services.notify(
         users=[users["manager"]], text="New interest", url="/collaboration/requests/"
     )
-    services.notify(users=[users["manager"]], text="Second", url="")
-    (theirs,) = services.notify(users=[users["viewer"]], text="Private note", url="/")
+    notification_services.notify(users=[users["manager"]], text="Second", url="")
+    (theirs,) = notification_services.notify(users=[users["viewer"]], text="Private note", url="/")
     client = _client(users["manager"])
     home = client.get("/collaboration/").content.decode()
     assert "2 new" in home and "New interest" in home and "Private note" not in home
@@ -44,7 +44,9 @@ def test_unread_notifications_open_and_mark_read(users, collab) -> None:
 
 
 def test_outside_links_are_not_followed(users, collab) -> None:
-    (note,) = services.notify(users=[users["manager"]], text="Phish", url="https://evil.example/x")
+    (note,) = notification_services.notify(
+        users=[users["manager"]], text="Phish", url="https://evil.example/x"
+    )
     r = _client(users["manager"]).get(f"/collaboration/notifications/{note.pk}/")
     assert r.status_code == 302 and r["Location"] == "/collaboration/"
     assert Client().get(f"/collaboration/notifications/{note.pk}/").status_code == 302

@@ -8,12 +8,13 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from clusterobs.collaboration import services
+from clusterobs.collaboration.services import profiles as profile_services
+from clusterobs.collaboration.services import verification as verification_services
 from clusterobs.registry.services import ConflictError
 
 
 def test_manager_edits_profile(collab, users):
-    profile = services.update_profile(
+    profile = profile_services.update_profile(
         profile=collab["profile"],
         user=users["manager"],
         expected_version=1,
@@ -27,26 +28,29 @@ def test_manager_edits_profile(collab, users):
 @pytest.mark.parametrize("who", ["other_manager", "viewer", "editor"])
 def test_others_may_not_edit_profile(collab, users, who):
     with pytest.raises(PermissionDenied):
-        services.update_profile(
+        profile_services.update_profile(
             profile=collab["profile"], user=users[who], expected_version=1, changes={"summary": "x"}
         )
 
 
 def test_admin_may_edit_profile(collab, users):
-    services.update_profile(
+    profile = profile_services.update_profile(
         profile=collab["profile"], user=users["admin"], expected_version=1, changes={"summary": "x"}
     )
+    profile.refresh_from_db()
+    assert profile.summary == "x" and profile.version == 2
+    assert profile.updated_by == users["admin"]
 
 
 def test_stale_edit_is_a_conflict(collab, users):
-    services.update_profile(
+    profile_services.update_profile(
         profile=collab["profile"],
         user=users["manager"],
         expected_version=1,
         changes={"summary": "a"},
     )
     with pytest.raises(ConflictError):
-        services.update_profile(
+        profile_services.update_profile(
             profile=collab["profile"],
             user=users["manager"],
             expected_version=1,
@@ -56,7 +60,7 @@ def test_stale_edit_is_a_conflict(collab, users):
 
 def test_unknown_offer_category_is_refused(collab, users):
     with pytest.raises(ValidationError):
-        services.update_profile(
+        profile_services.update_profile(
             profile=collab["profile"],
             user=users["manager"],
             expected_version=1,
@@ -91,16 +95,16 @@ def test_criteria():
         member_types=["sme", "research"],
         recognised_by="",
     )
-    assert services.verification_criteria(**ok)["met"]
+    assert verification_services.verification_criteria(**ok)["met"]
     for change in (
         {"management_fte": Decimal("0.4")},
         {"website_shows_activity": False},
         {"committed_members": 14},
         {"member_types": ["sme"]},
     ):
-        assert not services.verification_criteria(**(ok | change))["met"], change
+        assert not verification_services.verification_criteria(**(ok | change))["met"], change
     waived = ok | {"committed_members": 3, "recognised_by": "go-cluster (Germany)"}
-    assert services.verification_criteria(**waived)["met"]
+    assert verification_services.verification_criteria(**waived)["met"]
 
 
 def _ask(collab, users, **kw):
@@ -113,7 +117,7 @@ def _ask(collab, users, **kw):
         committed_members=40,
         member_types=["sme", "large"],
     )
-    return services.request_verification(**(defaults | kw))
+    return verification_services.request_verification(**(defaults | kw))
 
 
 def test_verification_approved_shows_badge(collab, users, client):
@@ -121,7 +125,7 @@ def test_verification_approved_shows_badge(collab, users, client):
     assert any("asks to be verified" in m.subject for m in mail.outbox)
     with pytest.raises(ValidationError):
         _ask(collab, users)  # one pending request at a time
-    services.decide_verification(
+    verification_services.decide_verification(
         verification=verification, user=users["admin"], approve=True, reasons="All criteria met"
     )
     collab["profile"].refresh_from_db()
@@ -135,18 +139,18 @@ def test_verification_rules(collab, users):
         _ask(collab, users, user=users["other_manager"])
     weak = _ask(collab, users, committed_members=3)
     with pytest.raises(PermissionDenied):
-        services.decide_verification(
+        verification_services.decide_verification(
             verification=weak, user=users["editor"], approve=False, reasons="no"
         )
     with pytest.raises(ValidationError):
-        services.decide_verification(
+        verification_services.decide_verification(
             verification=weak, user=users["admin"], approve=True, reasons=""
         )
     with pytest.raises(ValidationError):
-        services.decide_verification(
+        verification_services.decide_verification(
             verification=weak, user=users["admin"], approve=False, reasons=""
         )
-    services.decide_verification(
+    verification_services.decide_verification(
         verification=weak, user=users["admin"], approve=False, reasons="Fewer than 15 members"
     )
     collab["profile"].refresh_from_db()

@@ -6,8 +6,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from clusterobs.collaboration import selectors, services
+from clusterobs.collaboration import selectors
 from clusterobs.collaboration.models import Contact, Notification
+from clusterobs.collaboration.services import contacts as contact_services
+from clusterobs.collaboration.services import partner_requests as request_services
 
 
 def _post(collab, users, **kw):
@@ -18,7 +20,7 @@ def _post(collab, users, **kw):
         technologies=["leather tanning"],
         sector_codes=["USCMP:25"],
     )
-    return services.create_partner_request(**(defaults | kw))
+    return request_services.create_partner_request(**(defaults | kw))
 
 
 def test_only_managers_post_requests(collab, users):
@@ -74,21 +76,29 @@ def test_private_request_hidden_in_pages_and_api(collab, users, client, token_fo
 def test_interest_consent_and_messages(collab, users):
     request = _post(collab, users)
     with pytest.raises(PermissionDenied):  # viewer manages no organisation
-        services.express_interest(request=request, sender_org=collab["other"], user=users["viewer"])
+        contact_services.express_interest(
+            request=request, sender_org=collab["other"], user=users["viewer"]
+        )
     with pytest.raises(ValidationError):  # an organisation cannot answer its own request
-        services.express_interest(request=request, sender_org=collab["org"], user=users["manager"])
-    contact = services.express_interest(
+        contact_services.express_interest(
+            request=request, sender_org=collab["org"], user=users["manager"]
+        )
+    contact = contact_services.express_interest(
         request=request, sender_org=collab["other"], user=users["other_manager"], message="Hello"
     )
     assert [m.to for m in mail.outbox][-1] == ["manager@example.org"]
     with pytest.raises(ValidationError):  # no message before consent
-        services.send_message(contact=contact, user=users["other_manager"], body="hi")
+        contact_services.send_message(contact=contact, user=users["other_manager"], body="hi")
     with pytest.raises(PermissionDenied):  # the sender cannot accept on the recipient's behalf
-        services.respond_to_contact(contact=contact, user=users["other_manager"], accept=True)
-    services.respond_to_contact(contact=contact, user=users["manager"], accept=True)
-    services.send_message(contact=contact, user=users["other_manager"], body="Shall we meet?")
+        contact_services.respond_to_contact(
+            contact=contact, user=users["other_manager"], accept=True
+        )
+    contact_services.respond_to_contact(contact=contact, user=users["manager"], accept=True)
+    contact_services.send_message(
+        contact=contact, user=users["other_manager"], body="Shall we meet?"
+    )
     with pytest.raises(PermissionDenied):
-        services.send_message(contact=contact, user=users["viewer"], body="intruder")
+        contact_services.send_message(contact=contact, user=users["viewer"], body="intruder")
     assert users["manager"].collab_notifications.filter(text__contains="New message from").exists()
 
 
@@ -127,22 +137,22 @@ def test_contact_rate_limit(collab, users, settings, registry, token_for):
         for i in range(4)
     ]
     for target in targets[:2]:
-        services.contact_organisation(
+        contact_services.contact_organisation(
             sender_org=collab["org"], recipient_org=target, user=users["manager"]
         )
-    with pytest.raises(services.RateLimitedError):
-        services.contact_organisation(
+    with pytest.raises(contact_services.RateLimitedError):
+        contact_services.contact_organisation(
             sender_org=collab["org"], recipient_org=targets[2], user=users["manager"]
         )
     # a contact older than an hour no longer counts
     Contact.objects.filter(sender_user=users["manager"]).update(
         created_at=Contact.objects.first().created_at.replace(year=2000)
     )
-    services.contact_organisation(
+    contact_services.contact_organisation(
         sender_org=collab["org"], recipient_org=targets[2], user=users["manager"]
     )
     request = _post(collab, users, organisation=collab["other"], user=users["other_manager"])
-    services.contact_organisation(
+    contact_services.contact_organisation(
         sender_org=collab["org"], recipient_org=targets[3], user=users["manager"]
     )
     response = token_for(users["manager"]).post(
@@ -155,22 +165,24 @@ def test_contact_rate_limit(collab, users, settings, registry, token_for):
 
 def test_follow_and_close_notifies_followers(collab, users):
     request = _post(collab, users)
-    services.follow_request(request=request, user=users["viewer"])
-    services.close_partner_request(request=request, user=users["manager"])
+    request_services.follow_request(request=request, user=users["viewer"])
+    request_services.close_partner_request(request=request, user=users["manager"])
     assert users["viewer"].collab_notifications.filter(text__contains="closed").exists()
     with pytest.raises(ValidationError):
-        services.express_interest(
+        contact_services.express_interest(
             request=request, sender_org=collab["other"], user=users["other_manager"]
         )
 
 
 def test_personal_data_export_and_delete(collab, users, client):
     request = _post(collab, users)
-    contact = services.express_interest(
+    contact = contact_services.express_interest(
         request=request, sender_org=collab["other"], user=users["other_manager"], message="Hi"
     )
-    services.respond_to_contact(contact=contact, user=users["manager"], accept=True)
-    services.send_message(contact=contact, user=users["other_manager"], body="My private note")
+    contact_services.respond_to_contact(contact=contact, user=users["manager"], accept=True)
+    contact_services.send_message(
+        contact=contact, user=users["other_manager"], body="My private note"
+    )
     client.force_login(users["other_manager"])
     data = client.get("/collaboration/me/export.json").json()
     assert data["messages"][0]["body"] == "My private note"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from clusterobs.data.catalog import path as data_path
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 HERE = Path(__file__).resolve().parent
 SAMPLE_CBP = HERE / "data" / "cbp_states_sample.csv"

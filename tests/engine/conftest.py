@@ -15,7 +15,7 @@ from clusterobs.mapping import pipeline
 from clusterobs.sources.cbp import read_cbp
 from clusterobs.sources.generic import LongColumns, from_frame
 from clusterobs.tables.engine import connect
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 # The embedded real data (src/clusterobs/data) and the fixtures kept with the tests.
 CBP = data_path("us_cbp_state")

@@ -9,7 +9,7 @@ import pytest
 
 from clusterobs.data.catalog import CLASSIFICATIONS_DIR
 from clusterobs.data.catalog import path as data_path
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 CBP = data_path("us_cbp_state")
 WEB_DEFS = FIXTURES / "naics2007_to_cluster_uscmp_2014_web.csv"

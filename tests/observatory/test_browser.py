@@ -11,39 +11,21 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.support import ARTIFACTS
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.xdist_group("browser"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=live_server.url, accept_downloads=True
-    )
-    pg = context.new_page()
-    outside: list[str] = []
-    pg.on(
-        "request",
-        lambda r: (
-            None if r.url.startswith((live_server.url, "data:", "blob:")) else outside.append(r.url)
-        ),
-    )
-    yield pg
-    context.close()
-    assert outside == [], f"page requested external URLs: {outside}"
 
 
 def _shot(page: Page, name: str) -> None:

@@ -20,6 +20,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from playwright.sync_api import Browser, Page, expect
 
 from tests.observatory.complexity_fixture import INDUSTRIES, build_sample_results
+from tests.support import air_gapped_page
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = [
@@ -42,23 +43,9 @@ def _observatory_settings(settings, cx_results: Path) -> None:
 
 @pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=live_server.url, accept_downloads=True
-    )
-    pg = context.new_page()
-    outside: list[str] = []
-    errors: list[str] = []
-    pg.on(
-        "request",
-        lambda r: (
-            None if r.url.startswith((live_server.url, "data:", "blob:")) else outside.append(r.url)
-        ),
-    )
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert outside == [], f"page requested external URLs: {outside}"
-    assert errors == [], f"JavaScript errors: {errors}"
+    """The shared air-gapped page, also failing on JavaScript errors."""
+    with air_gapped_page(browser, live_server.url, fail_on_js_errors=True) as pg:
+        yield pg
 
 
 def test_opportunity_chart_and_csv(page: Page) -> None:

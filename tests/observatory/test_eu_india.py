@@ -172,10 +172,10 @@ def test_index_switcher_lists_the_datasets(client) -> None:
 def test_eu_peer_groups(client) -> None:
     """Compare peers of Stuttgart: the other Baden-Wuerttemberg regions (NUTS 1 DE1), German
     regions, and regions of similar size; no boundaries are needed for these."""
-    from clusterobs.observatory import selectors
+    from clusterobs.observatory.selectors.compare import peers as peer_groups
     from clusterobs.observatory.store import get_store
 
-    peers = selectors.peers(get_store(EU), "nuts2", "DE11", "4")
+    peers = peer_groups(get_store(EU), "nuts2", "DE11", "4")
     codes = {g: [r["region_code"] for r in rows] for g, rows in peers.items()}
     assert codes["same_parent"] == ["DE12", "DE13", "DE14"]
     assert "DE21" in codes["same_country"] and all(c[:2] == "DE" for c in codes["same_country"])

@@ -14,6 +14,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from playwright.sync_api import Browser, Page, expect
 
 from tests.observatory.eu_india_fixture import EU, INDIA, build_eu_india
+from tests.support import air_gapped_page
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = [
@@ -35,19 +36,9 @@ def _eu_india_settings(settings, eu_india_results: Path) -> None:
 
 @pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    pg = context.new_page()
-    outside: list[str] = []
-    errors: list[str] = []
-    pg.on(
-        "request",
-        lambda r: None if r.url.startswith((live_server.url, "data:")) else outside.append(r.url),
-    )
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert outside == [], outside
-    assert errors == [], errors
+    """The shared air-gapped page, also failing on JavaScript errors."""
+    with air_gapped_page(browser, live_server.url, fail_on_js_errors=True) as pg:
+        yield pg
 
 
 def test_eu_region_dashboard_renders_with_data(page: Page) -> None:

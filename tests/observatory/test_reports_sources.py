@@ -64,12 +64,12 @@ def _visible_text(html: str) -> str:
     ],
 )
 def test_every_figure_has_a_visible_unit_and_source(client, store, url: str) -> None:
-    from clusterobs.observatory import selectors
+    from clusterobs.observatory.selectors import results as result_reads
 
     html = client.get(url).content.decode()
     text = _visible_text(html)
     assert "Sources and units" in text
-    source = selectors.dataset_info(store)["source"]
+    source = result_reads.dataset_info(store)["source"]
     assert source and source in text  # the result's input data, named on the page
     # every measured column of every table names its unit in its header, not in a tooltip
     heads = re.findall(r'<table class="obs-table" id="table-\w+">.*?</thead>', html, re.S)

@@ -15,7 +15,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Browser, Page, expect
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.support import ARTIFACTS, air_gapped_page
+
 FIXTURES = Path(__file__).resolve().parents[1] / "spatial" / "fixtures"
 pytestmark = [
     pytest.mark.browser,
@@ -26,22 +27,10 @@ pytestmark = [
 
 @pytest.fixture
 def page(browser: Browser, live_server, settings, tmp_path) -> Iterator[Page]:
+    """The shared air-gapped page, on a spatial directory of its own; a script error fails."""
     settings.OBSERVATORY_SPATIAL_DIR = str(tmp_path / "spatial")
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    pg = context.new_page()
-    outside: list[str] = []
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.on(
-        "request",
-        lambda r: (
-            None if r.url.startswith((live_server.url, "data:", "blob:")) else outside.append(r.url)
-        ),
-    )
-    yield pg
-    context.close()
-    assert outside == [], f"page requested external URLs: {outside}"
-    assert errors == [], f"JavaScript errors: {errors}"
+    with air_gapped_page(browser, live_server.url, fail_on_js_errors=True) as pg:
+        yield pg
 
 
 def _shot(page: Page, name: str) -> None:

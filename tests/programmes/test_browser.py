@@ -8,39 +8,21 @@ evaluation report. Screenshots go to ``test-artifacts/``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
+from tests.support import ARTIFACTS
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.xdist_group("browser"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 1000}, base_url=live_server.url
-    )
-    page = context.new_page()
-    outside: list[str] = []
-    page.on(
-        "request",
-        lambda r: None if r.url.startswith((live_server.url, "data:")) else outside.append(r.url),
-    )
-    yield page
-    context.close()
-    assert outside == [], f"page requested external URLs: {outside}"
 
 
 def _survey_csv(path: Path) -> Path:

@@ -173,3 +173,11 @@ def test_stats_is_the_home_pages_json_twin(api_client, registry) -> None:
     body = api_client.get("/api/stats/").json()
     assert body["counts"]["clusters"] == 2  # the unpublished draft is not counted
     assert body["counts"]["schemes"] == 1
+
+
+def test_api_delete_is_recorded_against_the_user(token_for, users, registry) -> None:
+    """Deletes go through ``services.delete_record``: the history's deletion names the admin."""
+    client = token_for(users["admin"])
+    assert client.delete("/api/clusters/foundry-cluster-coimbatore/").status_code == 204
+    deleted = Cluster.history.filter(slug="foundry-cluster-coimbatore", history_type="-").get()
+    assert deleted.history_user == users["admin"]

@@ -16,7 +16,7 @@ from clusterobs.cli.main import app
 from clusterobs.data.catalog import path as data_path
 from clusterobs.regions.models import Region
 from clusterobs.registry.models import Cluster, Organisation, Scheme
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 runner = CliRunner()
 

@@ -16,7 +16,7 @@ from clusterobs.registry.importers import (
     import_schemes,
 )
 from clusterobs.registry.models import Cluster, KeyFigure, Organisation, OrganisationSector
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 HEADER = "name,product,place,country,cluster_type,industry_codes,employment,figures_year,source\n"
 

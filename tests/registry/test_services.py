@@ -115,3 +115,17 @@ def test_key_figures_are_observations_not_overwrites(registry) -> None:
     )
     values = sorted((f.year, int(f.value)) for f in leather.key_figures.filter(indicator="units"))
     assert values == [(2010, 5000), (2014, 5200)]
+
+
+def test_industry_codes_are_added_once_and_validated(registry) -> None:
+    """The importer adds codes through ``services.add_industry_codes``: a code the cluster
+    carries is not added twice, and an unknown classification is refused."""
+    from django.core.exceptions import ValidationError
+
+    cluster = Cluster.objects.get(slug="foundry-cluster-coimbatore")
+    before = cluster.industry_codes.count()
+    assert services.add_industry_codes(cluster, codes=[("NAICS2017", "331511")]) == 1
+    assert services.add_industry_codes(cluster, codes=[("NAICS2017", "331511")]) == 0
+    assert cluster.industry_codes.count() == before + 1
+    with pytest.raises(ValidationError):
+        services.add_industry_codes(cluster, codes=[("NOSUCHCODES", "1")])

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from clusterobs.regions.nuts import NutsHistory
+from tests.support import SHARED_DATA
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+DATA = SHARED_DATA
 EU_TSV = DATA / "eu_sbs_nuts2_nace_2008_2015" / "sbs_r_nuts06_r2.tsv.gz"
 INDIA_DIR = DATA / "india_census2011_b18_district_nic"
 NUTS_HISTORY = DATA / "nuts_code_changes_1999_2021"

@@ -11,8 +11,8 @@ import pytest
 from libpysal.weights import Queen
 
 from clusterobs.data.catalog import path as data_path
-from tests.conftest import FIXTURES as TEST_FIXTURES
 from tests.spatial.conftest import FIXTURES
+from tests.support import FIXTURES as TEST_FIXTURES
 
 CBP = data_path("us_cbp_state")
 WEB_DEFS = TEST_FIXTURES / "naics2007_to_cluster_uscmp_2014_web.csv"

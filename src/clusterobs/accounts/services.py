@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from clusterobs.accounts.models import ClaimStatus, OrganisationClaim
 from clusterobs.accounts.tokens import email_confirmation_token
-from clusterobs.collaboration.services import notify
+from clusterobs.collaboration.services.notifications import notify
 from clusterobs.regions.countries import is_known_country
 from clusterobs.registry.models import Organisation
 from clusterobs.registry.permissions import is_admin

@@ -55,8 +55,8 @@ def structure(isic: pd.DataFrame, census_titles: pd.DataFrame | None = None) -> 
     title``; codes not in ISIC are ignored here)."""
     df = isic[["code", "title"]].copy()
     df["code"] = df["code"].astype(str).str.strip()
-    section = None
-    parents = []
+    section: str | None = None
+    parents: list[str | None] = []
     for code in df["code"]:
         if code.isalpha():
             section = code

@@ -254,7 +254,7 @@ def import_classifications(
         tmp = dest / f".{name}.parquet.tmp"
         frame.to_parquet(tmp, index=False)
         tmp.replace(dest / f"{name}.parquet")
-    return codes.groupby("classification").size().to_dict()
+    return {str(k): int(v) for k, v in codes.groupby("classification").size().items()}
 
 
 @dataclass

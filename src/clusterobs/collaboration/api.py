@@ -16,8 +16,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clusterobs.collaboration import selectors, services
+from clusterobs.collaboration import selectors
 from clusterobs.collaboration.models import (
+    AGREEMENT_FIELDS,
     Agreement,
     CollaborationProfile,
     Contact,
@@ -25,6 +26,11 @@ from clusterobs.collaboration.models import (
     PartnerRequest,
 )
 from clusterobs.collaboration.permissions import CollaborationPermission
+from clusterobs.collaboration.services import contacts as contact_services
+from clusterobs.collaboration.services import events as event_services
+from clusterobs.collaboration.services import partner_requests as request_services
+from clusterobs.collaboration.services import personal_data as personal_data_services
+from clusterobs.collaboration.services import profiles as profile_services
 from clusterobs.registry.models import Organisation
 from clusterobs.registry.services import ConflictError
 
@@ -95,24 +101,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agreement
-        fields = (
-            "key",
-            "title",
-            "kind",
-            "parties",
-            "signed_on",
-            "signed_on_precision",
-            "starts_on",
-            "ends_on",
-            "scope",
-            "status",
-            "status_note",
-            "outcomes",
-            "documents",
-            "source",
-            "source_detail",
-            "version",
-        )
+        fields = ("key", *AGREEMENT_FIELDS, "parties", "version")
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -156,9 +145,9 @@ class CollaborationViewSet(viewsets.GenericViewSet):
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, DjangoValidationError):
             return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
-        if isinstance(exc, (ConflictError, services.DoubleBookingError)):
+        if isinstance(exc, (ConflictError, event_services.DoubleBookingError)):
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        if isinstance(exc, services.RateLimitedError):
+        if isinstance(exc, contact_services.RateLimitedError):
             return Response(
                 {"detail": str(exc)},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
@@ -190,7 +179,7 @@ class ProfileViewSet(CollaborationViewSet):
         expected = data.pop("version", None)
         if expected is None:
             return Response({"detail": "send the version you edited"}, status=400)
-        profile = services.update_profile(
+        profile = profile_services.update_profile(
             profile=profile, user=request.user, expected_version=int(expected), changes=data
         )
         return Response(self.get_serializer(profile).data)
@@ -229,7 +218,9 @@ class PartnerRequestViewSet(CollaborationViewSet):
     def create(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        obj = services.create_partner_request(user=request.user, **serializer.validated_data)
+        obj = request_services.create_partner_request(
+            user=request.user, **serializer.validated_data
+        )
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: dict})
@@ -240,7 +231,7 @@ class PartnerRequestViewSet(CollaborationViewSet):
     @extend_schema(request=None, responses={200: dict})
     @action(detail=True, methods=["post"])
     def follow(self, request: Request, pk: str) -> Response:
-        services.follow_request(request=self.get_object(), user=request.user)
+        request_services.follow_request(request=self.get_object(), user=request.user)
         return Response({"following": True})
 
     @extend_schema(request=dict, responses={201: ContactSerializer})
@@ -248,7 +239,7 @@ class PartnerRequestViewSet(CollaborationViewSet):
     def interest(self, request: Request, pk: str) -> Response:
         """Express interest for one of your organisations (``sender``: its slug)."""
         sender = get_object_or_404(Organisation, slug=request.data.get("sender", ""))
-        contact = services.express_interest(
+        contact = contact_services.express_interest(
             request=self.get_object(),
             sender_org=sender,
             user=request.user,
@@ -276,7 +267,7 @@ class ContactViewSet(CollaborationViewSet):
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: str) -> Response:
         """``{"accept": true}`` to consent to the contact, ``false`` to decline."""
-        contact = services.respond_to_contact(
+        contact = contact_services.respond_to_contact(
             contact=self.get_object(), user=request.user, accept=bool(request.data.get("accept"))
         )
         return Response(self.get_serializer(contact).data)
@@ -284,7 +275,7 @@ class ContactViewSet(CollaborationViewSet):
     @extend_schema(request=dict, responses={201: dict})
     @action(detail=True, methods=["post"])
     def messages(self, request: Request, pk: str) -> Response:
-        message = services.send_message(
+        message = contact_services.send_message(
             contact=self.get_object(), user=request.user, body=str(request.data.get("body", ""))
         )
         return Response({"id": message.pk}, status=status.HTTP_201_CREATED)
@@ -347,12 +338,12 @@ class PersonalDataViewSet(CollaborationViewSet):
     def list(self, request: Request) -> Response:
         if not request.user.is_authenticated:
             return Response(status=status.HTTP_401_UNAUTHORIZED)
-        return Response(services.export_personal_data(user=request.user))
+        return Response(personal_data_services.export_personal_data(user=request.user))
 
     @extend_schema(request=dict, responses={200: dict})
     @action(detail=False, methods=["post"])
     def erase(self, request: Request) -> Response:
-        counts = services.delete_personal_data(
+        counts = personal_data_services.delete_personal_data(
             user=request.user, delete_account=bool(request.data.get("delete_account"))
         )
         return Response(counts)

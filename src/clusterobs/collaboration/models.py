@@ -293,6 +293,25 @@ class ClusterRelatedness(models.Model):
         return f"{self.name} ~ {self.related_name} ({self.percentile})"
 
 
+#: What an editor records about an agreement (key, parties and version are handled apart): the
+#: services accept these, the API shows them.
+AGREEMENT_FIELDS = (
+    "title",
+    "kind",
+    "signed_on",
+    "signed_on_precision",
+    "starts_on",
+    "ends_on",
+    "scope",
+    "status",
+    "status_note",
+    "outcomes",
+    "documents",
+    "source",
+    "source_detail",
+)
+
+
 class Agreement(models.Model):
     """A cooperation agreement (MoU, strategic partnership, joint project) between organisations."""
 

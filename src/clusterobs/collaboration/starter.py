@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from clusterobs.collaboration.models import Agreement, CollaborationProfile
-from clusterobs.collaboration.services import create_agreement
+from clusterobs.collaboration.services.agreements import create_agreement
 from clusterobs.references.catalogue import cite
 from clusterobs.registry.models import Initiative, Organisation
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -22,8 +23,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from clusterobs.collaboration import forms, permissions, selectors, services
+from clusterobs.collaboration import forms, permissions, selectors
 from clusterobs.collaboration.models import Contact, Event, MeetingRequest, Registration, TimeSlot
+from clusterobs.collaboration.services import contacts as contact_services
+from clusterobs.collaboration.services import events as event_services
+from clusterobs.collaboration.services import notifications as notification_services
+from clusterobs.collaboration.services import partner_requests as request_services
+from clusterobs.collaboration.services import personal_data as personal_data_services
+from clusterobs.collaboration.services import profiles as profile_services
+from clusterobs.collaboration.services import verification as verification_services
 from clusterobs.collaboration.vocabularies import OfferCategory, Visibility
 from clusterobs.registry.models import Organisation
 from clusterobs.registry.permissions import is_admin
@@ -44,8 +52,8 @@ def _guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         except (
             ValidationError,
             ConflictError,
-            services.DoubleBookingError,
-            services.RateLimitedError,
+            event_services.DoubleBookingError,
+            contact_services.RateLimitedError,
         ) as exc:
             text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             messages.error(request, text)
@@ -75,7 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one of the user's notifications as read and go where it points (local paths only)."""
     note = get_object_or_404(selectors.notifications(request.user), pk=pk)
-    services.mark_read(user=request.user, pk=note.pk)
+    notification_services.mark_read(user=request.user, pk=note.pk)
     if note.url and url_has_allowed_host_and_scheme(
         note.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -86,7 +94,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    n = services.mark_read(user=request.user)
+    n = notification_services.mark_read(user=request.user)
     messages.success(request, f"{n} notifications marked as read.")
     return redirect("collab-home")
 
@@ -107,7 +115,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         p = request.POST
         deadline = dt.date.fromisoformat(p["deadline"]) if p.get("deadline") else None
-        created = services.create_partner_request(
+        created = request_services.create_partner_request(
             organisation=_org_from_post(request),
             user=request.user,
             title=p.get("title", "").strip(),
@@ -163,7 +171,7 @@ def request_action(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     what = request.POST.get("action")
     if what == "interest":
-        services.express_interest(
+        contact_services.express_interest(
             request=obj,
             sender_org=_org_from_post(request, "sender"),
             user=request.user,
@@ -171,12 +179,12 @@ def request_action(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "Your interest was sent. The author decides whether to accept.")
     elif what == "follow":
-        services.follow_request(request=obj, user=request.user)
+        request_services.follow_request(request=obj, user=request.user)
         messages.success(request, "You follow this request.")
     elif what == "unfollow":
-        services.unfollow_request(request=obj, user=request.user)
+        request_services.unfollow_request(request=obj, user=request.user)
     elif what == "close":
-        services.close_partner_request(request=obj, user=request.user)
+        request_services.close_partner_request(request=obj, user=request.user)
     return redirect("collab-request", pk=pk)
 
 
@@ -218,7 +226,7 @@ def profile_action(request: HttpRequest, slug: str) -> HttpResponse:
         if profile is None:
             if not (is_admin(request.user) or org.managers.filter(pk=request.user.pk).exists()):
                 raise PermissionDenied
-            profile = services.get_or_create_profile(organisation=org)
+            profile = profile_services.get_or_create_profile(organisation=org)
         changes: dict[str, Any] = {
             "summary": p.get("summary", ""),
             "offers": {c: _list(p.get(f"offers_{c}", "")) for c in OfferCategory.values},
@@ -228,7 +236,7 @@ def profile_action(request: HttpRequest, slug: str) -> HttpResponse:
             "emerging_fields": _list(p.get("emerging_fields", "")),
             "past_cooperation": p.get("past_cooperation", ""),
         }
-        services.update_profile(
+        profile_services.update_profile(
             profile=profile,
             user=request.user,
             expected_version=int(p.get("version") or profile.version),
@@ -238,10 +246,10 @@ def profile_action(request: HttpRequest, slug: str) -> HttpResponse:
     elif what == "verify":
         fte = p.get("management_fte")
         members = p.get("committed_members")
-        services.request_verification(
+        verification_services.request_verification(
             organisation=org,
             user=request.user,
-            management_fte=services.Decimal(fte) if fte else None,
+            management_fte=Decimal(fte) if fte else None,
             website=p.get("website", ""),
             website_shows_activity=bool(p.get("website_shows_activity")),
             committed_members=int(members) if members else None,
@@ -251,7 +259,7 @@ def profile_action(request: HttpRequest, slug: str) -> HttpResponse:
         )
         messages.success(request, "Verification requested; an administrator will check it.")
     elif what == "contact":
-        services.contact_organisation(
+        contact_services.contact_organisation(
             sender_org=_org_from_post(request, "sender"),
             recipient_org=org,
             user=request.user,
@@ -270,7 +278,7 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
         verification = get_object_or_404(
             selectors.pending_verifications(), pk=request.POST.get("verification")
         )
-        services.decide_verification(
+        verification_services.decide_verification(
             verification=verification,
             user=request.user,
             approve=request.POST.get("decision") == "approve",
@@ -302,10 +310,12 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         what = request.POST.get("action")
         if what in ("accept", "decline"):
-            services.respond_to_contact(contact=contact, user=request.user, accept=what == "accept")
+            contact_services.respond_to_contact(
+                contact=contact, user=request.user, accept=what == "accept"
+            )
             messages.success(request, f"Contact {what}ed.")
         elif what == "message":
-            services.send_message(
+            contact_services.send_message(
                 contact=contact, user=request.user, body=request.POST.get("body", "")
             )
         return redirect("collab-contact", pk=pk)
@@ -346,14 +356,14 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect_to_login(request.get_full_path())
         what = request.POST.get("action")
         if what == "register":
-            services.register(event=event, organisation=_org_from_post(request), user=user)
+            event_services.register(event=event, organisation=_org_from_post(request), user=user)
             messages.success(request, "Registered.")
         elif what == "meet":
             requester = get_object_or_404(
                 Registration, event=event, pk=request.POST.get("requester")
             )
             invitee = get_object_or_404(Registration, event=event, pk=request.POST.get("invitee"))
-            services.request_meeting(
+            event_services.request_meeting(
                 requester=requester,
                 invitee=invitee,
                 user=user,
@@ -364,7 +374,9 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             mr = get_object_or_404(
                 MeetingRequest, event=event, pk=request.POST.get("meeting_request")
             )
-            services.respond_to_meeting(meeting_request=mr, user=user, accept=what == "accept")
+            event_services.respond_to_meeting(
+                meeting_request=mr, user=user, accept=what == "accept"
+            )
             messages.success(request, f"Meeting request {what}ed.")
         elif what == "slots":
             form = forms.SlotsForm(request.POST, event=event)
@@ -375,14 +387,14 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
                             request, error if field == "__all__" else f"{field}: {error}"
                         )
                 return redirect("collab-event", slug=slug)
-            slots = services.add_slots(event=event, user=user, **form.cleaned_data)
+            slots = event_services.add_slots(event=event, user=user, **form.cleaned_data)
             messages.success(request, f"{len(slots)} time slots added.")
         elif what == "schedule":
             mr = get_object_or_404(
                 MeetingRequest, event=event, pk=request.POST.get("meeting_request")
             )
             slot = get_object_or_404(TimeSlot, event=event, pk=request.POST.get("slot"))
-            services.schedule_meeting(meeting_request=mr, slot=slot, user=user)
+            event_services.schedule_meeting(meeting_request=mr, slot=slot, user=user)
             messages.success(request, "Meeting scheduled.")
         return redirect("collab-event", slug=slug)
     managed = selectors.managed_organisations(user) if user.is_authenticated else []
@@ -425,7 +437,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
         if Event.objects.filter(slug=slugify(data["name"])[:200]).exists():
             form.add_error("name", "An event with this name exists already.")
         else:
-            event = services.create_event(user=request.user, **data)
+            event = event_services.create_event(user=request.user, **data)
             messages.success(request, "Event created.")
             return redirect("collab-event", slug=event.slug)
     return render(request, "collaboration/event_form.html", {"form": form})
@@ -448,7 +460,9 @@ def agreement_detail(request: HttpRequest, key: str) -> HttpResponse:
 def my_data(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         delete_account = bool(request.POST.get("delete_account"))
-        services.delete_personal_data(user=request.user, delete_account=delete_account)
+        personal_data_services.delete_personal_data(
+            user=request.user, delete_account=delete_account
+        )
         if delete_account:
             logout(request)
             return redirect("home")
@@ -459,7 +473,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_data_export(request: HttpRequest) -> HttpResponse:
-    data = services.export_personal_data(user=request.user)
+    data = personal_data_services.export_personal_data(user=request.user)
     response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="my-collaboration-data.json"'
     return response

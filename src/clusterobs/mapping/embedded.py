@@ -14,6 +14,7 @@ import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 
@@ -45,7 +46,7 @@ class EmbeddedObservatory:
         for p in self.inputs():
             digest.update(p.name.encode())
             with p.open("rb") as f:
-                for block in iter(lambda f=f: f.read(1 << 20), b""):
+                for block in iter(partial(f.read, 1 << 20), b""):
                     digest.update(block)
         return digest.hexdigest()
 

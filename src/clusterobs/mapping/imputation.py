@@ -53,7 +53,8 @@ def constrained_imputation(rows: pd.DataFrame) -> pd.DataFrame:
     cell = cell + df["year"].astype(str) + "|"
     present = pd.Index(cell + df["industry_code"])
     # Nearest published ancestor of every row.
-    parent = pd.Series(np.where(df["level"] > 0, "", None), index=df.index, dtype="object")
+    start = np.where(df["level"] > 0, "", None)  # type: ignore[call-overload]  # mixed str/None
+    parent = pd.Series(start, index=df.index, dtype="object")
     todo = df["level"] > 0
     candidate = _parent_code(df["industry_code"])
     resolved = pd.Series(False, index=df.index)

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from clusterobs.observatory.measure import measure_of
-from clusterobs.observatory.selectors import region_names
+from clusterobs.observatory.selectors.caching import region_names
 from clusterobs.observatory.store import ResultsStore, datasets, get_store
 
 TOP = 10

@@ -24,9 +24,16 @@ from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRen
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clusterobs.observatory import selectors, services
+from clusterobs.observatory import services
 from clusterobs.observatory.current import current_store
 from clusterobs.observatory.models import CustomCluster, CustomRegion, Job, SavedView
+from clusterobs.observatory.selectors import caching, glossary
+from clusterobs.observatory.selectors import clusters as cluster_reads
+from clusterobs.observatory.selectors import compare as compare_reads
+from clusterobs.observatory.selectors import maps as map_reads
+from clusterobs.observatory.selectors import regions as region_reads
+from clusterobs.observatory.selectors import results as result_reads
+from clusterobs.observatory.selectors import search as search_reads
 from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore, datasets, get_store
 from clusterobs.redact import redact_paths
 
@@ -111,7 +118,7 @@ class _Stats(viewsets.ViewSet):
         if getattr(self.request.accepted_renderer, "format", "json") != "json":
             return Response(compute())
         body, etag = store.memo(
-            ("json", *key), lambda: _json_with_etag(compute()), ttl=selectors.DB_TTL
+            ("json", *key), lambda: _json_with_etag(compute()), ttl=caching.DB_TTL
         )
         if self.request.headers.get("If-None-Match") == etag:
             response = HttpResponse(status=304)
@@ -142,7 +149,7 @@ class DatasetViewSet(_Stats):
     def list(self, request: Request) -> Response:
         out = []
         for name in datasets():
-            out.append(selectors.dataset_info(get_store(name)))
+            out.append(result_reads.dataset_info(get_store(name)))
         return Response(out)
 
 
@@ -154,10 +161,10 @@ class RegionStatsViewSet(_Stats):
     )
     def list(self, request: Request) -> Response:
         store = _store(request)
-        return Response(selectors.region_list(store, request.query_params.get("type")))
+        return Response(region_reads.region_list(store, request.query_params.get("type")))
 
     def _check(self, store: ResultsStore, rt: str, code: str) -> None:
-        if not selectors.region_exists(store, rt, code):
+        if not region_reads.region_exists(store, rt, code):
             raise NotFound(f"no {rt} {code!r} in {store.name}")
 
     @extend_schema(parameters=COMMON, responses={200: dict})
@@ -169,7 +176,7 @@ class RegionStatsViewSet(_Stats):
         return self.respond(
             store,
             ("region", rt, pk, year),
-            lambda: selectors.region_dashboard(store, rt, pk, year),
+            lambda: region_reads.region_dashboard(store, rt, pk, year),
         )
 
     @extend_schema(parameters=COMMON, responses={200: dict})
@@ -178,13 +185,13 @@ class RegionStatsViewSet(_Stats):
         store = _store(request)
         rt = request.query_params.get("type") or store.main_type
         self._check(store, rt, pk)
-        if not selectors.cluster_exists(store, cluster):
+        if not cluster_reads.cluster_exists(store, cluster):
             raise NotFound(f"no cluster {cluster!r}")
         year = _year(request)
         return self.respond(
             store,
             ("rc", rt, pk, cluster, year),
-            lambda: selectors.region_cluster(store, rt, pk, cluster, year),
+            lambda: cluster_reads.region_cluster(store, rt, pk, cluster, year),
         )
 
     @extend_schema(parameters=COMMON, responses={200: dict})
@@ -195,8 +202,8 @@ class RegionStatsViewSet(_Stats):
         store = _store(request)
         rt = request.query_params.get("type") or store.main_type
         self._check(store, rt, pk)
-        d = selectors.region_dashboard(store, rt, pk, _year(request))
-        values = selectors.map_values(
+        d = region_reads.region_dashboard(store, rt, pk, _year(request))
+        values = map_reads.map_values(
             store, region_type=rt, indicator="cluster_strength", year=d["year"]
         )
         pdf = reverse("observatory:region-pdf", args=[rt, pk])
@@ -215,7 +222,7 @@ class RegionStatsViewSet(_Stats):
         store = _store(request)
         rt = request.query_params.get("type") or store.main_type
         self._check(store, rt, pk)
-        return Response(selectors.peers(store, rt, pk, request.query_params.get("cluster")))
+        return Response(compare_reads.peers(store, rt, pk, request.query_params.get("cluster")))
 
 
 class ClusterStatsViewSet(_Stats):
@@ -225,7 +232,7 @@ class ClusterStatsViewSet(_Stats):
         parameters=COMMON, responses={200: dict}, operation_id="observatory_clusters_list"
     )
     def list(self, request: Request) -> Response:
-        return Response(selectors.cluster_list(_store(request)))
+        return Response(cluster_reads.cluster_list(_store(request)))
 
     @extend_schema(
         parameters=[*COMMON, OpenApiParameter("region", str, description="Colour related graph")],
@@ -233,14 +240,14 @@ class ClusterStatsViewSet(_Stats):
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         store = _store(request)
-        if not selectors.cluster_exists(store, pk):
+        if not cluster_reads.cluster_exists(store, pk):
             raise NotFound(f"no cluster {pk!r}")
         rt, year = request.query_params.get("type"), _year(request)
         focus = request.query_params.get("region") or None
         return self.respond(
             store,
             ("cluster", pk, rt, year, focus),
-            lambda: selectors.cluster_dashboard(store, pk, rt, year, focus),
+            lambda: cluster_reads.cluster_dashboard(store, pk, rt, year, focus),
         )
 
     @extend_schema(parameters=COMMON, responses={200: dict})
@@ -249,10 +256,10 @@ class ClusterStatsViewSet(_Stats):
         """The cluster profile's JSON twin: the figures of its PDF (the cluster dashboard of the
         year and the location-quotient map the profile draws), with the PDF's address."""
         store = _store(request)
-        if not selectors.cluster_exists(store, pk):
+        if not cluster_reads.cluster_exists(store, pk):
             raise NotFound(f"no cluster {pk!r}")
-        d = selectors.cluster_dashboard(store, pk, None, _year(request))
-        values = selectors.map_values(
+        d = cluster_reads.cluster_dashboard(store, pk, None, _year(request))
+        values = map_reads.map_values(
             store, region_type=d["region_type"], cluster=pk, year=d["year"]
         )
         pdf = reverse("observatory:cluster-pdf", args=[pk])
@@ -274,7 +281,7 @@ class MapViewSet(_Stats):
             *COMMON,
             OpenApiParameter("cluster", str),
             OpenApiParameter("subcluster", str),
-            OpenApiParameter("indicator", str, enum=list(selectors.MAP_INDICATORS)),
+            OpenApiParameter("indicator", str, enum=list(glossary.MAP_INDICATORS)),
         ],
         responses={200: dict},
     )
@@ -282,10 +289,10 @@ class MapViewSet(_Stats):
         store = _store(request)
         p = request.query_params
         cluster = p.get("cluster") or None
-        if cluster and not selectors.cluster_exists(store, cluster):
+        if cluster and not cluster_reads.cluster_exists(store, cluster):
             raise NotFound(f"no cluster {cluster!r}")
         try:
-            data = selectors.map_values(
+            data = map_reads.map_values(
                 store,
                 region_type=p.get("type") or None,
                 cluster=cluster,
@@ -303,7 +310,7 @@ class SearchViewSet(_Stats):
 
     @extend_schema(parameters=[OpenApiParameter("q", str), *COMMON[:1]], responses={200: dict})
     def list(self, request: Request) -> Response:
-        return Response(selectors.search(_store(request), request.query_params.get("q", "")))
+        return Response(search_reads.search(_store(request), request.query_params.get("q", "")))
 
 
 class CompareViewSet(_Stats):
@@ -322,10 +329,10 @@ class CompareViewSet(_Stats):
         store = _store(request)
         rt = request.query_params.get("type") or store.main_type
         indicator = request.query_params.get("indicator") or "lq_traded_local"
-        if indicator not in selectors.MAP_INDICATORS or indicator == "cluster_strength":
+        if indicator not in glossary.MAP_INDICATORS or indicator == "cluster_strength":
             raise ValidationError({"indicator": "unknown indicator"})
         return Response(
-            selectors.compare(
+            compare_reads.compare(
                 store,
                 rt,
                 _list(request, "regions"),

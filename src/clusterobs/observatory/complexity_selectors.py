@@ -18,7 +18,8 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from clusterobs.complexity import density, eci, opportunities, outlook, proximity, rca
-from clusterobs.observatory import selectors
+from clusterobs.observatory.selectors.caching import cluster_names, region_names
+from clusterobs.observatory.selectors.results import dataset_info
 from clusterobs.observatory.store import ResultsStore, industry_titles
 
 VIEWS = ("cx_region", "cx_industry", "cx_density")
@@ -206,7 +207,7 @@ def names(store: ResultsStore) -> dict[str, str]:
             for code, title in industry_titles(cls).items():
                 out.setdefault(code, title)
         if store.has("cry"):
-            for code, name in selectors.cluster_names(store).items():
+            for code, name in cluster_names(store).items():
                 out.setdefault(str(code), str(name))
         return out
 
@@ -233,8 +234,8 @@ def _ranking_frame(store: ResultsStore, region_type: str, year: int) -> pd.DataF
         )
         df["region_code"] = df["region_code"].astype(str)
         df["rank"] = df["eci"].rank(ascending=False, method="min").astype("Int64")
-        region_names = selectors.region_names(store, region_type)
-        df["name"] = [region_names.get(c, c) for c in df["region_code"]]
+        names = region_names(store, region_type)
+        df["name"] = [names.get(c, c) for c in df["region_code"]]
         return df
 
     return store.memo(("cx-rank", region_type, year), compute)
@@ -251,7 +252,7 @@ def ranking(store: ResultsStore, region_type: str | None, year: int | None) -> d
     y = _year(store, year)
     df = _ranking_frame(store, rt, y)
     return {
-        "dataset": selectors.dataset_info(store),
+        "dataset": dataset_info(store),
         "complexity": meta,
         "region_type": rt,
         "region_types": types,
@@ -395,12 +396,12 @@ def region_profile(
         trend = _trend(store, region_type, code)
         now = next((t for t in trend if t["year"] == y), {})
         return {
-            "dataset": selectors.dataset_info(store),
+            "dataset": dataset_info(store),
             "complexity": meta,
             "region": {
                 "region_type": region_type,
                 "region_code": code,
-                "name": selectors.region_names(store, region_type).get(code, code),
+                "name": region_names(store, region_type).get(code, code),
             },
             "year": y,
             "sort": sort,
@@ -448,7 +449,7 @@ def _closest_regions(
     store: ResultsStore, region_type: str, codes: list[str], year: int
 ) -> pd.DataFrame:
     rows = _unit_rows(store, region_type, codes, year)
-    region_names = selectors.region_names(store, region_type)
+    names = region_names(store, region_type)
     if len(codes) == 1:
         out = rows.copy()
     else:
@@ -466,7 +467,7 @@ def _closest_regions(
                 }
             )
         out = pd.DataFrame(parts, columns=[c for c in CLOSEST_COLUMNS if c != "name"])
-    out["name"] = [region_names.get(c, c) for c in out["region_code"]]
+    out["name"] = [names.get(c, c) for c in out["region_code"]]
     return out.sort_values(["density", "region_code"], ascending=[False, True])
 
 
@@ -530,7 +531,7 @@ def unit_profile(
         ).sort_values("pci", ascending=False)
         now = next((t for t in trend if t["year"] == y), {})
         return {
-            "dataset": selectors.dataset_info(store),
+            "dataset": dataset_info(store),
             "complexity": meta,
             "unit": {
                 "code": code,
@@ -634,12 +635,12 @@ def smart_specialisation(
     chosen = {c for codes in resolved.values() for c in codes}
     chart = units.assign(priority=units["industry_code"].isin(chosen))
     return {
-        "dataset": selectors.dataset_info(store),
+        "dataset": dataset_info(store),
         "complexity": meta,
         "region": {
             "region_type": region_type,
             "region_code": code,
-            "name": selectors.region_names(store, region_type).get(code, code),
+            "name": region_names(store, region_type).get(code, code),
         },
         "year": y,
         "priorities": priorities,

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from clusterobs.observatory.geography import choropleth_svg
-from clusterobs.observatory.selectors import OKABE_ITO
+from clusterobs.observatory.selectors.palettes import OKABE_ITO
 
 
 def bar_svg(
@@ -49,7 +49,7 @@ def _map(values: dict[str, Any], outline: str | None, label: str) -> SafeString:
 
 
 def region_pdf(d: dict[str, Any], values: dict[str, Any], request: HttpRequest) -> bytes:
-    """``values``: :func:`selectors.map_values` of cluster strength (the region outlined)."""
+    """``values``: :func:`map_reads.map_values` of cluster strength (the region outlined)."""
     chart = bar_svg(d["tables"]["top_clusters"]["rows"], "cluster_name", "employment", "strong")
     code = d["region"]["region_code"]
     ctx = {"d": d, "chart": chart, "map": _map(values, code, "cluster strength"), "v": values}
@@ -58,7 +58,7 @@ def region_pdf(d: dict[str, Any], values: dict[str, Any], request: HttpRequest) 
 
 
 def cluster_pdf(d: dict[str, Any], values: dict[str, Any], request: HttpRequest) -> bytes:
-    """``values``: :func:`selectors.map_values` of the cluster's LQ."""
+    """``values``: :func:`map_reads.map_values` of the cluster's LQ."""
     chart = bar_svg(d["tables"]["top_regions"]["rows"], "name", "employment", "strong")
     ctx = {"d": d, "chart": chart, "map": _map(values, None, "location quotient"), "v": values}
     html = render_to_string("observatory/report_cluster.html", ctx, request=request)

@@ -18,9 +18,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 
-from clusterobs.observatory import selectors
 from clusterobs.observatory.models import CustomCluster, CustomRegion, Job, SavedView
 from clusterobs.observatory.recompute import custom_cluster_measures, union_measures
+from clusterobs.observatory.selectors import maths
 from clusterobs.observatory.store import get_store
 from clusterobs.sources.readers import SourceSpec
 
@@ -128,7 +128,7 @@ def start_recompute(
         custom_region=custom_region,
         custom_cluster=custom_cluster,
     )
-    if getattr(settings, "OBSERVATORY_JOBS_SYNC", False):
+    if settings.OBSERVATORY_JOBS_SYNC:
         run_job(job.pk)
         job.refresh_from_db()
     else:
@@ -189,8 +189,8 @@ def run_job(job_id: int) -> None:
         rows = rows[rows["subcluster_code"].isna()]
         cols = [c for c in RESULT_COLUMNS if c in rows.columns]
         result: dict[str, Any] = {
-            "clusters": selectors.records(rows[cols].sort_values(["year", "cluster_code"])),
-            "region_year": selectors.records(
+            "clusters": maths.records(rows[cols].sort_values(["year", "cluster_code"])),
+            "region_year": maths.records(
                 region_rows[
                     [
                         "year",
@@ -261,13 +261,13 @@ def _run_custom_cluster(cc: CustomCluster, progress: Any) -> None:
         industries=list(cc.industries),
         name=cc.name,
         years=(store.years[0], store.years[-1]),
-        classifications_dir=getattr(settings, "OBSERVATORY_CLASSIFICATIONS_DIR", None),
+        classifications_dir=settings.OBSERVATORY_CLASSIFICATIONS_DIR,
         progress=progress,
     )
     rows = rows[rows["region_type"] == store.main_type]
     cols = [c for c in CLUSTER_RESULT_COLUMNS if c in rows.columns]
     result = {
         "region_type": store.main_type,
-        "rows": selectors.records(rows[cols].sort_values(["year", "region_code"])),
+        "rows": maths.records(rows[cols].sort_values(["year", "region_code"])),
     }
     CustomCluster.objects.filter(pk=cc.pk).update(result=result, updated_at=timezone.now())

@@ -109,16 +109,9 @@ def _table(rows: list[dict[str, Any]], columns: list[str] | None = None) -> dict
 
 
 def spatial_dir() -> Path:
-    """``settings.OBSERVATORY_SPATIAL_DIR`` (tests), else ``<data dir>/spatial``."""
-    explicit = getattr(settings, "OBSERVATORY_SPATIAL_DIR", None)
-    if explicit:
-        return Path(explicit)
-    config = getattr(settings, "CONFIG", None)
-    if config is None:
-        from clusterobs.config import load_config
-
-        config = load_config()
-    return config.data_dir / "spatial"
+    """``settings.OBSERVATORY_SPATIAL_DIR``: ``<data dir>/spatial`` (``config.py``), or the one a
+    test sets."""
+    return Path(settings.OBSERVATORY_SPATIAL_DIR)
 
 
 def cluster_known(store: ResultsStore, code: str) -> bool:

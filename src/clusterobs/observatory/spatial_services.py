@@ -91,7 +91,7 @@ def start_kd(*, owner: AbstractBaseUser, upload: UploadedFile, request: KdReques
     job = Job.objects.create(owner=owner, kind=KIND, message="queued")
     params = {"upload": str(path), "filename": filename, **asdict(request)}
     (uploads / f"{job.pk}.json").write_text(json.dumps(params))
-    if getattr(settings, "OBSERVATORY_JOBS_SYNC", False):
+    if settings.OBSERVATORY_JOBS_SYNC:
         run_kd_job(job.pk)
         job.refresh_from_db()
     else:
@@ -142,9 +142,7 @@ def run_kd_job(job_id: int) -> None:
             weight_column=req.weight_column,
         )
         try:
-            store = ClassificationStore.load(
-                getattr(settings, "OBSERVATORY_CLASSIFICATIONS_DIR", None)
-            )
+            store = ClassificationStore.load(settings.OBSERVATORY_CLASSIFICATIONS_DIR)
         except FileNotFoundError:
             store = None
         match = match_industry(pts.industry, req.industry, store)

@@ -11,10 +11,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clusterobs.observatory import across, geography, reports, selectors, services
+from clusterobs.observatory import across, geography, reports, services
 from clusterobs.observatory.current import current_store, int_param, store_or_404, url_with
 from clusterobs.observatory.measure import measure_of
 from clusterobs.observatory.models import CustomCluster, CustomRegion, SavedView
+from clusterobs.observatory.selectors import caching, glossary, maths
+from clusterobs.observatory.selectors import clusters as cluster_reads
+from clusterobs.observatory.selectors import compare as compare_reads
+from clusterobs.observatory.selectors import maps as map_reads
+from clusterobs.observatory.selectors import regions as region_reads
+from clusterobs.observatory.selectors import results as result_reads
+from clusterobs.observatory.selectors import search as search_reads
 from clusterobs.observatory.services import RESULT_COLUMNS
 from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore, get_store
 
@@ -90,9 +97,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "observatory/index.html",
         {
             "store": store,
-            "info": selectors.dataset_info(store),
-            "regions": selectors.region_list(store),
-            "clusters": selectors.cluster_list(store),
+            "info": result_reads.dataset_info(store),
+            "regions": region_reads.region_list(store),
+            "clusters": cluster_reads.cluster_list(store),
             "datasets": [across.describe(s) for s in across.stores()],
         },
     )
@@ -100,9 +107,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def region(request: HttpRequest, region_type: str, code: str) -> HttpResponse:
     store = store_or_404(request)
-    if not selectors.region_exists(store, region_type, code):
+    if not region_reads.region_exists(store, region_type, code):
         raise Http404(_("No such region in this result"))
-    d = selectors.region_dashboard(store, region_type, code, int_param(request.GET.get("year")))
+    d = region_reads.region_dashboard(store, region_type, code, int_param(request.GET.get("year")))
     known = set(store.region_codes(region_type))
     for s in d["sub_regions"]:
         s["linked"] = s["code"] in set(store.region_codes(s["region_type"])) if s else False
@@ -146,11 +153,11 @@ def region_cluster_pick(request: HttpRequest, region_type: str, code: str) -> Ht
 
 def region_cluster(request: HttpRequest, region_type: str, code: str, cluster: str) -> HttpResponse:
     store = store_or_404(request)
-    if not selectors.region_exists(store, region_type, code) or not selectors.cluster_exists(
+    if not region_reads.region_exists(store, region_type, code) or not cluster_reads.cluster_exists(
         store, cluster
     ):
         raise Http404(_("No such region or cluster in this result"))
-    d = selectors.region_cluster(
+    d = cluster_reads.region_cluster(
         store, region_type, code, cluster, int_param(request.GET.get("year"))
     )
     change_rows = [
@@ -171,10 +178,10 @@ def region_cluster(request: HttpRequest, region_type: str, code: str, cluster: s
 
 def cluster(request: HttpRequest, code: str) -> HttpResponse:
     store = store_or_404(request)
-    if not selectors.cluster_exists(store, code):
+    if not cluster_reads.cluster_exists(store, code):
         raise Http404(_("No such cluster in this result"))
     rt = request.GET.get("type") or store.main_type
-    d = selectors.cluster_dashboard(
+    d = cluster_reads.cluster_dashboard(
         store, code, rt, int_param(request.GET.get("year")), request.GET.get("region") or None
     )
     return render(
@@ -182,7 +189,7 @@ def cluster(request: HttpRequest, code: str) -> HttpResponse:
         "observatory/cluster.html",
         {
             "d": d,
-            "regions": selectors.region_list(store, rt),
+            "regions": region_reads.region_list(store, rt),
             "region_columns": REGION_COLUMNS,
             "region_links": [
                 reverse("observatory:region-cluster", args=[rt, r["region_code"], code])
@@ -197,10 +204,10 @@ def map_page(request: HttpRequest) -> HttpResponse:
     store = store_or_404(request)
     g = request.GET
     cluster = g.get("cluster") or None
-    if cluster and not selectors.cluster_exists(store, cluster):
+    if cluster and not cluster_reads.cluster_exists(store, cluster):
         cluster = None
     indicator = g.get("indicator") or ("lq_traded_local" if cluster else "cluster_strength")
-    if indicator not in selectors.MAP_INDICATORS:
+    if indicator not in glossary.MAP_INDICATORS:
         indicator = "lq_traded_local"
     rt = g.get("type") or store.main_type
     if rt not in store.region_types:
@@ -210,7 +217,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
     subcluster = g.get("subcluster") or None
     if subcluster not in set(subs["subcluster_code"]):
         subcluster = None
-    d = selectors.map_values(
+    d = map_reads.map_values(
         store,
         region_type=rt,
         cluster=cluster,
@@ -223,11 +230,11 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "observatory/map.html",
         {
             "d": d,
-            "info": selectors.dataset_info(store),
-            "clusters": selectors.cluster_list(store),
-            "indicators": selectors.MAP_INDICATORS,
+            "info": result_reads.dataset_info(store),
+            "clusters": cluster_reads.cluster_list(store),
+            "indicators": glossary.MAP_INDICATORS,
             "columns": ["region_code", "name", "value", "employment"],
-            "subclusters": selectors.records(subs),
+            "subclusters": maths.records(subs),
             "bubbles": bool(g.get("bubbles")),
             "has_boundaries": geography.has_boundaries(rt),
             "orgs": bool(g.get("orgs")),
@@ -246,7 +253,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     store = store_or_404(request)
     q = request.GET.get("q", "")
-    results = selectors.search(store, q, limit=50)
+    results = search_reads.search(store, q, limit=50)
     if len(results) == 1 or (results and results[0]["label"].lower() == q.strip().lower()):
         return redirect(results[0]["url"])
     return render(request, "observatory/search.html", {"q": q, "results": results})
@@ -267,17 +274,19 @@ def compare(request: HttpRequest) -> HttpResponse:
     codes = [x for v in request.GET.getlist("regions") for x in v.split(",") if x][:10]
     clusters = [x for v in request.GET.getlist("clusters") for x in v.split(",") if x]
     indicator = request.GET.get("indicator") or "lq_traded_local"
-    if indicator not in selectors.MAP_INDICATORS or indicator == "cluster_strength":
+    if indicator not in glossary.MAP_INDICATORS or indicator == "cluster_strength":
         indicator = "lq_traded_local"
-    d = selectors.compare(store, rt, codes, clusters, int_param(request.GET.get("year")), indicator)
+    d = compare_reads.compare(
+        store, rt, codes, clusters, int_param(request.GET.get("year")), indicator
+    )
     peers, peer_of = {}, None
     if d["tables"]["compare"]["rows"]:
         peer_of = d["tables"]["compare"]["rows"][0]
-        peers = selectors.peers(
+        peers = compare_reads.peers(
             store, rt, peer_of["region_code"], clusters[0] if clusters else None
         )
     first = f"{indicator}:{clusters[0]}" if clusters else "employment"
-    cnames = selectors.cluster_names(store)
+    cnames = caching.cluster_names(store)
     saved = (
         SavedView.objects.filter(owner=request.user, kind="compare")
         if request.user.is_authenticated
@@ -288,15 +297,15 @@ def compare(request: HttpRequest) -> HttpResponse:
         "observatory/compare.html",
         {
             "d": d,
-            "info": selectors.dataset_info(store),
-            "regions": selectors.region_list(store, rt),
-            "clusters": selectors.cluster_list(store),
+            "info": result_reads.dataset_info(store),
+            "regions": region_reads.region_list(store, rt),
+            "clusters": cluster_reads.cluster_list(store),
             "chosen": codes,
             "chosen_clusters": clusters,
-            "indicators": selectors.MAP_INDICATORS,
+            "indicators": glossary.MAP_INDICATORS,
             "first_cluster_col": first,
             "first_cluster_label": (
-                f"{selectors.MAP_INDICATORS[indicator]}: {cnames.get(clusters[0], clusters[0])}"
+                f"{glossary.MAP_INDICATORS[indicator]}: {cnames.get(clusters[0], clusters[0])}"
                 if clusters
                 else measure_of(store.manifest).label
             ),
@@ -335,7 +344,7 @@ def custom_regions(request: HttpRequest) -> HttpResponse:
         request,
         "observatory/custom_regions.html",
         {
-            "regions": selectors.region_list(store, rt),
+            "regions": region_reads.region_list(store, rt),
             "region_type": rt,
             "custom": _visible_custom(request)[:100],
         },
@@ -351,12 +360,12 @@ def custom_region(request: HttpRequest, pk: int) -> HttpResponse:
     last = [r for r in rows if r["year"] == year]
     last.sort(key=lambda r: -(r.get("employment") or 0))
     for r in last:
-        r["employment_status"] = selectors.employment_status(
+        r["employment_status"] = maths.employment_status(
             r.get("employment_reported") or 0, r.get("employment_imputed") or 0, r["employment"]
         )
     strength = next((r for r in result.get("region_year", []) if r["year"] == year), None)
     try:
-        names = selectors.region_names(get_store(cr.dataset), cr.region_type)
+        names = caching.region_names(get_store(cr.dataset), cr.region_type)
     except DatasetNotFoundError:
         names = {}
     return render(
@@ -375,7 +384,7 @@ def custom_region(request: HttpRequest, pk: int) -> HttpResponse:
                 for c in RESULT_COLUMNS
                 if c not in ("year", "cluster_code", "employment_reported", "peer_regions")
             ],
-            "fields": selectors.FIELDS,
+            "fields": glossary.FIELDS,
             "api": reverse("api-obs-custom-region-detail", args=[cr.pk]),
         },
     )
@@ -383,10 +392,10 @@ def custom_region(request: HttpRequest, pk: int) -> HttpResponse:
 
 def region_pdf(request: HttpRequest, region_type: str, code: str) -> HttpResponse:
     store = store_or_404(request)
-    if not selectors.region_exists(store, region_type, code):
+    if not region_reads.region_exists(store, region_type, code):
         raise Http404(_("No such region in this result"))
-    d = selectors.region_dashboard(store, region_type, code, int_param(request.GET.get("year")))
-    values = selectors.map_values(
+    d = region_reads.region_dashboard(store, region_type, code, int_param(request.GET.get("year")))
+    values = map_reads.map_values(
         store, region_type=region_type, indicator="cluster_strength", year=d["year"]
     )
     return reports.pdf_response(
@@ -396,10 +405,10 @@ def region_pdf(request: HttpRequest, region_type: str, code: str) -> HttpRespons
 
 def cluster_pdf(request: HttpRequest, code: str) -> HttpResponse:
     store = store_or_404(request)
-    if not selectors.cluster_exists(store, code):
+    if not cluster_reads.cluster_exists(store, code):
         raise Http404(_("No such cluster in this result"))
-    d = selectors.cluster_dashboard(store, code, None, int_param(request.GET.get("year")))
-    values = selectors.map_values(store, region_type=d["region_type"], cluster=code, year=d["year"])
+    d = cluster_reads.cluster_dashboard(store, code, None, int_param(request.GET.get("year")))
+    values = map_reads.map_values(store, region_type=d["region_type"], cluster=code, year=d["year"])
     return reports.pdf_response(
         reports.cluster_pdf(d, values, request), f"cluster-{code}-{d['year']}.pdf"
     )
@@ -434,7 +443,7 @@ def custom_clusters(request: HttpRequest) -> HttpResponse:
             services.start_recompute(custom_cluster=cc)
             return redirect("observatory:custom-cluster", pk=cc.pk)
     q = request.GET.get("q", "").strip()
-    hits = selectors.search(store, q, limit=100) if q else []
+    hits = search_reads.search(store, q, limit=100) if q else []
     found = [r for r in hits if r["kind"] == "industry"]
     return render(
         request,
@@ -458,10 +467,10 @@ def custom_cluster(request: HttpRequest, pk: int) -> HttpResponse:
     names: dict[str, str] = {}
     with contextlib.suppress(DatasetNotFoundError):
         rt = (cc.result or {}).get("region_type", "")
-        names = selectors.region_names(get_store(cc.dataset), rt)
+        names = caching.region_names(get_store(cc.dataset), rt)
     for r in last:
         r["name"] = names.get(r["region_code"], r["region_code"])
-        r["employment_status"] = selectors.employment_status(
+        r["employment_status"] = maths.employment_status(
             r.get("employment_reported") or 0, r.get("employment_imputed") or 0, r["employment"]
         )
         r["wage_status"] = "suppressed" if r.get("wage") is None and r["employment"] else ""
@@ -487,7 +496,7 @@ def custom_cluster(request: HttpRequest, pk: int) -> HttpResponse:
                 "strong",
                 "employment_rank",
             ],
-            "fields": selectors.FIELDS,
+            "fields": glossary.FIELDS,
             "api": reverse("api-obs-custom-cluster-detail", args=[cc.pk]),
         },
     )

@@ -38,7 +38,13 @@ from clusterobs.programmes.models import (
     SurveyResponse,
 )
 from clusterobs.programmes.vocabularies import TRANSITIONS, ApplicationStatus
-from clusterobs.registry.services import ConflictError, UserLike, _user, unique_slug
+from clusterobs.registry.services import (
+    UserLike,
+    acting_user,
+    lock_version,
+    unique_slug,
+    update_record,
+)
 
 
 def _require_edit(user: UserLike, initiative: ClusterInitiative) -> None:
@@ -74,11 +80,11 @@ def create_initiative(
             slug=fields.pop("slug", "") or unique_slug(ClusterInitiative, name),
             cluster=cluster,
             stage=stage,
-            created_by=_user(user),
-            updated_by=_user(user),
+            created_by=acting_user(user),
+            updated_by=acting_user(user),
             **fields,
         )
-        initiative._history_user = _user(user)
+        initiative._history_user = acting_user(user)
         initiative.full_clean()
         initiative.save()
         if funding_agencies:
@@ -87,7 +93,7 @@ def create_initiative(
             initiative=initiative,
             stage=stage,
             reached_on=reached_on or initiative.start_date or timezone.localdate(),
-            recorded_by=_user(user),
+            recorded_by=acting_user(user),
         )
     return initiative
 
@@ -99,24 +105,14 @@ def update_initiative(
     expected_version: int,
     changes: dict[str, Any],
 ) -> ClusterInitiative:
-    """Apply ``changes`` unless someone saved the initiative since ``expected_version``."""
+    """Apply ``changes`` unless someone saved the initiative since ``expected_version``
+    (the registry's versioned update: a stale version raises ``ConflictError``)."""
     _require_edit(user, initiative)
-    funding = changes.pop("funding_agencies", None)
+    changes = dict(changes)
     changes.pop("stage", None)  # stages move through ``reach_stage`` only
-    with transaction.atomic():
-        current = ClusterInitiative.objects.select_for_update().get(pk=initiative.pk)
-        if current.version != expected_version:
-            raise ConflictError(current, expected_version, current.version)
-        for field, value in changes.items():
-            setattr(current, field, value)
-        current.version += 1
-        current.updated_by = _user(user)
-        current._history_user = _user(user)
-        current.full_clean()
-        current.save()
-        if funding is not None:
-            current.funding_agencies.set(funding)
-    return current
+    if changes.get("funding_agencies") is None:
+        changes.pop("funding_agencies", None)
+    return update_record(initiative, user=user, expected_version=expected_version, changes=changes)
 
 
 def reach_stage(
@@ -141,7 +137,7 @@ def reach_stage(
             stage=stage,
             reached_on=reached_on,
             note=note,
-            recorded_by=_user(user),
+            recorded_by=acting_user(user),
         )
         furthest = (
             LifecycleStage.objects.filter(pk__in=initiative.stage_events.values("stage"))
@@ -151,8 +147,8 @@ def reach_stage(
         if furthest and furthest.pk != initiative.stage_id:
             initiative.stage = furthest
             initiative.version += 1
-            initiative.updated_by = _user(user)
-            initiative._history_user = _user(user)
+            initiative.updated_by = acting_user(user)
+            initiative._history_user = acting_user(user)
             initiative.save()
     return event
 
@@ -191,7 +187,7 @@ def upload_document(
         description=description,
         content_type=getattr(file, "content_type", "") or "",
         size=file.size or 0,
-        uploaded_by=_user(user),
+        uploaded_by=acting_user(user),
     )
     document.file.save(name, file, save=False)
     document.full_clean()
@@ -236,7 +232,7 @@ def submit_application(
             from_status="",
             to_status=ApplicationStatus.SUBMITTED,
             changed_at=now,
-            changed_by=_user(user),
+            changed_by=acting_user(user),
         )
     return application
 
@@ -272,9 +268,7 @@ def transition_application(
         raise PermissionDenied("Only the scheme's administrators (editors) decide applications.")
     at = at or timezone.now()
     with transaction.atomic():
-        current = Application.objects.select_for_update().get(pk=application.pk)
-        if current.version != expected_version:
-            raise ConflictError(current, expected_version, current.version)
+        current = lock_version(application, expected_version)
         allowed = TRANSITIONS[current.status]
         if to_status not in allowed:
             names = ", ".join(allowed) or "none (final status)"
@@ -289,7 +283,7 @@ def transition_application(
             from_status=current.status,
             to_status=to_status,
             changed_at=at,
-            changed_by=_user(user),
+            changed_by=acting_user(user),
             note=note,
         )
         current.status = to_status
@@ -374,7 +368,7 @@ def record_measurement(
         value=value,
         source=source,
         note=note,
-        recorded_by=_user(user),
+        recorded_by=acting_user(user),
     )
     measurement.full_clean()
     measurement.save()
@@ -427,7 +421,7 @@ def import_measurements(*, user: UserLike, initiative: ClusterInitiative, path: 
                     value=value,
                     source=source,
                     note=note,
-                    recorded_by=_user(user),
+                    recorded_by=acting_user(user),
                 )
             )
     if errors:
@@ -558,7 +552,7 @@ def run_evaluation(
         programme_start=programme_start,
         results=results,
         chart_svg=chart,
-        created_by=_user(user),
+        created_by=acting_user(user),
     )
 
 
@@ -572,7 +566,7 @@ def save_evaluation_report(*, user: UserLike, run: EvaluationRun, pdf: bytes) ->
         title=f"Impact evaluation: {run.outcome} ({run.created_at:%Y-%m-%d})",
         file=ContentFile(pdf, name=f"evaluation-{run.pk}-{run.outcome}.pdf"),
         document_date=timezone.localdate(),
-        author=str(_user(user) or ""),
+        author=str(acting_user(user) or ""),
         description="Difference-in-differences with clustered standard errors, event study "
         "and spillovers, generated by the platform.",
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -575,7 +574,3 @@ def indicators(request: HttpRequest) -> HttpResponse:
         "programmes/indicators.html",
         {"indicators": selectors.indicator_library(request.GET.get("level", ""))},
     )
-
-
-def _today() -> dt.date:
-    return timezone.localdate()

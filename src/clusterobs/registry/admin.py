@@ -11,6 +11,9 @@ from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusterobs.registry.models import (
+    CLUSTER_PLACE_FIELDS,
+    CLUSTER_TYPOLOGY_FIELDS,
+    PROVENANCE_FIELDS,
     Cluster,
     ClusterIndustryCode,
     ClusterLink,
@@ -30,10 +33,7 @@ PROVENANCE = (
     "Provenance",
     {
         "fields": (
-            "source",
-            "source_date",
-            "source_detail",
-            "published",
+            *PROVENANCE_FIELDS,
             ("created_by", "updated_by"),
             ("created_at", "updated_at"),
             "version",
@@ -88,31 +88,8 @@ class ClusterAdmin(RegistryAdmin):
     inlines = (IndustryCodeInline, KeyFigureInline, ClusterLinkInline)
     fieldsets = (
         (None, {"fields": ("name", "slug", "product", "description")}),
-        (
-            "Place",
-            {
-                "fields": (
-                    "place",
-                    "country",
-                    "state",
-                    "district",
-                    ("latitude", "longitude"),
-                    "location_precision",
-                )
-            },
-        ),
-        (
-            "Typology",
-            {
-                "fields": (
-                    "cluster_type",
-                    ("spread", "density"),
-                    ("breadth", "depth"),
-                    "performance",
-                    "thematic_challenges",
-                )
-            },
-        ),
+        ("Place", {"fields": CLUSTER_PLACE_FIELDS}),
+        ("Typology", {"fields": CLUSTER_TYPOLOGY_FIELDS}),
         PROVENANCE,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,11 +17,14 @@ from rest_framework.views import APIView
 
 from clusterobs.registry import selectors, serializers
 from clusterobs.registry.pagination import WindowCountPagination
-from clusterobs.registry.services import ConflictError
+from clusterobs.registry.services import ConflictError, delete_record
 
 
-def _params(names: list[str]) -> list[OpenApiParameter]:
-    return [OpenApiParameter(n, str, description=f"filter by {n}") for n in names]
+def _params(filters: type) -> list[OpenApiParameter]:
+    """The list's query parameters, named by the selector's filter dataclass (one list)."""
+    return [
+        OpenApiParameter(f.name, str, description=f"filter by {f.name}") for f in fields(filters)
+    ]
 
 
 class RegistryViewSet(viewsets.ModelViewSet):
@@ -52,6 +56,10 @@ class RegistryViewSet(viewsets.ModelViewSet):
                 status=status.HTTP_409_CONFLICT,
             )
 
+    def perform_destroy(self, instance: Any) -> None:
+        """Deletes go through the services like every other write (history names the user)."""
+        delete_record(instance, user=self.request.user)
+
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
     def history(self, request: Request, slug: str) -> Response:
@@ -73,24 +81,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
         return Response(entries)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=_params(
-            [
-                "q",
-                "country",
-                "state",
-                "district",
-                "cluster_type",
-                "industry_code",
-                "classification",
-                "challenge",
-                "scheme",
-                "performance",
-            ]
-        )
-    )
-)
+@extend_schema_view(list=extend_schema(parameters=_params(selectors.ClusterFilters)))
 class ClusterViewSet(RegistryViewSet):
     """Clusters, named by product and place."""
 
@@ -102,22 +93,13 @@ class ClusterViewSet(RegistryViewSet):
     page_loader = staticmethod(selectors.clusters_for_page)
 
     def get_queryset(self) -> QuerySet:
-        p = self.request.query_params
         return selectors.cluster_list(
             self.request.user,
-            selectors.ClusterFilters(
-                **{k: p.get(k, "") for k in selectors.ClusterFilters.__dataclass_fields__}
-            ),
+            selectors.filters_from(self.request.query_params, selectors.ClusterFilters),
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=_params(
-            ["q", "country", "state", "kind", "cluster", "sector_code", "classification"]
-        )
-    )
-)
+@extend_schema_view(list=extend_schema(parameters=_params(selectors.OrganisationFilters)))
 class OrganisationViewSet(RegistryViewSet):
     """Stakeholders: firms, institutions, agencies, cluster organisations, networks."""
 
@@ -129,16 +111,13 @@ class OrganisationViewSet(RegistryViewSet):
     page_loader = staticmethod(selectors.organisations_for_page)
 
     def get_queryset(self) -> QuerySet:
-        p = self.request.query_params
         return selectors.organisation_list(
             self.request.user,
-            selectors.OrganisationFilters(
-                **{k: p.get(k, "") for k in selectors.OrganisationFilters.__dataclass_fields__}
-            ),
+            selectors.filters_from(self.request.query_params, selectors.OrganisationFilters),
         )
 
 
-@extend_schema_view(list=extend_schema(parameters=_params(["q", "country", "kind", "focus"])))
+@extend_schema_view(list=extend_schema(parameters=_params(selectors.SchemeFilters)))
 class SchemeViewSet(RegistryViewSet):
     """Schemes and programmes that support clusters."""
 
@@ -148,18 +127,13 @@ class SchemeViewSet(RegistryViewSet):
     detail_selector = staticmethod(selectors.scheme_detail)
 
     def get_queryset(self) -> QuerySet:
-        p = self.request.query_params
         return selectors.scheme_list(
             self.request.user,
-            selectors.SchemeFilters(
-                **{k: p.get(k, "") for k in selectors.SchemeFilters.__dataclass_fields__}
-            ),
+            selectors.filters_from(self.request.query_params, selectors.SchemeFilters),
         )
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=_params(["q", "country", "scheme", "cluster", "organisation"]))
-)
+@extend_schema_view(list=extend_schema(parameters=_params(selectors.InitiativeFilters)))
 class InitiativeViewSet(RegistryViewSet):
     """Named cluster initiatives and projects (the programmes app manages their lifecycle)."""
 
@@ -169,12 +143,9 @@ class InitiativeViewSet(RegistryViewSet):
     detail_selector = staticmethod(selectors.initiative_detail)
 
     def get_queryset(self) -> QuerySet:
-        p = self.request.query_params
         return selectors.initiative_list(
             self.request.user,
-            selectors.InitiativeFilters(
-                **{k: p.get(k, "") for k in selectors.InitiativeFilters.__dataclass_fields__}
-            ),
+            selectors.filters_from(self.request.query_params, selectors.InitiativeFilters),
         )
 
 

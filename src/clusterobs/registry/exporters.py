@@ -9,15 +9,26 @@ time line is in the API.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from clusterobs.regions.models import Region
 from clusterobs.registry import selectors
-from clusterobs.registry.importers import KEY_FIGURES
-from clusterobs.registry.models import Cluster, Organisation, Scheme
+from clusterobs.registry.importers import KEY_FIGURES, columns_of
+from clusterobs.registry.models import (
+    CLUSTER_FIELDS,
+    ORGANISATION_FIELDS,
+    PROFILE_FIELDS,
+    PROVENANCE_FIELDS,
+    SCHEME_FIELDS,
+    Cluster,
+    Organisation,
+    Scheme,
+)
 
 
 def _num(value: Decimal | float | None) -> str:
@@ -29,49 +40,64 @@ def _num(value: Decimal | float | None) -> str:
     return repr(value)
 
 
+def _cell(value: Any, include_unpublished: bool) -> str:
+    """A model value as the importer reads it back: codes for regions, keys or slugs joined by
+    semicolons for related records and lists, ISO dates, "yes"/"no"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal | float):
+        return _num(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Region):
+        return value.code
+    if isinstance(value, list):
+        return "; ".join(value)
+    if hasattr(value, "all"):
+        shown = (o for o in value.all() if include_unpublished or getattr(o, "published", True))
+        return "; ".join(getattr(o, "slug", None) or o.key for o in shown)
+    return str(value)
+
+
+def _cells(
+    record: Any, fields: tuple[str, ...], include_unpublished: bool = True
+) -> dict[str, str]:
+    """The file columns of ``fields`` (``importers.columns_of``) with ``record``'s values."""
+    return {
+        column: _cell(getattr(record, name, None) if record else None, include_unpublished)
+        for name, column in zip(fields, columns_of(fields), strict=True)
+    }
+
+
+def _latest_figures(cluster: Cluster) -> tuple[int | None, dict[str, Any]]:
+    """The most recent year with key figures, and one figure per indicator of that year."""
+    figures = [f for f in cluster.key_figures.all() if f.indicator in KEY_FIGURES and f.year]
+    year = max((f.year for f in figures), default=None)
+    latest: dict[str, Any] = {}
+    for fig in figures:
+        if fig.year == year and fig.indicator not in latest:
+            latest[fig.indicator] = fig
+    return year, latest
+
+
 def cluster_rows(clusters: Iterable[Cluster]) -> list[dict[str, Any]]:
     rows = []
     for c in clusters:
-        figures = [f for f in c.key_figures.all() if f.indicator in KEY_FIGURES and f.year]
-        year = max((f.year for f in figures), default=None)
-        latest = {}
-        for fig in figures:
-            if fig.year == year and fig.indicator not in latest:
-                latest[fig.indicator] = fig
-        row = {
-            "slug": c.slug,
-            "name": c.name,
-            "product": c.product,
-            "place": c.place,
-            "country": c.country,
-            "state_code": c.state.code if c.state else "",
-            "district_code": c.district.code if c.district else "",
-            "latitude": _num(c.latitude),
-            "longitude": _num(c.longitude),
-            "location_precision": c.location_precision,
-            "cluster_type": c.cluster_type,
-            "spread": c.spread,
-            "density": c.density,
-            "breadth": c.breadth,
-            "depth": c.depth,
-            "performance": c.performance,
-            "thematic_challenges": "; ".join(t.key for t in c.thematic_challenges.all()),
-            "industry_codes": "; ".join(
-                f"{i.classification}:{i.code}" for i in c.industry_codes.all()
-            ),
-            "description": c.description,
-            "figures_year": str(year) if year else "",
-        }
+        year, latest = _latest_figures(c)
+        row = {"slug": c.slug, **_cells(c, CLUSTER_FIELDS)}
+        row["industry_codes"] = "; ".join(
+            f"{i.classification}:{i.code}" for i in c.industry_codes.all()
+        )
+        row["figures_year"] = str(year) if year else ""
         for indicator in KEY_FIGURES:
             fig = latest.get(indicator)
             row[indicator] = _num(fig.value) if fig else ""
             row[f"{indicator}_unit"] = fig.unit if fig else ""
-        row.update(
-            source=c.source,
-            source_date=c.source_date.isoformat() if c.source_date else "",
-            source_detail=c.source_detail,
-            published="yes" if c.published else "no",
-        )
+        row.update(_cells(c, PROVENANCE_FIELDS))
         rows.append(row)
     return rows
 
@@ -81,51 +107,19 @@ def organisation_rows(
 ) -> list[dict[str, Any]]:
     rows = []
     for o in orgs:
-        profile = getattr(o, "profile", None)
+        clusters = {
+            link.cluster.slug
+            for link in o.links.all()
+            if include_unpublished or link.cluster.published
+        }
         row = {
             "slug": o.slug,
-            "name": o.name,
-            "kind": o.kind,
-            "external_id": o.external_id,
-            "country": o.country,
-            "state_code": o.state.code if o.state else "",
-            "city": o.city,
-            "latitude": _num(o.latitude),
-            "longitude": _num(o.longitude),
-            "website": o.website,
-            "description": o.description,
-            "clusters": "; ".join(
-                sorted(
-                    {
-                        link.cluster.slug
-                        for link in o.links.all()
-                        if include_unpublished or link.cluster.published
-                    }
-                )
-            ),
+            **_cells(o, ORGANISATION_FIELDS),
+            "clusters": "; ".join(sorted(clusters)),
             "sector_codes": "; ".join(f"{s.classification}:{s.code}" for s in o.sector_codes.all()),
+            **_cells(getattr(o, "profile", None), PROFILE_FIELDS),
+            **_cells(o, PROVENANCE_FIELDS),
         }
-        for column in (
-            "members_sme",
-            "members_large",
-            "members_research",
-            "members_public",
-            "members_other",
-            "management_fte",
-            "founding_year",
-        ):
-            value = getattr(profile, column, None) if profile else None
-            row[column] = (
-                "" if value is None else _num(value) if column == "management_fte" else str(value)
-            )
-        for column in ("sectors", "technologies", "value_chains", "labels"):
-            row[column] = "; ".join(getattr(profile, column, []) or []) if profile else ""
-        row.update(
-            source=o.source,
-            source_date=o.source_date.isoformat() if o.source_date else "",
-            source_detail=o.source_detail,
-            published="yes" if o.published else "no",
-        )
         rows.append(row)
     return rows
 
@@ -136,21 +130,8 @@ def scheme_rows(
     return [
         {
             "slug": s.slug,
-            "name": s.name,
-            "acronym": s.acronym,
-            "kind": s.kind,
-            "institution": s.institution,
-            "country": s.country,
-            "focus_areas": "; ".join(s.focus_areas),
-            "description": s.description,
-            "url": s.url,
-            "clusters": "; ".join(
-                c.slug for c in s.clusters.all() if include_unpublished or c.published
-            ),
-            "source": s.source,
-            "source_date": s.source_date.isoformat() if s.source_date else "",
-            "source_detail": s.source_detail,
-            "published": "yes" if s.published else "no",
+            **_cells(s, SCHEME_FIELDS, include_unpublished),
+            **_cells(s, PROVENANCE_FIELDS),
         }
         for s in schemes
     ]

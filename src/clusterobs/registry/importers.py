@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +28,15 @@ from clusterobs.regions.models import Region
 from clusterobs.registry import services
 from clusterobs.registry.codes import code_error, parse_coded_list
 from clusterobs.registry.models import (
+    CLUSTER_FIELDS,
+    ORGANISATION_FIELDS,
+    PROFILE_FIELDS,
+    PROFILE_LIST_FIELDS,
+    PROFILE_MEMBER_FIELDS,
+    PROVENANCE_FIELDS,
+    SCHEME_FIELDS,
     Cluster,
-    ClusterIndustryCode,
     ClusterLink,
-    KeyFigure,
     Organisation,
     OrganisationProfile,
     OrganisationSector,
@@ -55,67 +59,35 @@ from clusterobs.registry.vocabularies import (
 KEY_FIGURES = ("units", "employment", "turnover", "exports")
 DEFAULT_UNITS = {"units": "enterprises", "employment": "persons"}
 
+#: Model fields whose column in a file names the record by its code (a region by its code).
+CODED_COLUMNS = {"state": "state_code", "district": "district_code"}
+
+
+def columns_of(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The file columns of model ``fields``, in order (the exporter writes them in this order)."""
+    return tuple(CODED_COLUMNS.get(f, f) for f in fields)
+
+
 CLUSTER_COLUMNS = {
-    "name",
     "slug",
-    "product",
-    "place",
-    "country",
-    "state_code",
-    "district_code",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "cluster_type",
-    "spread",
-    "density",
-    "breadth",
-    "depth",
-    "performance",
-    "thematic_challenges",
+    *columns_of(CLUSTER_FIELDS),
     "industry_codes",
-    "description",
-    "source",
-    "source_date",
-    "source_detail",
-    "published",
+    *PROVENANCE_FIELDS,
     "figures_year",
     "figures_estimated",
     *KEY_FIGURES,
     *(f"{k}_unit" for k in KEY_FIGURES),
 }
 ORGANISATION_COLUMNS = {
-    "name",
     "slug",
-    "kind",
-    "external_id",
-    "country",
-    "state_code",
-    "city",
-    "latitude",
-    "longitude",
-    "website",
-    "description",
+    *columns_of(ORGANISATION_FIELDS),
     "clusters",
     "cluster_role",
     "sector_codes",
     "sector_code",
     "sector_name",
-    "members_sme",
-    "members_large",
-    "members_research",
-    "members_public",
-    "members_other",
-    "management_fte",
-    "founding_year",
-    "sectors",
-    "technologies",
-    "value_chains",
-    "labels",
-    "source",
-    "source_date",
-    "source_detail",
-    "published",
+    *PROFILE_FIELDS,
+    *PROVENANCE_FIELDS,
 }
 ORGANISATION_ALIASES = {
     "org_title": "name",
@@ -126,25 +98,14 @@ ORGANISATION_ALIASES = {
     "organization": "name",
 }
 SCHEME_COLUMNS = {
-    "name",
     "slug",
-    "acronym",
-    "kind",
-    "institution",
-    "country",
-    "focus_areas",
-    "description",
-    "url",
-    "clusters",
+    *SCHEME_FIELDS,
     "coverage_value",
     "coverage_measure",
     "coverage_unit",
     "coverage_year",
     "coverage_note",
-    "source",
-    "source_date",
-    "source_detail",
-    "published",
+    *PROVENANCE_FIELDS,
 }
 
 
@@ -402,12 +363,9 @@ def _write_cluster(item: _ClusterRow, user: AbstractBaseUser | None, result: Imp
             user=user, thematic_challenges=item.challenges, **item.fields
         )
         result.created += 1
-    for classification, code in item.codes:
-        ClusterIndustryCode.objects.get_or_create(
-            cluster=cluster, classification=classification, code=code
-        )
+    services.add_industry_codes(cluster, codes=item.codes)
     for figure in item.figures:
-        KeyFigure.objects.create(cluster=cluster, source=cluster.source, **figure)
+        services.add_key_figure(cluster, user=user, source=cluster.source, **figure)
         result.details["key figures"] = result.details.get("key figures", 0) + 1
 
 
@@ -424,16 +382,6 @@ class _OrgGroup:
     sectors: list[tuple[str, str, str]]
     clusters: list[tuple[Cluster, str]]
     existing: Organisation | None
-
-
-PROFILE_INTS = (
-    "members_sme",
-    "members_large",
-    "members_research",
-    "members_public",
-    "members_other",
-)
-PROFILE_LISTS = ("sectors", "technologies", "value_chains", "labels")
 
 
 def _validate_org_row(
@@ -463,7 +411,7 @@ def _validate_org_row(
         **_provenance(reader, options, file),
     }
     profile: dict[str, Any] = {}
-    for column in PROFILE_INTS:
+    for column in PROFILE_MEMBER_FIELDS:
         value = reader.integer(column, minimum=0)
         if value is not None:
             profile[column] = value
@@ -475,7 +423,7 @@ def _validate_org_row(
         if founded > dt.date.today().year:
             reader.error("founding_year", f"{founded} is in the future")
         profile["founding_year"] = founded
-    for column in PROFILE_LISTS:
+    for column in PROFILE_LIST_FIELDS:
         if reader.has(column):
             profile[column] = reader.items(column)
     sectors = [(c, code, "") for c, code in _coded(reader, "sector_codes")]
@@ -682,7 +630,3 @@ IMPORTERS = {
     "organisations": import_organisations,
     "schemes": import_schemes,
 }
-
-
-def as_decimal(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))

@@ -26,6 +26,84 @@ from clusterobs.registry.vocabularies import (
     Spread,
 )
 
+#: The provenance an editor states on every registry record; forms, serializers, importers,
+#: exporters and the admin all list these names from here.
+PROVENANCE_FIELDS = ("source", "source_date", "source_detail", "published")
+#: Authorship and versioning the services keep (never typed in by an editor).
+AUDIT_FIELDS = ("created_by", "updated_by", "created_at", "updated_at", "version")
+
+#: A cluster's place, typology and description as an editor sees them, in display order: the one
+#: list the edit form, the API serializer, the CSV importer and exporter and the admin use.
+CLUSTER_PLACE_FIELDS = (
+    "place",
+    "country",
+    "state",
+    "district",
+    "latitude",
+    "longitude",
+    "location_precision",
+)
+CLUSTER_TYPOLOGY_FIELDS = (
+    "cluster_type",
+    "spread",
+    "density",
+    "breadth",
+    "depth",
+    "performance",
+    "thematic_challenges",
+)
+CLUSTER_FIELDS = ("name", "product", *CLUSTER_PLACE_FIELDS, *CLUSTER_TYPOLOGY_FIELDS, "description")
+#: An organisation's own fields as an editor sees them (its profile is a model of its own).
+ORGANISATION_FIELDS = (
+    "name",
+    "kind",
+    "external_id",
+    "country",
+    "state",
+    "city",
+    "latitude",
+    "longitude",
+    "website",
+    "description",
+)
+
+#: A cluster organisation's profile: member counts (whole numbers), team and founding, and the
+#: free-text lists (sectors, technologies, value chains, labels).
+PROFILE_MEMBER_FIELDS = (
+    "members_sme",
+    "members_large",
+    "members_research",
+    "members_public",
+    "members_other",
+)
+PROFILE_NUMBER_FIELDS = (*PROFILE_MEMBER_FIELDS, "management_fte", "founding_year")
+PROFILE_LIST_FIELDS = ("sectors", "technologies", "value_chains", "labels")
+PROFILE_FIELDS = (*PROFILE_NUMBER_FIELDS, *PROFILE_LIST_FIELDS)
+#: A dated key figure as an editor records it.
+KEY_FIGURE_FIELDS = (
+    "indicator",
+    "label",
+    "value",
+    "unit",
+    "year",
+    "as_of",
+    "estimated",
+    "source",
+    "source_detail",
+)
+#: A scheme's own fields as an editor sees them.
+SCHEME_FIELDS = (
+    "name",
+    "acronym",
+    "kind",
+    "institution",
+    "country",
+    "focus_areas",
+    "description",
+    "url",
+    "clusters",
+)
+
 
 class SlugManager(models.Manager):
     """Natural keys by slug, so backups restore into a database with other primary keys."""

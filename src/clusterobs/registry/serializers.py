@@ -12,9 +12,13 @@ from clusterobs.regions.models import Region
 from clusterobs.registry import services
 from clusterobs.registry.codes import AGGREGATES, code_error
 from clusterobs.registry.models import (
+    CLUSTER_FIELDS,
+    KEY_FIGURE_FIELDS,
+    ORGANISATION_FIELDS,
+    PROVENANCE_FIELDS,
+    SCHEME_FIELDS,
     Cluster,
     ClusterIndustryCode,
-    ClusterLink,
     Initiative,
     KeyFigure,
     Organisation,
@@ -27,15 +31,8 @@ from clusterobs.registry.models import (
 )
 from clusterobs.registry.permissions import can_see_unpublished
 
-PROVENANCE = (
-    "source",
-    "source_date",
-    "source_detail",
-    "published",
-    "created_at",
-    "updated_at",
-    "version",
-)
+#: Provenance and the audit fields a reader may see (who changed a record is in its history).
+PROVENANCE = (*PROVENANCE_FIELDS, "created_at", "updated_at", "version")
 
 
 def _absolute(context: dict[str, Any], path: str) -> str:
@@ -83,18 +80,7 @@ class IndustryCodeSerializer(serializers.ModelSerializer):
 class KeyFigureSerializer(serializers.ModelSerializer):
     class Meta:
         model = KeyFigure
-        fields = (
-            "indicator",
-            "label",
-            "value",
-            "unit",
-            "year",
-            "as_of",
-            "estimated",
-            "source",
-            "source_detail",
-            "recorded_at",
-        )
+        fields = (*KEY_FIGURE_FIELDS, "recorded_at")
 
 
 class CountryField(serializers.CharField):
@@ -247,24 +233,8 @@ class ClusterSerializer(VersionedSerializer):
         fields = (
             "api_url",
             "slug",
-            "name",
-            "product",
-            "place",
-            "country",
-            "state",
-            "district",
-            "latitude",
-            "longitude",
-            "location_precision",
-            "cluster_type",
-            "spread",
-            "density",
-            "breadth",
-            "depth",
-            "performance",
-            "thematic_challenges",
+            *CLUSTER_FIELDS,
             "suggested_challenges",
-            "description",
             "industry_codes",
             "key_figures",
             "organisations",
@@ -391,16 +361,7 @@ class OrganisationSerializer(VersionedSerializer):
         fields = (
             "api_url",
             "slug",
-            "name",
-            "kind",
-            "external_id",
-            "country",
-            "state",
-            "city",
-            "latitude",
-            "longitude",
-            "website",
-            "description",
+            *ORGANISATION_FIELDS,
             "profile",
             "sector_codes",
             "clusters",
@@ -474,15 +435,7 @@ class SchemeSerializer(VersionedSerializer):
         fields = (
             "api_url",
             "slug",
-            "name",
-            "acronym",
-            "kind",
-            "institution",
-            "country",
-            "focus_areas",
-            "description",
-            "url",
-            "clusters",
+            *SCHEME_FIELDS,
             "coverage",
             "components",
             *PROVENANCE,
@@ -494,12 +447,6 @@ class SchemeSerializer(VersionedSerializer):
         if not _shows_unpublished(self):
             data["clusters"] = [c.slug for c in instance.clusters.all() if c.published]
         return data
-
-
-class ClusterLinkSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ClusterLink
-        fields = ("cluster", "organisation", "role", "note")
 
 
 class RegistryInitiativeListSerializer(serializers.ModelSerializer):

@@ -1,7 +1,8 @@
 """Writes to the registry: creation, updates with conflict detection, links.
 
-Keyword-only, typed functions (HackSoft style). Views, API and importers call these and hold no
-business logic of their own.
+Typed functions (HackSoft style): the record a function changes is its one positional argument,
+everything else is keyword-only. Views, API, importers and the other apps call these and hold
+no business logic of their own; ``update_record`` is the one versioned update they share.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from clusterobs.registry.models import (
 from clusterobs.registry.typology import suggest_challenges
 
 M = TypeVar("M", bound=RegistryRecord)
+#: A model with a ``version`` (and ``updated_by``) column: anything ``update_record`` may save.
+V = TypeVar("V", bound=models.Model)
 UserLike = AbstractBaseUser | AnonymousUser | None
 
 
@@ -40,7 +43,8 @@ class ConflictError(Exception):
         )
 
 
-def _user(user: UserLike) -> AbstractBaseUser | None:
+def acting_user(user: UserLike) -> AbstractBaseUser | None:
+    """The user a change is recorded against (``None`` for anonymous or system changes)."""
     return user if user is not None and user.is_authenticated else None
 
 
@@ -66,12 +70,12 @@ def suggested_challenges_for(product: str) -> list[str]:
     return suggest_challenges(product, challenge_table())
 
 
-def create_record(model: type[M], *, user: UserLike, **fields: Any) -> M:
+def create_record(model: type[M], /, *, user: UserLike, **fields: Any) -> M:
     """Create a registry record with a unique slug, authorship and validation."""
     if "slug" in {f.name for f in model._meta.fields} and not fields.get("slug"):
         fields["slug"] = unique_slug(model, fields.get("name", ""))
-    instance = model(**fields, created_by=_user(user), updated_by=_user(user))
-    instance._history_user = _user(user)  # recorded by django-simple-history
+    instance = model(**fields, created_by=acting_user(user), updated_by=acting_user(user))
+    instance._history_user = acting_user(user)  # recorded by django-simple-history
     instance.full_clean()
     instance.save()
     return instance
@@ -92,10 +96,23 @@ def create_cluster(
     return cluster
 
 
+def lock_version(instance: V, expected_version: int) -> V:
+    """The current row of ``instance``, locked until the transaction ends, if it is still at
+    ``expected_version``; else :class:`ConflictError`. Call inside ``transaction.atomic``."""
+    current = type(instance).objects.select_for_update().get(pk=instance.pk)
+    if current.version != expected_version:
+        raise ConflictError(current, expected_version, current.version)
+    return current
+
+
 def update_record(
-    instance: M, *, user: UserLike, expected_version: int, changes: dict[str, Any]
-) -> M:
+    instance: V, /, *, user: UserLike, expected_version: int, changes: dict[str, Any]
+) -> V:
     """Apply ``changes`` if nobody changed the record since ``expected_version`` was read.
+
+    The one versioned update of the platform: registry records, programme initiatives and
+    collaboration agreements all save through it (any model with ``version`` and
+    ``updated_by``). Many-to-many fields in ``changes`` are set after the row is saved.
 
     The row is locked (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises writers) so two
     concurrent saves cannot both pass the version check: the second gets a
@@ -104,14 +121,12 @@ def update_record(
     model = type(instance)
     many_to_many = {k: changes.pop(k) for k in list(changes) if _is_m2m(model, k)}
     with transaction.atomic():
-        current = model.objects.select_for_update().get(pk=instance.pk)
-        if current.version != expected_version:
-            raise ConflictError(current, expected_version, current.version)
+        current = lock_version(instance, expected_version)
         for field, value in changes.items():
             setattr(current, field, value)
         current.version += 1
-        current.updated_by = _user(user)
-        current._history_user = _user(user)
+        current.updated_by = acting_user(user)
+        current._history_user = acting_user(user)
         current.full_clean()
         current.save()
         for field, values in many_to_many.items():
@@ -127,12 +142,16 @@ def _is_m2m(model: type[models.Model], name: str) -> bool:
     return field.many_to_many and not field.auto_created
 
 
-def delete_record(instance: models.Model) -> None:
-    instance.delete()
+def delete_record(instance: models.Model, /, *, user: UserLike) -> None:
+    """Delete a record, its history entry naming who deleted it."""
+    with transaction.atomic():
+        instance._history_user = acting_user(user)  # type: ignore[attr-defined]
+        instance.delete()
 
 
 def update_organisation_with_profile(
     organisation: Organisation,
+    /,
     *,
     user: UserLike,
     expected_version: int,
@@ -156,7 +175,7 @@ def update_organisation_with_profile(
     return updated
 
 
-def set_industry_codes(cluster: Cluster, codes: list[tuple[str, str]]) -> None:
+def set_industry_codes(cluster: Cluster, /, *, codes: list[tuple[str, str]]) -> None:
     """Make ``codes`` (classification, code) the cluster's industry codes, keeping titles."""
     with transaction.atomic():
         wanted = set(codes)
@@ -174,6 +193,7 @@ def set_industry_codes(cluster: Cluster, codes: list[tuple[str, str]]) -> None:
 
 def update_cluster(
     cluster: Cluster,
+    /,
     *,
     user: UserLike,
     expected_version: int,
@@ -186,14 +206,30 @@ def update_cluster(
             cluster, user=user, expected_version=expected_version, changes=changes
         )
         if industry_codes is not None:
-            set_industry_codes(updated, industry_codes)
+            set_industry_codes(updated, codes=industry_codes)
     return updated
 
 
-def add_key_figure(cluster: Cluster, *, user: UserLike, **fields: Any) -> KeyFigure:
+def add_industry_codes(cluster: Cluster, /, *, codes: list[tuple[str, str]]) -> int:
+    """Add ``codes`` (classification, code) the cluster does not carry yet; return how many.
+
+    Each code is validated (format of its classification) like any other record."""
+    added = 0
+    with transaction.atomic():
+        for classification, code in codes:
+            if cluster.industry_codes.filter(classification=classification, code=code).exists():
+                continue
+            row = ClusterIndustryCode(cluster=cluster, classification=classification, code=code)
+            row.full_clean()
+            row.save()
+            added += 1
+    return added
+
+
+def add_key_figure(cluster: Cluster, /, *, user: UserLike, **fields: Any) -> KeyFigure:
     """Record a new dated observation of a cluster's key figure (never overwrites one)."""
     figure = KeyFigure(cluster=cluster, **fields)
-    figure._history_user = _user(user)
+    figure._history_user = acting_user(user)
     figure.full_clean()
     figure.save()
     return figure

@@ -42,13 +42,6 @@ VINTAGE_BY_YEAR = [
 ]
 
 
-def vintage_of_year(year: int) -> str:
-    for lo, hi, name in VINTAGE_BY_YEAR:
-        if lo <= year <= hi:
-            return name
-    raise ValueError(f"no NAICS vintage known for CBP year {year}")
-
-
 def _vintage_expr(year: ibis.Value) -> ibis.Value:
     cases = [((year >= lo) & (year <= hi), name) for lo, hi, name in VINTAGE_BY_YEAR]
     return ibis.cases(*cases, else_="UNKNOWN")
@@ -109,6 +102,7 @@ def _canonical(raw: ibis.Table, path: Path, year: int | None) -> SourceTable:
             raise InputValidationError(f"not a CBP file: no column {need!r}", file=path, field=need)
     if "fipscty" in cols and "fipstate" in cols:
         region = raw.fipstate.lpad(2, "0").concat(raw.fipscty.lpad(3, "0"))
+        region_fields: tuple[str, ...]
         region_type, region_fields = "county", ("fipstate", "fipscty")
     elif "fipstate" in cols:
         region = raw.fipstate.lpad(2, "0")

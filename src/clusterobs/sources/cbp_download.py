@@ -34,7 +34,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 BASE_URL = "https://www2.census.gov/programs-surveys/cbp/datasets"
 LEVELS: dict[str, str] = {"state": "st", "county": "co", "msa": "msa"}
@@ -109,7 +109,7 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_manifest(out: Path) -> dict[str, dict]:
+def read_manifest(out: Path) -> dict[str, dict[str, Any]]:
     """Manifest entries by file name (empty when there is none yet)."""
     path = Path(out) / MANIFEST
     if not path.exists():
@@ -117,7 +117,7 @@ def read_manifest(out: Path) -> dict[str, dict]:
     return {e["file"]: e for e in json.loads(path.read_text())["files"]}
 
 
-def _write_manifest(out: Path, entries: dict[str, dict]) -> None:
+def _write_manifest(out: Path, entries: dict[str, dict[str, Any]]) -> None:
     path = Path(out) / MANIFEST
     tmp = path.with_suffix(".json.tmp")
     data = {"source": BASE_URL, "files": sorted(entries.values(), key=lambda e: e["file"])}

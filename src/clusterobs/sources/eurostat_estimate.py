@@ -39,6 +39,7 @@ after :data:`MAX_ITER` rounds or when the margins agree to :data:`TOLERANCE`.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -204,7 +205,7 @@ def _estimate_year(part: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, dict[str
 
     estimated: dict[tuple[str, str], float] = {}
     open_cells = sorted((k for k in unknown if k not in derived), key=lambda k: (level(k), k))
-    blocks: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
+    blocks: dict[tuple[Any, ...], list[tuple[str, str]]] = defaultdict(list)
     for k in open_cells:
         r, i = k
         blocks[(level(k), _region_parent(r), industry_parent(i, sections))].append(k)

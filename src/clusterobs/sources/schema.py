@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import ibis
 import numpy as np
@@ -138,7 +139,7 @@ def numeric(t: ibis.Table, column: str) -> ibis.Value:
     return t[column].strip().nullif("").try_cast("float64")
 
 
-def _fail_numeric(src: SourceTable, column: str, why: str, bad: Callable) -> None:
+def _fail_numeric(src: SourceTable, column: str, why: str, bad: Callable[..., Any]) -> None:
     raw = src.raw_field.get(column, column)
     row = src.first_row(
         lambda c: bad(c[raw.lower()]) if raw.lower() in c.columns else c["__row"] < 0

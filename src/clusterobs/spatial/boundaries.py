@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from shapely.geometry.base import BaseGeometry
@@ -211,7 +212,7 @@ def builtin_boundaries(region_type: str) -> RegionGeometries:
 
 def from_geojson(
     codes: Sequence[str],
-    geometries: Sequence[dict | None],
+    geometries: Sequence[dict[str, Any] | None],
     names: Sequence[str] | None = None,
     *,
     source: str = "regions",

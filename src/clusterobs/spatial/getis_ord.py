@@ -21,6 +21,7 @@ get no test.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -102,7 +103,7 @@ class GetisOrdGiStar:
         labels, counts = np.unique(self.label.astype(str), return_counts=True)
         return {str(k): int(v) for k, v in zip(labels, counts, strict=True)}
 
-    def rows(self) -> list[dict]:
+    def rows(self) -> list[dict[str, Any]]:
         return [
             {
                 "region_code": c,

@@ -17,7 +17,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -52,7 +52,7 @@ class HotSpotAnalysis:
     seconds: float
     gi_skipped: str | None = None
 
-    def region_rows(self) -> list[dict]:
+    def region_rows(self) -> list[dict[str, Any]]:
         """One row per analysed region: value, LISA, Gi* and the cluster it belongs to."""
         member_of = {m: c.cluster_id for c in self.clusters for m in c.members}
         lisa = {r["region_code"]: r for r in self.lisa.rows()}
@@ -68,7 +68,7 @@ class HotSpotAnalysis:
             rows.append(row)
         return rows
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         return {
             "regions": len(self.codes),
             "weights": self.weights.describe(),

@@ -22,6 +22,7 @@ significant when ``q <= alpha`` (:mod:`clusterobs.spatial.fdr`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -90,7 +91,7 @@ class LocalMoran:
         labels, counts = np.unique(self.label.astype(str), return_counts=True)
         return {str(k): int(v) for k, v in zip(labels, counts, strict=True)}
 
-    def rows(self) -> list[dict]:
+    def rows(self) -> list[dict[str, Any]]:
         """One dict per region."""
         return [
             {

@@ -24,6 +24,7 @@ Inference (all as computed by ``esda.Moran`` 2.9):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -78,7 +79,7 @@ class GlobalMoran:
         else:
             self.p_sim = self.EI_sim = self.z_sim = float("nan")
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """The results as a JSON-ready dict."""
         return {
             "statistic": "Moran's I",

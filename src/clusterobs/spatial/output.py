@@ -23,6 +23,7 @@ import json
 import math
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,11 +45,11 @@ def _clean(value):
     return value
 
 
-def dump_json(data: dict) -> str:
+def dump_json(data: dict[str, Any]) -> str:
     return json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False)
 
 
-def write_hotspots(analysis, regions, out: Path, meta: dict) -> Path:
+def write_hotspots(analysis, regions, out: Path, meta: dict[str, Any]) -> Path:
     """``analysis``: a :class:`~clusterobs.spatial.hotspots.HotSpotAnalysis`; ``regions`` its
     :class:`~clusterobs.spatial.boundaries.RegionGeometries`."""
     import shapely
@@ -116,7 +117,7 @@ def write_hotspots(analysis, regions, out: Path, meta: dict) -> Path:
 
 
 def write_concentration(
-    clusters: pd.DataFrame, regions: pd.DataFrame | None, out: Path, meta: dict
+    clusters: pd.DataFrame, regions: pd.DataFrame | None, out: Path, meta: dict[str, Any]
 ) -> Path:
     def write(tmp: Path) -> None:
         clusters.to_csv(tmp / "clusters.csv", index=False)
@@ -148,7 +149,7 @@ def kd_table(kd, m=None) -> pd.DataFrame:
     return df
 
 
-def write_kd(kd, match, out: Path, meta: dict, m=None) -> Path:
+def write_kd(kd, match, out: Path, meta: dict[str, Any], m=None) -> Path:
     def write(tmp: Path) -> None:
         kd_table(kd, m).to_csv(tmp / KD_FILE, index=False, float_format="%.10g")
         match.codes.to_csv(tmp / "industry_codes.csv", index=False)
@@ -170,7 +171,7 @@ def publish(out: Path, root: Path, name: str) -> Path:
     return write_directory(root / name, lambda tmp: shutil.copytree(out, tmp, dirs_exist_ok=True))
 
 
-def read_kd(directory: Path) -> tuple[pd.DataFrame, dict]:
+def read_kd(directory: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     """A published Kd result: its table and summary."""
     directory = Path(directory)
     table = pd.read_csv(directory / KD_FILE)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -113,14 +114,14 @@ def _source(path: Path, name: str) -> str | None:
     return str(f) if f.exists() else None
 
 
-def read_manifest(result_dir: Path) -> dict:
+def read_manifest(result_dir: Path) -> dict[str, Any]:
     path = Path(result_dir) / "manifest.json"
     if not path.exists():
         raise FileNotFoundError(f"{result_dir} is not a mapping result (no manifest.json)")
     return json.loads(path.read_text())
 
 
-def _query(sql: str, params: list) -> pd.DataFrame:
+def _query(sql: str, params: list[Any]) -> pd.DataFrame:
     con = duckdb.connect(":memory:", config={"threads": 2})
     try:
         return con.execute(sql, params).df()
@@ -172,7 +173,7 @@ def measure_values(
         absent_as_zero = (manifest.get("inputs") or {}).get("format") == "cbp"
     cry = _source(path, "cluster_region_year.parquet")
     sub_sql = "subcluster_code = ?" if subcluster else "subcluster_code IS NULL"
-    params: list = [cry, rt, year, cluster] + ([subcluster] if subcluster else [])
+    params: list[Any] = [cry, rt, year, cluster] + ([subcluster] if subcluster else [])
     rows = _query(
         "SELECT region_code, employment, region_total, traded_employment, local_employment, "
         "national_employment, national_total, national_traded, national_local, traded, "

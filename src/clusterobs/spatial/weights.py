@@ -32,7 +32,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -171,7 +171,7 @@ class SpatialWeights:
             cent = self.centroids[[pos[c] for c in codes]]
         return SpatialWeights(self.spec, list(codes), nbrs, self.frame, self.source, cent)
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         card = np.array(list(self.cardinalities.values()) or [0])
         return {
             "kind": self.spec.label,
@@ -186,7 +186,7 @@ class SpatialWeights:
 
     # Cache ---------------------------------------------------------------------------------
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "version": CACHE_VERSION,
             "spec": self.spec.label,
@@ -200,7 +200,7 @@ class SpatialWeights:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> SpatialWeights:
+    def from_json(cls, data: dict[str, Any]) -> SpatialWeights:
         f = data.get("frame")
         frame = DistanceFrame(f["kind"], f["crs"], f["desc"]) if f else None
         cent = data.get("centroids")

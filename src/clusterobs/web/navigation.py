@@ -12,7 +12,6 @@ from django.http import HttpRequest
 
 #: url-name prefix -> section, first match wins (longest prefixes first where they overlap)
 NAME_PREFIXES = (
-    ("initiative-", "programmes"),
     ("collab-", "collaboration"),
     ("cluster-", "clusters"),
     ("organisation-", "organisations"),
@@ -25,7 +24,11 @@ NAME_PREFIXES = (
     ("sources", "sources"),
     ("home", "home"),
 )
-NAMESPACES = {"observatory": "observatory", "programmes": "programmes"}
+NAMESPACES = {
+    "observatory": "observatory",
+    "programmes": "programmes",
+    "initiatives": "programmes",
+}
 FIRST_SEGMENTS = {
     "": "home",
     "clusters": "clusters",

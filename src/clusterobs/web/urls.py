@@ -1,10 +1,12 @@
-"""URLs: web pages, the REST API under /api/, OpenAPI docs at /api/docs, admin."""
+"""URLs: each app's pages under its prefix, the REST API under /api/, OpenAPI docs, admin."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter, SimpleRouter
@@ -30,6 +32,7 @@ from clusterobs.registry.api import (
     StatsView,
 )
 from clusterobs.registry.api import InitiativeViewSet as RegistryInitiativeViewSet
+from clusterobs.web.home import home
 
 router = DefaultRouter()
 router.register("clusters", ClusterViewSet, basename="api-cluster")
@@ -79,10 +82,20 @@ urlpatterns = [
         cache_page(3600)(JavaScriptCatalog.as_view()),
         name="javascript-catalog",
     ),
+    # The language switcher posts here (Django's set_language: a cookie, then back to the page).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("programmes/", include("clusterobs.programmes.urls")),
     path("collaboration/", include("clusterobs.collaboration.urls")),
     path("observatory/", include("clusterobs.observatory.urls")),
     path("sources/", include("clusterobs.references.urls")),
     path("accounts/", include("clusterobs.accounts.urls")),
-    path("", include("clusterobs.web.pages")),
+    path("initiatives/", include("clusterobs.programmes.registry_initiative_urls")),
+    path("", home, name="home"),
+    # Browsers ask for /favicon.ico where a response is not HTML (JSON, CSV, PDF).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=staticfiles_storage.url("web/favicon.svg"), permanent=True),
+    ),
+    path("", include("clusterobs.registry.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
 ]

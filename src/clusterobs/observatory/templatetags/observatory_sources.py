@@ -12,7 +12,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from clusterobs.observatory.selectors import FIELDS, MAP_INDICATORS
+from clusterobs.observatory.selectors.glossary import FIELDS, MAP_INDICATORS
 from clusterobs.observatory.units import LABELS, NOTES
 from clusterobs.observatory.units import unit as unit_of
 

@@ -18,6 +18,7 @@ themselves; they need H. Three ways to get it, always named in the output (``met
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +52,7 @@ def from_plants(employment: Sequence[float] | np.ndarray) -> float:
 
 
 def from_size_classes(
-    counts: Mapping[str, float], classes: Mapping[str, tuple] = CBP_SIZE_CLASSES
+    counts: Mapping[str, float], classes: Mapping[str, tuple[Any, ...]] = CBP_SIZE_CLASSES
 ) -> float:
     """H from establishment counts per size class (class midpoints)."""
     unknown = [c for c in counts if c not in classes]

@@ -19,6 +19,7 @@ clusters at cluster level, traded and local).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -170,7 +171,7 @@ def concentration_by_industry(
     return df.sort_values("eg_gamma", ascending=False, na_position="last").reset_index(drop=True)
 
 
-def _size_classes_for(size_classes: pd.DataFrame | None, cluster: str) -> dict | None:
+def _size_classes_for(size_classes: pd.DataFrame | None, cluster: str) -> dict[str, Any] | None:
     if size_classes is None:
         return None
     key = "industry_code" if "industry_code" in size_classes.columns else "cluster_code"
@@ -181,8 +182,10 @@ def _size_classes_for(size_classes: pd.DataFrame | None, cluster: str) -> dict |
     return {c: float(sub[c].sum()) for c in cols}
 
 
-def _indices(e: np.ndarray, t: np.ndarray, est: np.ndarray, classes: dict | None) -> dict:
-    out: dict = dict.fromkeys(COLUMNS[9:], None)
+def _indices(
+    e: np.ndarray, t: np.ndarray, est: np.ndarray, classes: dict[str, Any] | None
+) -> dict[str, Any]:
+    out: dict[str, Any] = dict.fromkeys(COLUMNS[9:], None)
     if e.sum() <= 0 or len(e) < 2:
         return out
     h = Herfindahl(e)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ class IndustryMatch:
     def n(self) -> int:
         return int(self.mask.sum())
 
-    def report(self) -> dict:
+    def report(self) -> dict[str, Any]:
         return {
             "target": self.target,
             "target_vintage": self.target_vintage,
@@ -131,7 +132,7 @@ def match_industry(
         xw = xw[xw["to_code"].isin(wanted)]
         share[v] = xw.groupby("from_code")["weight"].sum().to_dict()
     rows, matched = [], set()
-    per_vintage: Counter = Counter()
+    per_vintage: Counter[str] = Counter()
     for code, n in sorted(counts.items()):
         where = [v for v in family if code in exists[v]]
         if not where:

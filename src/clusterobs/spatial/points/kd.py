@@ -42,7 +42,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -269,7 +269,7 @@ class DurantonOverman:
             out.append([float(start), float(self.r[-1])])
         return out
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         o = self.options
         return {
             "statistic": "Duranton-Overman Kd",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -116,7 +117,7 @@ class MarconPuech:
             self.mean = self.local_lo = self.local_hi = self.global_lo = self.global_hi = nan
         self.seconds = time.perf_counter() - started
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         o = self.options
         return {
             "statistic": "Marcon-Puech M",

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from clusterobs.collaboration.services import import_relatedness
+from clusterobs.collaboration.services.relatedness import import_relatedness
 
 
 class Command(BaseCommand):

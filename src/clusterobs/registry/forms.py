@@ -18,6 +18,12 @@ from clusterobs.regions.countries import country_name, is_known_country
 from clusterobs.regions.models import Region, RegionLevel
 from clusterobs.registry.codes import AGGREGATES, code_error, parse_coded_list
 from clusterobs.registry.models import (
+    CLUSTER_FIELDS,
+    KEY_FIGURE_FIELDS,
+    ORGANISATION_FIELDS,
+    PROFILE_FIELDS,
+    PROVENANCE_FIELDS,
+    SCHEME_FIELDS,
     Cluster,
     KeyFigure,
     Organisation,
@@ -156,9 +162,6 @@ class CountryCodeField(forms.CharField):
         return code
 
 
-PROVENANCE_FIELDS = ["source", "source_date", "source_detail", "published"]
-
-
 class VersionedForm(forms.ModelForm):
     """A ModelForm that round-trips the record's version for optimistic locking."""
 
@@ -193,26 +196,7 @@ class ClusterForm(VersionedForm):
 
     class Meta:
         model = Cluster
-        fields = [
-            "name",
-            "product",
-            "place",
-            "country",
-            "state",
-            "district",
-            "latitude",
-            "longitude",
-            "location_precision",
-            "cluster_type",
-            "spread",
-            "density",
-            "breadth",
-            "depth",
-            "performance",
-            "thematic_challenges",
-            "description",
-            *PROVENANCE_FIELDS,
-        ]
+        fields = [*CLUSTER_FIELDS, *PROVENANCE_FIELDS]
         widgets = {"thematic_challenges": forms.CheckboxSelectMultiple}
         help_texts = {
             "thematic_challenges": _(
@@ -268,19 +252,7 @@ class OrganisationForm(VersionedForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "external_id",
-            "country",
-            "state",
-            "city",
-            "latitude",
-            "longitude",
-            "website",
-            "description",
-            *PROVENANCE_FIELDS,
-        ]
+        fields = [*ORGANISATION_FIELDS, *PROVENANCE_FIELDS]
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -315,19 +287,7 @@ class OrganisationProfileForm(forms.ModelForm):
 
     class Meta:
         model = OrganisationProfile
-        fields = [
-            "members_sme",
-            "members_large",
-            "members_research",
-            "members_public",
-            "members_other",
-            "management_fte",
-            "founding_year",
-            "sectors",
-            "technologies",
-            "value_chains",
-            "labels",
-        ]
+        fields = list(PROFILE_FIELDS)
 
 
 class SchemeForm(VersionedForm):
@@ -339,18 +299,7 @@ class SchemeForm(VersionedForm):
 
     class Meta:
         model = Scheme
-        fields = [
-            "name",
-            "acronym",
-            "kind",
-            "institution",
-            "country",
-            "focus_areas",
-            "description",
-            "url",
-            "clusters",
-            *PROVENANCE_FIELDS,
-        ]
+        fields = [*SCHEME_FIELDS, *PROVENANCE_FIELDS]
         widgets = {"clusters": forms.SelectMultiple(attrs={"size": 10})}
 
 
@@ -359,17 +308,7 @@ class KeyFigureForm(forms.ModelForm):
 
     class Meta:
         model = KeyFigure
-        fields = [
-            "indicator",
-            "label",
-            "value",
-            "unit",
-            "year",
-            "as_of",
-            "estimated",
-            "source",
-            "source_detail",
-        ]
+        fields = list(KEY_FIGURE_FIELDS)
         widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
 
     def clean_value(self) -> Any:

@@ -1,18 +1,12 @@
-"""Web page URLs (the pages themselves are in ``views``)."""
+"""The registry's pages (views in ``registry.views``), mounted at the site root by the shell."""
 
-from django.contrib.staticfiles.storage import staticfiles_storage
-from django.urls import include, path
-from django.views.generic import RedirectView
+from django.urls import path
 
-from clusterobs.web import initiatives, views
+from clusterobs.registry import views
+
+app_name = "registry"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    # Browsers ask for /favicon.ico where a response is not HTML (JSON, CSV, PDF).
-    path(
-        "favicon.ico",
-        RedirectView.as_view(url=staticfiles_storage.url("web/favicon.svg"), permanent=True),
-    ),
     path("clusters/", views.cluster_list, name="cluster-list"),
     path("clusters/new/", views.cluster_create, name="cluster-create"),
     path("clusters/export.csv", views.cluster_export, {"fmt": "csv"}, name="cluster-export-csv"),
@@ -42,9 +36,6 @@ urlpatterns = [
     path("schemes/export.csv", views.scheme_export, name="scheme-export"),
     path("schemes/<slug:slug>/", views.scheme_detail, name="scheme-detail"),
     path("schemes/<slug:slug>/edit/", views.scheme_edit, name="scheme-edit"),
-    path("initiatives/", initiatives.initiative_list, name="initiative-list"),
-    path("initiatives/<slug:slug>/", initiatives.initiative_detail, name="initiative-detail"),
     path("map/", views.map_page, name="map"),
     path("map/points.json", views.map_points, name="map-points"),
-    path("accounts/", include("django.contrib.auth.urls")),
 ]

@@ -21,9 +21,8 @@ from django.views.decorators.http import require_GET
 from clusterobs.programmes import selectors as programme_selectors
 from clusterobs.regions.countries import country_name
 from clusterobs.registry import selectors
+from clusterobs.registry.forms import country_choices
 from clusterobs.registry.permissions import can_see_unpublished
-from clusterobs.web import helpers
-from clusterobs.web.forms import country_choices
 
 PAGE_SIZE = 50
 
@@ -50,18 +49,18 @@ def _api_url(active: dict[str, str]) -> str:
 
 @require_GET
 def initiative_list(request: HttpRequest) -> HttpResponse:
-    filters = helpers.filters_from(request.GET, selectors.InitiativeFilters)
-    active = helpers.active_filters(request.GET, selectors.InitiativeFilters)
+    filters = selectors.filters_from(request.GET, selectors.InitiativeFilters)
+    active = selectors.active_filters(request.GET, selectors.InitiativeFilters)
     everything = selectors.initiative_list(request.user, selectors.InitiativeFilters())
-    schemes = [s for s in helpers.visible_schemes(request.user) if s.initiatives.exists()]
+    schemes = [s for s in selectors.visible_schemes(request.user) if s.initiatives.exists()]
     form = InitiativeFilterForm(
-        request.GET or None, countries=helpers.countries_of(everything), schemes=schemes
+        request.GET or None, countries=selectors.countries_of(everything), schemes=schemes
     )
     qs = selectors.initiative_list(request.user, filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "web/initiative_list.html",
+        "programmes/registry_initiative_list.html",
         {"form": form, "page": page, "active": active, "api_url": _api_url(active)},
     )
 
@@ -76,7 +75,7 @@ def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_selectors.initiative_detail(request.user, record.slug) if record else None
     return render(
         request,
-        "web/initiative_detail.html",
+        "programmes/registry_initiative_detail.html",
         {
             "initiative": initiative,
             "clusters": [c for c in initiative.clusters.all() if c.published or shown],

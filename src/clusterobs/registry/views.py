@@ -1,4 +1,4 @@
-"""Web pages: thin views over the registry selectors (reads) and services (writes).
+"""The registry's web pages: thin views over its selectors (reads) and services (writes).
 
 Every list and detail page links its JSON twin in the API, and list filters are the API's
 query parameters, so what a page shows can always be fetched as data.
@@ -24,10 +24,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from clusterobs.regions.countries import country_name
-from clusterobs.registry import exporters, links, selectors, services
+from clusterobs.registry import exporters, forms, links, selectors, services
 from clusterobs.registry.models import OrganisationProfile
 from clusterobs.registry.permissions import can_create, can_edit, can_see_unpublished
-from clusterobs.web import forms, helpers
 
 PAGE_SIZE = 50
 
@@ -64,51 +63,31 @@ def _or_404(obj: Model | None) -> Any:
     return obj
 
 
-# --- home -------------------------------------------------------------------------------------
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """Search box, counts, national figures and the clusters changed last."""
-    figures = [
-        {"figure": f, "country_name": country_name(f.country)} for f in selectors.country_figures()
-    ]
-    return render(
-        request,
-        "web/home.html",
-        {
-            "counts": selectors.home_counts(request.user),
-            "figures": figures,
-            "recent": helpers.recently_updated(request.user),
-        },
-    )
-
-
 # --- clusters ---------------------------------------------------------------------------------
 
 
 @require_GET
 def cluster_list(request: HttpRequest) -> HttpResponse:
-    filters = helpers.filters_from(request.GET, selectors.ClusterFilters)
-    active = helpers.active_filters(request.GET, selectors.ClusterFilters)
+    filters = selectors.filters_from(request.GET, selectors.ClusterFilters)
+    active = selectors.active_filters(request.GET, selectors.ClusterFilters)
     form = forms.ClusterFilterForm(
         request.GET or None,
-        countries=helpers.cluster_countries(request.user),
-        states=helpers.states(),
-        schemes=helpers.visible_schemes(request.user),
+        countries=selectors.cluster_countries(request.user),
+        states=selectors.states(),
+        schemes=selectors.visible_schemes(request.user),
     )
     page = _page(request, selectors.cluster_list(request.user, filters))
     return render(
         request,
-        "web/cluster_list.html",
+        "registry/cluster_list.html",
         {
             "form": form,
             "page": page,
             "active": active,
             "api_url": _api_url("api-cluster-list", active),
-            "csv_url": _api_url("cluster-export-csv", active),
-            "geojson_url": _api_url("cluster-export-geojson", active),
-            "map_url": _api_url("map", active),
+            "csv_url": _api_url("registry:cluster-export-csv", active),
+            "geojson_url": _api_url("registry:cluster-export-geojson", active),
+            "map_url": _api_url("registry:map", active),
             "may_create": can_create(request.user, "cluster"),
         },
     )
@@ -124,7 +103,7 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     missing = [key for key in sorted(suggested) if key not in assigned_keys]
     return render(
         request,
-        "web/cluster_detail.html",
+        "registry/cluster_detail.html",
         {
             "cluster": cluster,
             "challenges": challenges,
@@ -143,10 +122,10 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def cluster_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """CSV or GeoJSON of the clusters the list shows (all of them without filters)."""
-    active = helpers.active_filters(request.GET, selectors.ClusterFilters)
+    active = selectors.active_filters(request.GET, selectors.ClusterFilters)
     if active:
         qs = selectors.cluster_list(
-            request.user, helpers.filters_from(request.GET, selectors.ClusterFilters)
+            request.user, selectors.filters_from(request.GET, selectors.ClusterFilters)
         ).prefetch_related("key_figures")
         rows = exporters.cluster_rows(qs)
         body = exporters.render(rows, fmt, "clusters")
@@ -181,16 +160,16 @@ def cluster_create(request: HttpRequest) -> HttpResponse:
                 cluster = services.create_cluster(
                     user=request.user, thematic_challenges=challenges, **data
                 )
-                services.set_industry_codes(cluster, form.cleaned_data["industry_codes"])
+                services.set_industry_codes(cluster, codes=form.cleaned_data["industry_codes"])
         except DjangoValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Cluster created."))
-            return redirect("cluster-detail", slug=cluster.slug)
+            return redirect("registry:cluster-detail", slug=cluster.slug)
     return render(
         request,
-        "web/edit.html",
-        {"form": form, "title": _("New cluster"), "cancel_url": reverse("cluster-list")},
+        "registry/edit.html",
+        {"form": form, "title": _("New cluster"), "cancel_url": reverse("registry:cluster-list")},
     )
 
 
@@ -207,7 +186,7 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
             industry_codes=form.cleaned_data["industry_codes"],
         )
 
-    return _edit(request, cluster, forms.ClusterForm, "cluster-detail", save=save)
+    return _edit(request, cluster, forms.ClusterForm, "registry:cluster-detail", save=save)
 
 
 @login_required
@@ -218,14 +197,14 @@ def cluster_add_key_figure(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.add_key_figure(cluster, user=request.user, **form.cleaned_data)
         messages.success(request, _("Key figure added."))
-        return redirect(reverse("cluster-detail", args=[cluster.slug]) + "#kf-h")
+        return redirect(reverse("registry:cluster-detail", args=[cluster.slug]) + "#kf-h")
     return render(
         request,
-        "web/edit.html",
+        "registry/edit.html",
         {
             "form": form,
             "title": _("New key figure for %(name)s") % {"name": cluster},
-            "cancel_url": reverse("cluster-detail", args=[cluster.slug]),
+            "cancel_url": reverse("registry:cluster-detail", args=[cluster.slug]),
         },
     )
 
@@ -243,7 +222,7 @@ def cluster_links(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             links.remove_link(link, user=request.user)
             messages.success(request, _("Link removed."))
-        return redirect("cluster-links", slug=cluster.slug)
+        return redirect("registry:cluster-links", slug=cluster.slug)
     if request.method == "POST" and form.is_valid():
         try:
             links.add_link(cluster, user=request.user, **form.cleaned_data)
@@ -251,10 +230,10 @@ def cluster_links(request: HttpRequest, slug: str) -> HttpResponse:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Link added."))
-            return redirect("cluster-links", slug=cluster.slug)
+            return redirect("registry:cluster-links", slug=cluster.slug)
     return render(
         request,
-        "web/cluster_links.html",
+        "registry/cluster_links.html",
         {
             "cluster": cluster,
             "links": list(cluster.links.select_related("organisation").order_by("role", "pk")),
@@ -268,24 +247,24 @@ def cluster_links(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    filters = helpers.filters_from(request.GET, selectors.OrganisationFilters)
-    active = helpers.active_filters(request.GET, selectors.OrganisationFilters)
+    filters = selectors.filters_from(request.GET, selectors.OrganisationFilters)
+    active = selectors.active_filters(request.GET, selectors.OrganisationFilters)
     form = forms.OrganisationFilterForm(
         request.GET or None,
-        countries=helpers.organisation_countries(request.user),
-        states=helpers.states(),
+        countries=selectors.organisation_countries(request.user),
+        states=selectors.states(),
     )
     page = _page(request, selectors.organisation_list(request.user, filters))
     return render(
         request,
-        "web/organisation_list.html",
+        "registry/organisation_list.html",
         {
             "form": form,
             "page": page,
             "active": active,
             "api_url": _api_url("api-organisation-list", active),
-            "csv_url": reverse("organisation-export", args=["csv"]),
-            "geojson_url": reverse("organisation-export", args=["geojson"]),
+            "csv_url": reverse("registry:organisation-export", args=["csv"]),
+            "geojson_url": reverse("registry:organisation-export", args=["geojson"]),
         },
     )
 
@@ -295,11 +274,11 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     org = _or_404(selectors.organisation_detail(request.user, slug))
     return render(
         request,
-        "web/organisation_detail.html",
+        "registry/organisation_detail.html",
         {
             "org": org,
             "profile": getattr(org, "profile", None),
-            "members": helpers.members_by_type(org),
+            "members": selectors.members_by_type(org),
             "links": _visible_links(request, org.links, "cluster"),
             "country_name": country_name(org.country),
             "may_edit": can_edit(request.user, org),
@@ -339,17 +318,17 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("organisation-detail", slug=org.slug)
+            return redirect("registry:organisation-detail", slug=org.slug)
     return render(
         request,
-        "web/edit.html",
+        "registry/edit.html",
         {
             "form": form,
             "extra_forms": [(_("Profile"), profile_form)],
             "object": org,
             "conflict": conflict,
             "title": _("Edit %(name)s") % {"name": org.name},
-            "cancel_url": reverse("organisation-detail", args=[org.slug]),
+            "cancel_url": reverse("registry:organisation-detail", args=[org.slug]),
         },
     )
 
@@ -369,21 +348,21 @@ def organisation_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 def scheme_list(request: HttpRequest) -> HttpResponse:
-    filters = helpers.filters_from(request.GET, selectors.SchemeFilters)
-    active = helpers.active_filters(request.GET, selectors.SchemeFilters)
+    filters = selectors.filters_from(request.GET, selectors.SchemeFilters)
+    active = selectors.active_filters(request.GET, selectors.SchemeFilters)
     form = forms.SchemeFilterForm(
-        request.GET or None, countries=helpers.scheme_countries(request.user)
+        request.GET or None, countries=selectors.scheme_countries(request.user)
     )
     page = _page(request, selectors.scheme_list(request.user, filters))
     return render(
         request,
-        "web/scheme_list.html",
+        "registry/scheme_list.html",
         {
             "form": form,
             "page": page,
             "active": active,
             "api_url": _api_url("api-scheme-list", active),
-            "csv_url": reverse("scheme-export"),
+            "csv_url": reverse("registry:scheme-export"),
         },
     )
 
@@ -396,7 +375,7 @@ def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     return render(
         request,
-        "web/scheme_detail.html",
+        "registry/scheme_detail.html",
         {
             "scheme": scheme,
             "clusters": clusters,
@@ -411,7 +390,7 @@ def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def scheme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     scheme = _or_404(selectors.scheme_detail(request.user, slug))
-    return _edit(request, scheme, forms.SchemeForm, "scheme-detail")
+    return _edit(request, scheme, forms.SchemeForm, "registry:scheme-detail")
 
 
 @require_GET
@@ -426,14 +405,14 @@ def scheme_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def map_page(request: HttpRequest) -> HttpResponse:
     """Clusters and organisations on imported boundaries (no tile server: works air-gapped)."""
-    active = helpers.active_filters(request.GET, selectors.ClusterFilters)
-    layers = helpers.boundary_layers(preferred_country=active.get("country", ""))
+    active = selectors.active_filters(request.GET, selectors.ClusterFilters)
+    layers = selectors.boundary_layers(preferred_country=active.get("country", ""))
     return render(
         request,
-        "web/map.html",
+        "registry/map.html",
         {
             "layers": layers,
-            "points_url": _api_url("map-points", active),
+            "points_url": _api_url("registry:map-points", active),
             "active": active,
             "geojson_url": reverse("api-region-geojson"),
         },
@@ -444,7 +423,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 def map_points(request: HttpRequest) -> JsonResponse:
     """The map's points as a GeoJSON FeatureCollection (clusters and organisations)."""
     return JsonResponse(
-        {"type": "FeatureCollection", "features": helpers.map_points(request.user, request.GET)}
+        {"type": "FeatureCollection", "features": selectors.map_points(request.user, request.GET)}
     )
 
 
@@ -484,7 +463,7 @@ def _edit(
             return redirect(detail_name, slug=instance.slug)
     return render(
         request,
-        "web/edit.html",
+        "registry/edit.html",
         {
             "form": form,
             "object": instance,

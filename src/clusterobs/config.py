@@ -58,6 +58,10 @@ class Config:
     secret_key: str
     test_database_name: str | None = None
     email: EmailConfig = EmailConfig()
+    #: benchmarking: reference groups smaller than this are hidden (privacy)
+    excellence_min_group_size: int = 10
+    #: days before a label's expiry on which its holders are reminded to renew
+    excellence_reminder_days: tuple[int, ...] = (90, 30)
 
     @property
     def sqlite_path(self) -> Path:
@@ -145,4 +149,25 @@ def load_config() -> Config:
         # Test runs only: a database name of their own, so concurrent runs never collide.
         test_database_name=os.environ.get("CLUSTEROBS_TEST_DB_NAME") or None,
         email=_email_config(data_dir),
+        excellence_min_group_size=_whole("CLUSTEROBS_EXCELLENCE_MIN_GROUP_SIZE", 10),
+        excellence_reminder_days=tuple(
+            sorted(
+                {
+                    int(x)
+                    for x in (os.environ.get("CLUSTEROBS_EXCELLENCE_REMINDER_DAYS") or "90,30")
+                    .replace(" ", "")
+                    .split(",")
+                    if x.isdigit()
+                },
+                reverse=True,
+            )
+        ),
     )
+
+
+def _whole(name: str, default: int) -> int:
+    """A positive whole number from the environment; anything else is an error naming it."""
+    raw = (os.environ.get(name) or str(default)).strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name}={raw!r} is not a positive whole number")
+    return int(raw)

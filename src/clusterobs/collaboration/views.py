@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from clusterobs.collaboration import forms, permissions, selectors, services
+from clusterobs.collaboration import forms, labels, permissions, selectors, services
 from clusterobs.collaboration.models import Contact, Event, MeetingRequest, Registration, TimeSlot
 from clusterobs.collaboration.vocabularies import OfferCategory, Visibility
 from clusterobs.registry.models import Organisation
@@ -194,6 +194,7 @@ def profile_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "org": org,
         "profile": profile,
         "registry_profile": getattr(org, "profile", None),
+        "held_labels": labels.valid_labels([org.pk]).get(org.pk, []),
         "can_edit": can_edit,
         "categories": OfferCategory.choices,
         "suggestions": selectors.suggestions_for_organisation(org, limit=10) if can_edit else [],

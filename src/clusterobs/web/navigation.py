@@ -25,7 +25,11 @@ NAME_PREFIXES = (
     ("sources", "sources"),
     ("home", "home"),
 )
-NAMESPACES = {"observatory": "observatory", "programmes": "programmes"}
+NAMESPACES = {
+    "observatory": "observatory",
+    "programmes": "programmes",
+    "excellence": "excellence",
+}
 FIRST_SEGMENTS = {
     "": "home",
     "clusters": "clusters",
@@ -36,6 +40,7 @@ FIRST_SEGMENTS = {
     "observatory": "observatory",
     "programmes": "programmes",
     "collaboration": "collaboration",
+    "excellence": "excellence",
     "sources": "sources",
     "accounts": "account",
 }

@@ -33,24 +33,36 @@ def world(db, users, registry, frameworks):
     org.latitude, org.longitude = 27.18, 78.01
     org.save()
     OrganisationProfile.objects.filter(organisation=org).update(
-        members_sme=120, members_large=10, members_research=3, members_other=7,
-        management_fte=4, founding_year=1998,
+        members_sme=120,
+        members_large=10,
+        members_research=3,
+        members_other=7,
+        management_fte=4,
+        founding_year=1998,
     )
     org = Organisation.objects.get(pk=org.pk)  # not the cached profile of the registry fixture
     CollaborationProfile.objects.create(organisation=org, summary="Footwear", verified=True)
     rival = registry["other_org"]
     foreign_org = Organisation.objects.create(
-        name="Bavarian Cluster Agency", slug="bavarian-cluster-agency",
-        kind="cluster_organisation", country="DE",
+        name="Bavarian Cluster Agency",
+        slug="bavarian-cluster-agency",
+        kind="cluster_organisation",
+        country="DE",
     )
     admins = Group.objects.get_or_create(name=LABEL_ADMINS_GROUP)[0]
-    label_admin = User.objects.create_user("labeladmin", password="pw-labeladmin-1", email="la@example.org")  # noqa: E501
+    label_admin = User.objects.create_user(
+        "labeladmin", password="pw-labeladmin-1", email="la@example.org"
+    )  # noqa: E501
     label_admin.groups.add(admins)
     for name in ("manager", "other_manager"):
         users[name].email = f"{name}@example.org"
         users[name].save()
-    national = User.objects.create_user("assessor_in", password="pw-assessor-in-1", email="ain@example.org")  # noqa: E501
-    foreign = User.objects.create_user("assessor_de", password="pw-assessor-de-1", email="ade@example.org")  # noqa: E501
+    national = User.objects.create_user(
+        "assessor_in", password="pw-assessor-in-1", email="ain@example.org"
+    )  # noqa: E501
+    foreign = User.objects.create_user(
+        "assessor_de", password="pw-assessor-de-1", email="ade@example.org"
+    )  # noqa: E501
     second_national = User.objects.create_user("assessor_in2", password="pw-assessor-in-2")
     insider = User.objects.create_user("insider", password="pw-insider-123")
     rival_staff = User.objects.create_user("rival_staff", password="pw-rival-123")
@@ -92,7 +104,14 @@ def answer_all(assessment, values: dict[str, str] | None = None) -> None:
     assert errors == {}
 
 
-def generate_population(framework, n: int, *, seed: int = 7, countries=("IN", "DE", "FR", "IT", "ES"), sectors=("USCMP:25", "USCMP:14", "USCMP:6")):  # noqa: E501
+def generate_population(
+    framework,
+    n: int,
+    *,
+    seed: int = 7,
+    countries=("IN", "DE", "FR", "IT", "ES"),
+    sectors=("USCMP:25", "USCMP:14", "USCMP:6"),
+):  # noqa: E501
     """``n`` organisations, each with one submitted (latest) assessment of random answers."""
     from django.utils import timezone
 
@@ -102,8 +121,12 @@ def generate_population(framework, n: int, *, seed: int = 7, countries=("IN", "D
     rng = np.random.default_rng(seed)
     keys = list(framework.indicators.values_list("key", "type"))
     orgs = Organisation.objects.bulk_create(
-        Organisation(name=f"Generated cluster {i}", slug=f"gen-{seed}-{i}", kind="cluster_organisation",  # noqa: E501
-                     country=str(rng.choice(countries)))
+        Organisation(
+            name=f"Generated cluster {i}",
+            slug=f"gen-{seed}-{i}",
+            kind="cluster_organisation",  # noqa: E501
+            country=str(rng.choice(countries)),
+        )
         for i in range(n)
     )
     now = timezone.now()
@@ -123,10 +146,17 @@ def generate_population(framework, n: int, *, seed: int = 7, countries=("IN", "D
                 scores[key] = float(rng.integers(0, 400))
         rows.append(
             Assessment(
-                organisation=org, framework=framework, year=2026, status="submitted",
-                submitted_at=now, latest=True, country=org.country,
-                sector=str(rng.choice(sectors)), age_years=int(rng.integers(0, 40)),
-                members=int(rng.integers(5, 900)), scores=scores,
+                organisation=org,
+                framework=framework,
+                year=2026,
+                status="submitted",
+                submitted_at=now,
+                latest=True,
+                country=org.country,
+                sector=str(rng.choice(sectors)),
+                age_years=int(rng.integers(0, 40)),
+                members=int(rng.integers(5, 900)),
+                scores=scores,
             )
         )
     return Assessment.objects.bulk_create(rows, batch_size=500)

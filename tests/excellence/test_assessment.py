@@ -20,18 +20,32 @@ pytestmark = pytest.mark.django_db
 
 def _start(world, frameworks, year=2026, user=None):
     return assessments.start(
-        user=user or world["manager"], organisation=world["org"],
-        framework=frameworks["cluster-benchmark"], year=year,
+        user=user or world["manager"],
+        organisation=world["org"],
+        framework=frameworks["cluster-benchmark"],
+        year=year,
     )
 
 
 def test_prefill_from_platform_data_with_source_awaiting_confirmation(world, frameworks):
     from clusterobs.collaboration.models import Agreement, Event
 
-    Event.objects.create(slug="ev1", name="Meet", kind="c2c", organiser=world["org"],
-                         starts_on=dt.date(2025, 5, 1), ends_on=dt.date(2025, 5, 1))
-    Event.objects.create(slug="ev2", name="Old", kind="c2c", organiser=world["org"],
-                         starts_on=dt.date(2023, 5, 1), ends_on=dt.date(2023, 5, 1))
+    Event.objects.create(
+        slug="ev1",
+        name="Meet",
+        kind="c2c",
+        organiser=world["org"],
+        starts_on=dt.date(2025, 5, 1),
+        ends_on=dt.date(2025, 5, 1),
+    )
+    Event.objects.create(
+        slug="ev2",
+        name="Old",
+        kind="c2c",
+        organiser=world["org"],
+        starts_on=dt.date(2023, 5, 1),
+        ends_on=dt.date(2023, 5, 1),
+    )
     agreement = Agreement.objects.create(key="mou", title="MoU", kind="mou", status="active")
     agreement.parties.set([world["org"], world["foreign_org"]])
     a = _start(world, frameworks)
@@ -52,12 +66,22 @@ def test_prefill_from_platform_data_with_source_awaiting_confirmation(world, fra
 def test_save_and_resume_with_validation_errors(world, frameworks):
     a = _start(world, frameworks)
     errors = assessments.save_answers(
-        user=world["manager"], assessment=a,
-        values={"members_foreign_share": "140", "member_satisfaction": "7",
-                "strategy_written": "maybe", "budget_keur": "abc", "staff_training_days": "3"},
+        user=world["manager"],
+        assessment=a,
+        values={
+            "members_foreign_share": "140",
+            "member_satisfaction": "7",
+            "strategy_written": "maybe",
+            "budget_keur": "abc",
+            "staff_training_days": "3",
+        },
     )
-    assert set(errors) == {"members_foreign_share", "member_satisfaction", "strategy_written",
-                           "budget_keur"}
+    assert set(errors) == {
+        "members_foreign_share",
+        "member_satisfaction",
+        "strategy_written",
+        "budget_keur",
+    }
     assert "between 0 and 100" in errors["members_foreign_share"]
     assert Answer.objects.get(assessment=a, indicator__key="staff_training_days").value == 3
     # resume: starting again returns the same draft
@@ -66,8 +90,12 @@ def test_save_and_resume_with_validation_errors(world, frameworks):
 
 def test_a_typed_value_replaces_the_prefill_and_its_source(world, frameworks):
     a = _start(world, frameworks)
-    assessments.save_answers(user=world["manager"], assessment=a,
-                             values={"members_total": "150"}, confirm={"management_fte"})
+    assessments.save_answers(
+        user=world["manager"],
+        assessment=a,
+        values={"members_total": "150"},
+        confirm={"management_fte"},
+    )
     members = Answer.objects.get(assessment=a, indicator__key="members_total")
     fte = Answer.objects.get(assessment=a, indicator__key="management_fte")
     assert members.value == 150 and members.source == "" and members.confirmed
@@ -81,14 +109,19 @@ def test_submit_needs_every_answer_confirmed_and_evidence(world, frameworks):
     assert exc.value.errors["members_total"] == "pre-filled value not confirmed"
     assert exc.value.errors["budget_keur"] == "not answered"
     answer_all(a)
-    assessments.save_answers(user=world["manager"], assessment=a, values={},
-                             texts={"kpi_monitoring": ""})
+    assessments.save_answers(
+        user=world["manager"], assessment=a, values={}, texts={"kpi_monitoring": ""}
+    )
     with pytest.raises(AssessmentError) as exc:
         assessments.submit(user=world["manager"], assessment=a)
     assert set(exc.value.errors) == {"kpi_monitoring"}
     kpi = a.framework.indicators.get(key="kpi_monitoring")
-    assessments.attach_evidence(user=world["manager"], assessment=a, indicator=kpi,
-                                upload=SimpleUploadedFile("kpi.pdf", b"%PDF-1.4 report"))
+    assessments.attach_evidence(
+        user=world["manager"],
+        assessment=a,
+        indicator=kpi,
+        upload=SimpleUploadedFile("kpi.pdf", b"%PDF-1.4 report"),
+    )
     submitted = assessments.submit(user=world["manager"], assessment=a)
     assert submitted.status == AssessmentStatus.SUBMITTED and submitted.latest
     assert submitted.country == "IN" and submitted.members == 5  # the answer, not the profile

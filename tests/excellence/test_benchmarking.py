@@ -36,8 +36,12 @@ def test_report_matches_numpy_on_1000_assessments(frameworks):
             "all": np.ones(len(rows), bool),
             "country": np.array([r.country == own.country for r in rows]),
             "sector": np.array([r.sector == own.sector for r in rows]),
-            "age": np.array([band(r.age_years, AGE_BANDS) == band(own.age_years, AGE_BANDS) for r in rows]),  # noqa: E501
-            "size": np.array([band(r.members, SIZE_BANDS) == band(own.members, SIZE_BANDS) for r in rows]),  # noqa: E501
+            "age": np.array(
+                [band(r.age_years, AGE_BANDS) == band(own.age_years, AGE_BANDS) for r in rows]
+            ),  # noqa: E501
+            "size": np.array(
+                [band(r.members, SIZE_BANDS) == band(own.members, SIZE_BANDS) for r in rows]
+            ),  # noqa: E501
         }
         for group in report.groups:
             assert group.size == int(members[group.key].sum())
@@ -76,7 +80,9 @@ def test_groups_under_the_minimum_are_hidden(frameworks):
     # the tenth organisation makes the group visible
     rows[9].country = "IN"
     Assessment.objects.bulk_update([rows[9]], ["country"])
-    Assessment.objects.filter(pk=rows[9].pk).update(submitted_at=rows[9].submitted_at.replace(year=2027))  # noqa: E501
+    Assessment.objects.filter(pk=rows[9].pk).update(
+        submitted_at=rows[9].submitted_at.replace(year=2027)
+    )
     report = benchmarking.report(Assessment.objects.get(pk=rows[0].pk))
     assert not report.group("country").hidden and report.group("country").size == 10
 
@@ -110,8 +116,13 @@ def test_recommendation_rules_name_the_values_that_triggered_them(frameworks):
     rows = generate_population(fw, 40)
     own = Assessment.objects.get(pk=rows[0].pk)
     own.scores.update(
-        {"management_fte": 1.0, "public_funding_share": 85.0, "strategy_written": 0.0,
-         "members_total": 0.0, "success_stories": 4.0}
+        {
+            "management_fte": 1.0,
+            "public_funding_share": 85.0,
+            "strategy_written": 0.0,
+            "members_total": 0.0,
+            "success_stories": 4.0,
+        }
     )
     own.save()
     report = benchmarking.report(own)
@@ -135,8 +146,7 @@ def test_lower_is_better_reverses_the_position(frameworks):
     own.scores["public_funding_share"] = 0.0  # the least dependent on public money
     own.save()
     result = next(
-        r for r in benchmarking.report(own).indicators
-        if r.indicator.key == "public_funding_share"
+        r for r in benchmarking.report(own).indicators if r.indicator.key == "public_funding_share"
     )
     assert result.positions["all"].percentile > 95
 
@@ -146,9 +156,12 @@ def test_trend_against_the_previous_assessment(frameworks):
     rows = generate_population(fw, 20)
     own = Assessment.objects.get(pk=rows[0].pk)
     earlier = Assessment.objects.create(
-        organisation=own.organisation, framework=fw, year=2024, status="submitted",
-        submitted_at=own.submitted_at, scores={**own.scores, "management_fte": 2.0,
-                                                "public_funding_share": 90.0},
+        organisation=own.organisation,
+        framework=fw,
+        year=2024,
+        status="submitted",
+        submitted_at=own.submitted_at,
+        scores={**own.scores, "management_fte": 2.0, "public_funding_share": 90.0},
     )
     own.scores.update({"management_fte": 5.0, "public_funding_share": 95.0})
     own.save()

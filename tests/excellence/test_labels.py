@@ -21,24 +21,33 @@ pytestmark = pytest.mark.django_db
 
 
 def _submitted(world, framework, year=None):
-    a = assessments.start(user=world["manager"], organisation=world["org"], framework=framework,
-                          year=year or timezone.localdate().year)
+    a = assessments.start(
+        user=world["manager"],
+        organisation=world["org"],
+        framework=framework,
+        year=year or timezone.localdate().year,
+    )
     answer_all(a)
     return assessments.submit(user=world["manager"], assessment=a)
 
 
 def _accepted_gold(world, frameworks):
     a = _submitted(world, frameworks["cluster-quality"])
-    app = lifecycle.apply(user=world["manager"], organisation=world["org"],
-                          level=LabelLevel.objects.get(key="gold"), assessment=a,
-                          competitors=[world["rival"]])
+    app = lifecycle.apply(
+        user=world["manager"],
+        organisation=world["org"],
+        level=LabelLevel.objects.get(key="gold"),
+        assessment=a,
+        competitors=[world["rival"]],
+    )
     return lifecycle.accept(user=world["label_admin"], application=app)
 
 
 def _score_all(app, assessor, value):
     for key in app.level.framework.indicators.values_list("key", flat=True):
-        lifecycle.score(user=assessor.user, application=app, indicator_key=key,
-                        value=Decimal(value))
+        lifecycle.score(
+            user=assessor.user, application=app, indicator_key=key, value=Decimal(value)
+        )
 
 
 # --- dates -------------------------------------------------------------------------------------
@@ -52,8 +61,13 @@ def test_expiry_is_the_same_day_years_later_and_leap_days_move_to_march():
 
 def test_validity_is_computed_from_the_dates(world, frameworks):
     level = LabelLevel.objects.get(key="gold")
-    label = Label.objects.create(number="X-1", organisation=world["org"], level=level,
-                                 awarded_on=dt.date(2024, 5, 1), expires_on=dt.date(2026, 5, 1))
+    label = Label.objects.create(
+        number="X-1",
+        organisation=world["org"],
+        level=level,
+        awarded_on=dt.date(2024, 5, 1),
+        expires_on=dt.date(2026, 5, 1),
+    )
     assert label.is_valid(dt.date(2024, 5, 1)) and label.is_valid(dt.date(2026, 4, 30))
     assert not label.is_valid(dt.date(2026, 5, 1)) and not label.is_valid(dt.date(2024, 4, 30))
     label.revoked_on = dt.date(2025, 1, 1)
@@ -65,11 +79,21 @@ def test_expiry_removes_the_badge_without_any_job(world, frameworks):
 
     today = timezone.localdate()
     level = LabelLevel.objects.get(key="gold")
-    Label.objects.create(number="OLD", organisation=world["org"], level=level,
-                         awarded_on=add_years(today, -2), expires_on=today)
+    Label.objects.create(
+        number="OLD",
+        organisation=world["org"],
+        level=level,
+        awarded_on=add_years(today, -2),
+        expires_on=today,
+    )
     assert held.valid_labels([world["org"].pk]) == {}
-    Label.objects.create(number="NEW", organisation=world["org"], level=level,
-                         awarded_on=today, expires_on=add_years(today, 2))
+    Label.objects.create(
+        number="NEW",
+        organisation=world["org"],
+        level=level,
+        awarded_on=today,
+        expires_on=add_years(today, 2),
+    )
     badges = held.valid_labels([world["org"].pk])[world["org"].pk]
     assert [b.number for b in badges] == ["NEW"] and badges[0].url == "/excellence/labels/NEW/"
 
@@ -81,8 +105,9 @@ def test_eligibility_is_checked_before_acceptance(world, frameworks):
     from clusterobs.collaboration.models import CollaborationProfile
 
     CollaborationProfile.objects.filter(organisation=world["org"]).update(verified=False)
-    app = lifecycle.apply(user=world["manager"], organisation=world["org"],
-                          level=LabelLevel.objects.get(key="gold"))
+    app = lifecycle.apply(
+        user=world["manager"], organisation=world["org"], level=LabelLevel.objects.get(key="gold")
+    )
     app = lifecycle.accept(user=world["label_admin"], application=app)
     assert app.status == "ineligible"
     assert "verified_profile: no verified profile" in app.reasons
@@ -94,13 +119,18 @@ def test_eligibility_is_checked_before_acceptance(world, frameworks):
 def test_silver_needs_an_earlier_bronze(world, frameworks):
     a = _submitted(world, frameworks["cluster-benchmark"])
     silver = LabelLevel.objects.get(key="silver")
-    app = lifecycle.apply(user=world["manager"], organisation=world["org"], level=silver,
-                          assessment=a)
+    app = lifecycle.apply(
+        user=world["manager"], organisation=world["org"], level=silver, assessment=a
+    )
     assert [c["ok"] for c in app.eligibility if c["rule"] == "held_level:bronze"] == [False]
     today = timezone.localdate()
-    Label.objects.create(number="B-1", organisation=world["org"],
-                         level=LabelLevel.objects.get(key="bronze"),
-                         awarded_on=add_years(today, -2), expires_on=today - dt.timedelta(days=30))
+    Label.objects.create(
+        number="B-1",
+        organisation=world["org"],
+        level=LabelLevel.objects.get(key="bronze"),
+        awarded_on=add_years(today, -2),
+        expires_on=today - dt.timedelta(days=30),
+    )
     assert lifecycle.accept(user=world["label_admin"], application=app).status == "accepted"
 
 
@@ -114,7 +144,9 @@ def test_gold_needs_one_national_and_one_foreign_assessor(world, frameworks):
     _score_all(app, world["national"], 90)
     with pytest.raises(LifecycleError, match="needs at least 2 assessor"):
         lifecycle.decide(user=admin, application=app, award=True, reasons="Good")
-    assert lifecycle.assign(user=admin, application=app, assessor=world["foreign"]).role == "foreign"
+    assert (
+        lifecycle.assign(user=admin, application=app, assessor=world["foreign"]).role == "foreign"
+    )
     assert lifecycle.assessors_complete(app) == (True, "")
 
 
@@ -139,13 +171,15 @@ def test_score_pass_mark_and_decision_with_history(world, frameworks):
     assert total == Decimal("79.50") and missing == [] and len(means) == 31
     with pytest.raises(LifecycleError, match="below the pass mark of 80"):
         lifecycle.decide(user=admin, application=app, award=True, reasons="ok")
-    lifecycle.score(user=world["foreign"].user, application=app, indicator_key="awards",
-                    value=Decimal(100))
+    lifecycle.score(
+        user=world["foreign"].user, application=app, indicator_key="awards", value=Decimal(100)
+    )
     # (30 × 79 + 100) / 31 = 79.68 for the foreign assessor; mean with 80 -> 79.84
     assert lifecycle.overall(app)[0] == Decimal("79.84")
     for key in ("media_mentions",):  # (29 × 79 + 200) / 31 = 80.35; mean with 80 -> 80.18
-        lifecycle.score(user=world["foreign"].user, application=app, indicator_key=key,
-                        value=Decimal(100))
+        lifecycle.score(
+            user=world["foreign"].user, application=app, indicator_key=key, value=Decimal(100)
+        )
     assert lifecycle.overall(app)[0] == Decimal("80.18")
     with pytest.raises(LifecycleError, match="needs its reasons"):
         lifecycle.decide(user=admin, application=app, award=True, reasons=" ")
@@ -170,19 +204,25 @@ def test_scores_are_bounded_and_only_from_assigned_assessors(world, frameworks):
     app = _accepted_gold(world, frameworks)
     lifecycle.assign(user=world["label_admin"], application=app, assessor=world["national"])
     with pytest.raises(LifecycleError, match="between 0 and 100"):
-        lifecycle.score(user=world["national"].user, application=app, indicator_key="awards",
-                        value=Decimal(101))
+        lifecycle.score(
+            user=world["national"].user, application=app, indicator_key="awards", value=Decimal(101)
+        )
     with pytest.raises(PermissionDenied):
-        lifecycle.score(user=world["foreign"].user, application=app, indicator_key="awards",
-                        value=Decimal(50))
+        lifecycle.score(
+            user=world["foreign"].user, application=app, indicator_key="awards", value=Decimal(50)
+        )
 
 
 def test_renewal_before_expiry_continues_the_old_label(world, frameworks):
     today = timezone.localdate()
     gold = LabelLevel.objects.get(key="gold")
-    old = Label.objects.create(number="G-OLD", organisation=world["org"], level=gold,
-                               awarded_on=add_years(today, -2) + dt.timedelta(days=60),
-                               expires_on=today + dt.timedelta(days=60))
+    old = Label.objects.create(
+        number="G-OLD",
+        organisation=world["org"],
+        level=gold,
+        awarded_on=add_years(today, -2) + dt.timedelta(days=60),
+        expires_on=today + dt.timedelta(days=60),
+    )
     app = _accepted_gold(world, frameworks)
     assert app.renewal_of == old
     for who in ("national", "foreign"):
@@ -197,9 +237,13 @@ def test_renewal_before_expiry_continues_the_old_label(world, frameworks):
 
 def test_a_label_that_expired_over_a_year_ago_is_not_renewed(world, frameworks):
     today = timezone.localdate()
-    Label.objects.create(number="G-LONG-AGO", organisation=world["org"],
-                         level=LabelLevel.objects.get(key="gold"),
-                         awarded_on=add_years(today, -4), expires_on=today - dt.timedelta(days=400))
+    Label.objects.create(
+        number="G-LONG-AGO",
+        organisation=world["org"],
+        level=LabelLevel.objects.get(key="gold"),
+        awarded_on=add_years(today, -4),
+        expires_on=today - dt.timedelta(days=400),
+    )
     assert _accepted_gold(world, frameworks).renewal_of is None
 
 
@@ -208,8 +252,13 @@ def test_a_label_that_expired_over_a_year_ago_is_not_renewed(world, frameworks):
 
 def test_renewal_reminders_90_and_30_days_before_expiry_once(world, frameworks):
     gold = LabelLevel.objects.get(key="gold")
-    label = Label.objects.create(number="R-1", organisation=world["org"], level=gold,
-                                 awarded_on=dt.date(2025, 1, 10), expires_on=dt.date(2027, 1, 10))
+    label = Label.objects.create(
+        number="R-1",
+        organisation=world["org"],
+        level=gold,
+        awarded_on=dt.date(2025, 1, 10),
+        expires_on=dt.date(2027, 1, 10),
+    )
     expiry = label.expires_on
     assert lifecycle.remind(expiry - dt.timedelta(days=91)) == []
     sent = lifecycle.remind(expiry - dt.timedelta(days=90))
@@ -222,16 +271,26 @@ def test_renewal_reminders_90_and_30_days_before_expiry_once(world, frameworks):
     assert "expires on 2027-01-10 (in 90 days)" in reminded[0].body
     from clusterobs.collaboration.models import Notification
 
-    assert Notification.objects.filter(user=world["manager"], url="/excellence/labels/R-1/").count() == 2  # noqa: E501
+    assert (
+        Notification.objects.filter(user=world["manager"], url="/excellence/labels/R-1/").count()
+        == 2
+    )  # noqa: E501
 
 
 def test_a_label_found_late_gets_only_the_nearest_reminder(world, frameworks):
-    label = Label.objects.create(number="R-2", organisation=world["org"],
-                                 level=LabelLevel.objects.get(key="gold"),
-                                 awarded_on=dt.date(2025, 1, 10), expires_on=dt.date(2027, 1, 10))
+    label = Label.objects.create(
+        number="R-2",
+        organisation=world["org"],
+        level=LabelLevel.objects.get(key="gold"),
+        awarded_on=dt.date(2025, 1, 10),
+        expires_on=dt.date(2027, 1, 10),
+    )
     sent = lifecycle.remind(label.expires_on - dt.timedelta(days=10))
     assert len(sent) == 1 and len([m for m in mail.outbox if "R-2" in m.body]) == 1
-    assert set(Reminder.objects.filter(label=label).values_list("days_before", flat=True)) == {30, 90}  # noqa: E501
+    assert set(Reminder.objects.filter(label=label).values_list("days_before", flat=True)) == {
+        30,
+        90,
+    }  # noqa: E501
 
 
 def test_remind_command(world, frameworks):
@@ -239,9 +298,13 @@ def test_remind_command(world, frameworks):
 
     from clusterobs.cli.main import app
 
-    Label.objects.create(number="R-3", organisation=world["org"],
-                         level=LabelLevel.objects.get(key="gold"),
-                         awarded_on=dt.date(2025, 1, 10), expires_on=dt.date(2027, 1, 10))
+    Label.objects.create(
+        number="R-3",
+        organisation=world["org"],
+        level=LabelLevel.objects.get(key="gold"),
+        awarded_on=dt.date(2025, 1, 10),
+        expires_on=dt.date(2027, 1, 10),
+    )
     result = CliRunner().invoke(app, ["excellence", "remind", "--on", "2026-12-01"])
     assert result.exit_code == 0, result.output
     assert "1 reminder(s) sent." in result.output
@@ -299,12 +362,27 @@ def test_verification_api_and_page(world, frameworks, client, api_client):
 def test_registry_page_filters_and_map_points(world, frameworks, client):
     today = timezone.localdate()
     gold, bronze = LabelLevel.objects.get(key="gold"), LabelLevel.objects.get(key="bronze")
-    Label.objects.create(number="V-G", organisation=world["org"], level=gold,
-                         awarded_on=today, expires_on=add_years(today, 2))
-    Label.objects.create(number="V-B", organisation=world["foreign_org"], level=bronze,
-                         awarded_on=today, expires_on=add_years(today, 2))
-    Label.objects.create(number="E-B", organisation=world["foreign_org"], level=bronze,
-                         awarded_on=add_years(today, -3), expires_on=add_years(today, -1))
+    Label.objects.create(
+        number="V-G",
+        organisation=world["org"],
+        level=gold,
+        awarded_on=today,
+        expires_on=add_years(today, 2),
+    )
+    Label.objects.create(
+        number="V-B",
+        organisation=world["foreign_org"],
+        level=bronze,
+        awarded_on=today,
+        expires_on=add_years(today, 2),
+    )
+    Label.objects.create(
+        number="E-B",
+        organisation=world["foreign_org"],
+        level=bronze,
+        awarded_on=add_years(today, -3),
+        expires_on=add_years(today, -1),
+    )
     html = client.get("/excellence/labels/").content.decode()
     assert "V-G" in html and "V-B" in html and "E-B" not in html
     html = client.get("/excellence/labels/?level=bronze&expired=on").content.decode()
@@ -322,10 +400,20 @@ def test_matchmaking_counts_only_valid_labels(world, frameworks):
 
     today = timezone.localdate()
     gold = LabelLevel.objects.get(key="gold")
-    Label.objects.create(number="M-1", organisation=world["org"], level=gold,
-                         awarded_on=today, expires_on=add_years(today, 2))
-    expired = Label.objects.create(number="M-2", organisation=world["rival"], level=gold,
-                                   awarded_on=add_years(today, -3), expires_on=today)
+    Label.objects.create(
+        number="M-1",
+        organisation=world["org"],
+        level=gold,
+        awarded_on=today,
+        expires_on=add_years(today, 2),
+    )
+    expired = Label.objects.create(
+        number="M-2",
+        organisation=world["rival"],
+        level=gold,
+        awarded_on=add_years(today, -3),
+        expires_on=today,
+    )
     from clusterobs.registry.models import OrganisationProfile
 
     OrganisationProfile.objects.update_or_create(
@@ -341,7 +429,8 @@ def test_matchmaking_counts_only_valid_labels(world, frameworks):
     profiles = {p.id: p for p in collab.candidate_profiles()}
     assert profiles[world["rival"].pk].labels == frozenset({"Gold-like quality label"})
     match = next(
-        s for s in collab.suggestions_for_organisation(world["org"], limit=50)
+        s
+        for s in collab.suggestions_for_organisation(world["org"], limit=50)
         if s.id == world["rival"].pk
     )
     label_reason = [r for r in match.reasons if r.text.startswith("same labels")]
@@ -350,9 +439,13 @@ def test_matchmaking_counts_only_valid_labels(world, frameworks):
 
 def test_profile_page_shows_the_badge_with_validity(world, frameworks, client):
     today = timezone.localdate()
-    Label.objects.create(number="P-1", organisation=world["org"],
-                         level=LabelLevel.objects.get(key="gold"),
-                         awarded_on=today, expires_on=add_years(today, 2))
+    Label.objects.create(
+        number="P-1",
+        organisation=world["org"],
+        level=LabelLevel.objects.get(key="gold"),
+        awarded_on=today,
+        expires_on=add_years(today, 2),
+    )
     html = client.get(f"/collaboration/profiles/{world['org'].slug}/").content.decode()
     assert "Gold-like quality label" in html and add_years(today, 2).isoformat() in html
 
@@ -363,11 +456,24 @@ def test_funding_rules_can_require_a_label_level(world, frameworks):
     from clusterobs.programmes.rules.facts import organisation_facts
 
     rules = {
-        "scheme": "demo", "version": "1", "valid_from": "2020-01-01", "currency": "INR",
-        "unit": "lakh", "source": "test",
-        "components": [{"key": "export", "name": "Export promotion", "variants": [{
-            "conditions": [{"fact": "labels", "op": "has_label", "value": "silver"}],
-            "bands": [{"share": "50"}]}]}],
+        "scheme": "demo",
+        "version": "1",
+        "valid_from": "2020-01-01",
+        "currency": "INR",
+        "unit": "lakh",
+        "source": "test",
+        "components": [
+            {
+                "key": "export",
+                "name": "Export promotion",
+                "variants": [
+                    {
+                        "conditions": [{"fact": "labels", "op": "has_label", "value": "silver"}],
+                        "bands": [{"share": "50"}],
+                    }
+                ],
+            }
+        ],
     }
     engine.validate(rules)
     today = timezone.localdate()
@@ -376,9 +482,13 @@ def test_funding_rules_can_require_a_label_level(world, frameworks):
     assert facts == {"labels": []}
     refused = engine.calculate(rules, facts=facts, costs=cost).components[0]
     assert not refused.eligible and "holds a valid silver label" in refused.reasons[-1]
-    Label.objects.create(number="F-1", organisation=world["org"],
-                         level=LabelLevel.objects.get(key="gold"),
-                         awarded_on=today, expires_on=add_years(today, 2))
+    Label.objects.create(
+        number="F-1",
+        organisation=world["org"],
+        level=LabelLevel.objects.get(key="gold"),
+        awarded_on=today,
+        expires_on=add_years(today, 2),
+    )
     facts = organisation_facts(world["org"].pk, today)
     assert facts["labels"] == ["bronze", "gold", "silver"]  # gold includes the lower levels
     granted = engine.calculate(rules, facts=facts, costs=cost).components[0]
@@ -391,23 +501,47 @@ def test_funding_calculator_api_reads_the_label(world, frameworks, api_client):
     from clusterobs.programmes.models import RuleSet
 
     RuleSet.objects.create(
-        scheme_key="demo", version="1", valid_from=dt.date(2020, 1, 1), source="test",
+        scheme_key="demo",
+        version="1",
+        valid_from=dt.date(2020, 1, 1),
+        source="test",
         definition={
-            "scheme": "demo", "version": "1", "valid_from": "2020-01-01", "currency": "INR",
-            "unit": "lakh", "source": "test",
-            "components": [{"key": "export", "name": "Export", "variants": [{
-                "conditions": [{"fact": "labels", "op": "has_label", "value": "gold"}],
-                "bands": [{"share": "50"}]}]}],
+            "scheme": "demo",
+            "version": "1",
+            "valid_from": "2020-01-01",
+            "currency": "INR",
+            "unit": "lakh",
+            "source": "test",
+            "components": [
+                {
+                    "key": "export",
+                    "name": "Export",
+                    "variants": [
+                        {
+                            "conditions": [{"fact": "labels", "op": "has_label", "value": "gold"}],
+                            "bands": [{"share": "50"}],
+                        }
+                    ],
+                }
+            ],
         },
     )
-    body = {"scheme": "demo", "costs": {"export": "10"}, "organisation": world["org"].slug,
-            "facts": {"labels": ["gold"]}}
+    body = {
+        "scheme": "demo",
+        "costs": {"export": "10"},
+        "organisation": world["org"].slug,
+        "facts": {"labels": ["gold"]},
+    }
     result = api_client.post("/api/funding-calculator/", body, format="json").json()
     assert result["components"][0]["eligible"] is False  # a claimed label is not believed
     today = timezone.localdate()
-    Label.objects.create(number="F-2", organisation=world["org"],
-                         level=LabelLevel.objects.get(key="gold"),
-                         awarded_on=today, expires_on=add_years(today, 2))
+    Label.objects.create(
+        number="F-2",
+        organisation=world["org"],
+        level=LabelLevel.objects.get(key="gold"),
+        awarded_on=today,
+        expires_on=add_years(today, 2),
+    )
     result = api_client.post("/api/funding-calculator/", body, format="json").json()
     assert result["components"][0]["eligible"] is True
     body["organisation"] = "nobody"

@@ -52,17 +52,17 @@ def world(db, users, registry, frameworks):
     admins = Group.objects.get_or_create(name=LABEL_ADMINS_GROUP)[0]
     label_admin = User.objects.create_user(
         "labeladmin", password="pw-labeladmin-1", email="la@example.org"
-    )  # noqa: E501
+    )
     label_admin.groups.add(admins)
     for name in ("manager", "other_manager"):
         users[name].email = f"{name}@example.org"
         users[name].save()
     national = User.objects.create_user(
         "assessor_in", password="pw-assessor-in-1", email="ain@example.org"
-    )  # noqa: E501
+    )
     foreign = User.objects.create_user(
         "assessor_de", password="pw-assessor-de-1", email="ade@example.org"
-    )  # noqa: E501
+    )
     second_national = User.objects.create_user("assessor_in2", password="pw-assessor-in-2")
     insider = User.objects.create_user("insider", password="pw-insider-123")
     rival_staff = User.objects.create_user("rival_staff", password="pw-rival-123")
@@ -111,7 +111,7 @@ def generate_population(
     seed: int = 7,
     countries=("IN", "DE", "FR", "IT", "ES"),
     sectors=("USCMP:25", "USCMP:14", "USCMP:6"),
-):  # noqa: E501
+):
     """``n`` organisations, each with one submitted (latest) assessment of random answers."""
     from django.utils import timezone
 
@@ -124,7 +124,7 @@ def generate_population(
         Organisation(
             name=f"Generated cluster {i}",
             slug=f"gen-{seed}-{i}",
-            kind="cluster_organisation",  # noqa: E501
+            kind="cluster_organisation",
             country=str(rng.choice(countries)),
         )
         for i in range(n)

@@ -38,10 +38,10 @@ def test_report_matches_numpy_on_1000_assessments(frameworks):
             "sector": np.array([r.sector == own.sector for r in rows]),
             "age": np.array(
                 [band(r.age_years, AGE_BANDS) == band(own.age_years, AGE_BANDS) for r in rows]
-            ),  # noqa: E501
+            ),
             "size": np.array(
                 [band(r.members, SIZE_BANDS) == band(own.members, SIZE_BANDS) for r in rows]
-            ),  # noqa: E501
+            ),
         }
         for group in report.groups:
             assert group.size == int(members[group.key].sum())

@@ -26,7 +26,7 @@ pytestmark = [
 
 def _login(
     browser: Browser, live_server, username: str, password: str
-) -> tuple[BrowserContext, Page]:  # noqa: E501
+) -> tuple[BrowserContext, Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     page = context.new_page()
     page.goto("/accounts/login/")
@@ -72,7 +72,7 @@ def test_report_renders_with_charts_groups_and_findings(browser, live_server, wo
 
 def test_manager_from_questionnaire_to_submitted_assessment_and_report(
     browser, live_server, world, frameworks
-):  # noqa: E501
+):
     fw = frameworks["cluster-benchmark"]
     generate_population(fw, 15)
     ctx, page = _login(browser, live_server, "manager", "pw-manager-123")

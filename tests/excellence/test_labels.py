@@ -274,7 +274,7 @@ def test_renewal_reminders_90_and_30_days_before_expiry_once(world, frameworks):
     assert (
         Notification.objects.filter(user=world["manager"], url="/excellence/labels/R-1/").count()
         == 2
-    )  # noqa: E501
+    )
 
 
 def test_a_label_found_late_gets_only_the_nearest_reminder(world, frameworks):
@@ -290,7 +290,7 @@ def test_a_label_found_late_gets_only_the_nearest_reminder(world, frameworks):
     assert set(Reminder.objects.filter(label=label).values_list("days_before", flat=True)) == {
         30,
         90,
-    }  # noqa: E501
+    }
 
 
 def test_remind_command(world, frameworks):
@@ -310,7 +310,7 @@ def test_remind_command(world, frameworks):
     assert "1 reminder(s) sent." in result.output
 
 
-# --- import ----------------------------------------------------------------------------------------
+# --- import ---------------------------------------------------------------------------------
 
 
 CSV_OK = (

@@ -111,7 +111,7 @@ def test_only_label_admins_accept_assign_and_decide(case, world, client):
         assert client.post(url, decide).status_code in (403, 404)
         assert client.post(
             url, {"action": "assign", "assessor": world["foreign"].pk}
-        ).status_code in (403, 404)  # noqa: E501
+        ).status_code in (403, 404)
     _as(client, world["national"].user)
     assert client.post(url, decide).status_code == 403
     assert Application.objects.get(pk=case["app"].pk).status == "accepted"
@@ -122,7 +122,7 @@ def test_only_label_admins_accept_assign_and_decide(case, world, client):
     app = Application.objects.get(pk=case["app"].pk)
     assert (
         app.status == "refused" and app.reasons == "No" and app.decided_by == world["label_admin"]
-    )  # noqa: E501
+    )
 
 
 def test_only_assigned_assessors_score(case, world, client):
@@ -170,16 +170,16 @@ def test_api_roles(case, world, token_for, api_client):
     assert body["organisation"] == world["org"].slug and body["min_group_size"] == 10
     assert [x["id"] for x in manager.get("/api/excellence/applications/").json()["results"]] == [
         app.pk
-    ]  # noqa: E501
+    ]
     other = token_for(world["other_manager"])
     assert other.get(report).status_code == 404
     assert other.get("/api/excellence/applications/").json()["results"] == []
     assert (
         token_for(world["national"].user).get("/api/excellence/applications/").json()["count"] == 1
-    )  # noqa: E501
+    )
     assert (
         token_for(world["foreign"].user).get("/api/excellence/applications/").json()["count"] == 0
-    )  # noqa: E501
+    )
     assert token_for(world["foreign"].user).get(report).status_code == 404
 
 

@@ -89,6 +89,8 @@ class Population:
     country: np.ndarray
     age: np.ndarray
     size: np.ndarray
+    #: every column sorted (unanswered as +inf last), for the "all" group's quantiles
+    ordered: np.ndarray | None = None
 
 
 _CACHE: dict[int, tuple[tuple, Population]] = {}
@@ -129,6 +131,7 @@ def population(framework: Framework) -> Population:
         country=np.array([r[2] for r in rows], dtype=object),
         age=np.array([band(r[3], AGE_BANDS) for r in rows], dtype=np.int16),
         size=np.array([band(r[4], SIZE_BANDS) for r in rows], dtype=np.int16),
+        ordered=np.sort(np.where(np.isnan(matrix), np.inf, matrix), axis=0),
     )
     with _LOCK:
         _CACHE[framework.pk] = (version, pop)
@@ -264,6 +267,25 @@ def _groups(pop: Population, own: Assessment, minimum: int) -> tuple[list[Group]
     return groups, masks
 
 
+def _quantiles(
+    sub: np.ndarray, answered: np.ndarray, n: np.ndarray, ordered: np.ndarray | None = None
+) -> np.ndarray:
+    """The :data:`QUANTILES` of every column at once, ignoring unanswered cells: numpy's linear
+    method (``np.percentile``'s default) written out, because ``np.nanpercentile`` loops over
+    the columns in Python. Unanswered cells sort last (as +inf) and are never reached."""
+    if ordered is None:
+        ordered = np.sort(np.where(answered, sub, np.inf), axis=0)
+    cols = np.arange(sub.shape[1])
+    last = np.maximum(n - 1, 0)
+    rank = np.array(QUANTILES, dtype=float)[:, None] / 100.0 * last[None, :]
+    low = np.floor(rank).astype(np.int64)
+    high = np.minimum(low + 1, last[None, :])
+    frac = rank - low
+    with np.errstate(invalid="ignore"):
+        values = ordered[low, cols] * (1 - frac) + ordered[high, cols] * frac
+    return np.where(n[None, :] > 0, values, np.nan)
+
+
 def _positions(pop: Population, masks: dict, own: np.ndarray, lower: np.ndarray, minimum: int):
     """{group: (counts, percentiles, quantiles)} for every indicator at once."""
     out = {}
@@ -277,11 +299,7 @@ def _positions(pop: Population, masks: dict, own: np.ndarray, lower: np.ndarray,
             pct = 100.0 * (below + 0.5 * equal) / n
         pct = np.where(lower, 100.0 - pct, pct)
         enough = n >= minimum
-        quant = np.full((len(QUANTILES), sub.shape[1]), np.nan)
-        if enough.any():
-            cols = np.flatnonzero(enough)
-            with np.errstate(invalid="ignore"):
-                quant[:, cols] = np.nanpercentile(sub[:, cols], QUANTILES, axis=0)
+        quant = _quantiles(sub, answered, n, pop.ordered if key == "all" else None)
         out[key] = (n, np.where(enough & ~np.isnan(own), pct, np.nan), quant)
     return out
 

@@ -184,7 +184,8 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-year", "-id"]
-        indexes = [models.Index(fields=["framework", "status", "latest"])]
+        # covers the population query and its cache key (count and latest submission)
+        indexes = [models.Index(fields=["framework", "status", "latest", "submitted_at"])]
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.framework.key} {self.year}"

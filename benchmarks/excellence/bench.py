@@ -42,7 +42,9 @@ def setup(data_dir: str, database_url: str | None) -> None:
         name = database_url.rsplit("/", 1)[1]
         exists = subprocess.run(
             ["psql", admin, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         if not exists:
             subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
@@ -75,8 +77,15 @@ def load() -> int:
     kinds = list(fw.indicators.values_list("key", "type"))
     countries = ["IN", "DE", "FR", "IT", "ES", "PL", "NL", "SE", "AT", "BE"]
     orgs = Organisation.objects.bulk_create(
-        [Organisation(name=f"Bench cluster {i}", slug=f"bench-{i}", kind="cluster_organisation",
-                      country=countries[i % len(countries)]) for i in range(N_ORGS + 1)],
+        [
+            Organisation(
+                name=f"Bench cluster {i}",
+                slug=f"bench-{i}",
+                kind="cluster_organisation",
+                country=countries[i % len(countries)],
+            )
+            for i in range(N_ORGS + 1)
+        ],
         batch_size=1000,
     )
     orgs[-1].slug = "bench-measured"
@@ -97,10 +106,22 @@ def load() -> int:
         return out
 
     Assessment.objects.bulk_create(
-        [Assessment(organisation=o, framework=fw, year=2026, status="submitted", submitted_at=now,
-                    latest=True, country=o.country, sector=f"USCMP:{int(rng.integers(1, 40))}",
-                    age_years=int(rng.integers(0, 40)), members=int(rng.integers(5, 900)),
-                    scores=scores()) for o in orgs],
+        [
+            Assessment(
+                organisation=o,
+                framework=fw,
+                year=2026,
+                status="submitted",
+                submitted_at=now,
+                latest=True,
+                country=o.country,
+                sector=f"USCMP:{int(rng.integers(1, 40))}",
+                age_years=int(rng.integers(0, 40)),
+                members=int(rng.integers(5, 900)),
+                scores=scores(),
+            )
+            for o in orgs
+        ],
         batch_size=1000,
     )
     manager = User.objects.create_user("bench-manager", password="bench-only-pw-1")
@@ -118,7 +139,7 @@ def timed(fn: Callable[[], object], runs: int) -> dict[str, float]:
     return {
         "runs": runs,
         "p50_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(samples[max(int(round(0.95 * runs)) - 1, 0)], 1),
+        "p95_ms": round(samples[max(round(0.95 * runs) - 1, 0)], 1),
         "max_ms": round(samples[-1], 1),
     }
 

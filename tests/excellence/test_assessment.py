@@ -163,3 +163,74 @@ def test_only_the_organisations_managers_fill_in(world, frameworks, who):
         assessments.save_answers(user=world[who], assessment=a, values={"awards": "1"})
     with pytest.raises(PermissionDenied):
         assessments.submit(user=world[who], assessment=a)
+
+
+def test_overlapping_me_indicator_prefills_when_the_registry_has_nothing(world, frameworks):
+    from clusterobs.programmes.models import (
+        ClusterInitiative,
+        InitiativeIndicator,
+        LifecycleStage,
+        Measurement,
+    )
+    from clusterobs.programmes.models import Indicator as MEIndicator
+    from clusterobs.registry.models import OrganisationProfile
+
+    OrganisationProfile.objects.filter(organisation=world["org"]).delete()
+    stage = LifecycleStage.objects.first() or LifecycleStage.objects.create(
+        key="implementation", name="Implementation", order=1
+    )
+    initiative = ClusterInitiative.objects.create(
+        name="Agra footwear SICI",
+        slug="agra-sici",
+        cluster=world["org"].clusters.first(),
+        implementing_agency=world["org"],
+        stage=stage,
+    )
+    me = MEIndicator.objects.get_or_create(
+        key="network-members",
+        defaults={
+            "name": "Network members",
+            "level": "cluster",
+            "definition": "d",
+            "unit": "enterprises",
+            "direction": "higher",
+            "frequency": "annual",
+            "data_source": "survey",
+        },
+    )[0]
+    tracked = InitiativeIndicator.objects.create(initiative=initiative, indicator=me)
+    Measurement.objects.create(
+        tracked=tracked, measured_on=dt.date(2024, 3, 1), value=80, source="diagnostic study"
+    )
+    Measurement.objects.create(
+        tracked=tracked, measured_on=dt.date(2025, 3, 1), value=95, source="annual survey"
+    )
+    Measurement.objects.create(
+        tracked=tracked, measured_on=dt.date(2027, 3, 1), value=200, source="future"
+    )
+    from clusterobs.registry.models import Organisation
+
+    world["org"] = Organisation.objects.get(pk=world["org"].pk)
+    a = _start(world, frameworks)
+    members = a.answers.get(indicator__key="members_total")
+    assert members.value == 95 and not members.confirmed
+    assert members.source == (
+        "Programme M&E: Network members of Agra footwear SICI measured on 2025-03-01 "
+        "(annual survey)"
+    )
+
+
+def test_an_unknown_me_indicator_is_refused(db, tmp_path):
+    import json
+    import shutil
+
+    from clusterobs.excellence import frameworks as loader
+    from clusterobs.excellence.frameworks import FrameworkError
+
+    meta = next(p for p in loader.shipped() if p.name.startswith("cluster-quality"))
+    shutil.copy(meta, tmp_path)
+    csv_name = json.loads(meta.read_text())["indicators_file"]
+    text = meta.with_name(csv_name).read_text().replace(",network-members", ",net-members", 1)
+    (tmp_path / csv_name).write_text(text)
+    with pytest.raises(FrameworkError, match="row 2, field me_indicator: 'net-members'"):
+        loader.read(tmp_path / meta.name)

@@ -22,7 +22,7 @@ from clusterobs.excellence.models import (
     Indicator,
     IndicatorType,
 )
-from clusterobs.excellence.prefill import prefill
+from clusterobs.excellence.prefill import from_measurements, prefill
 from clusterobs.registry.models import Organisation, OrganisationSector
 
 YES = {"yes", "y", "true", "1"}
@@ -82,8 +82,10 @@ def start(*, user, organisation: Organisation, framework: Framework, year: int) 
     assessment = Assessment.objects.create(
         organisation=organisation, framework=framework, year=year, created_by=user
     )
-    for indicator in framework.indicators.exclude(prefill=""):
-        found = prefill(organisation, indicator.prefill, year)
+    for indicator in framework.indicators.exclude(prefill="", me_indicator=""):
+        found = prefill(organisation, indicator.prefill, year) if indicator.prefill else None
+        if found is None and indicator.me_indicator:
+            found = from_measurements(organisation, indicator.me_indicator, year)
         if found is not None:
             value, source = found
             Answer.objects.create(

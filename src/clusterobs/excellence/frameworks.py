@@ -3,12 +3,13 @@
 A framework is a JSON file (title, version, areas, label levels, what it is modelled on) naming a
 CSV file of indicators, one per row::
 
-    key,area,question,unit,type,better,evidence,prefill,rule,advice,thresholds
+    key,area,question,unit,type,better,evidence,prefill,rule,advice,thresholds,me_indicator
     members_total,structure,How many members...?,members,number,higher,Member list,...,gold=50
 
 ``rule`` says when the row's ``advice`` becomes a recommendation (``pct_lt:25``: below the 25th
 percentile of all organisations; ``value_lt:3``/``value_gt:70``; ``is:no``); ``thresholds`` lists
-``level=value`` pairs (met when the value is at or beyond it in the direction of "better").
+``level=value`` pairs (met when the value is at or beyond it in the direction of "better");
+``me_indicator`` names the programmes' M&E indicator the row overlaps (its measurements pre-fill).
 A revised framework is a new file with a new version, never new code; an admin may also add one
 in the admin. Loading is all-or-nothing and every error names the file, the row and the field.
 """
@@ -20,6 +21,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -85,6 +87,15 @@ def _thresholds(raw: str, levels: set[str], where: str) -> dict[str, str]:
     return result
 
 
+@cache
+def me_indicator_keys() -> frozenset[str]:
+    """Keys of the programmes' shipped M&E indicator library (what ``me_indicator`` may name)."""
+    path = resources.files("clusterobs.programmes") / "data" / "indicators.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = data if isinstance(data, list) else data.get("indicators", [])
+    return frozenset(item["key"] for item in items)
+
+
 def _check_row(
     row: dict[str, str], line: int, name: str, areas: set[str], levels: set[str]
 ) -> dict:
@@ -101,7 +112,11 @@ def _check_row(
     if row["better"] not in Better.values:
         raise FrameworkError(f"{where}, field better: {row['better']!r} not in {Better.values}")
     parse_rule(row.get("rule") or "", where)
+    me = (row.get("me_indicator") or "").strip()
+    if me and me not in me_indicator_keys():
+        raise FrameworkError(f"{where}, field me_indicator: {me!r} is not an M&E indicator")
     return {
+        "me_indicator": me,
         "key": row["key"].strip(),
         "area": row["area"],
         "question": row["question"].strip(),

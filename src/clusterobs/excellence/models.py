@@ -106,6 +106,14 @@ class Indicator(models.Model):
     prefill = models.CharField(
         max_length=40, blank=True, help_text=_("Platform data that pre-fills the answer")
     )
+    me_indicator = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "The programmes' M&E indicator (key) this one overlaps; its measurements "
+            "pre-fill the answer when the registry holds none"
+        ),
+    )
     rule = models.CharField(
         max_length=60,
         blank=True,

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from clusterobs.collaboration.models import Contact, Event
-from clusterobs.programmes.models import ClusterInitiative
+from clusterobs.programmes.models import ClusterInitiative, Measurement
 from clusterobs.registry.models import Organisation
 
 Prefilled = tuple[Decimal, str] | None
@@ -116,3 +116,24 @@ SOURCES: dict[str, Callable[[Organisation, int], Prefilled]] = {
 def prefill(org: Organisation, key: str, year: int) -> Prefilled:
     source = SOURCES.get(key)
     return source(org, year) if source else None
+
+
+def from_measurements(org: Organisation, me_indicator: str, year: int) -> Prefilled:
+    """The latest M&E measurement (up to the assessment year) of an overlapping programme
+    indicator, in the initiatives the organisation implements."""
+    m = (
+        Measurement.objects.filter(
+            tracked__indicator__key=me_indicator,
+            tracked__initiative__implementing_agency=org,
+            measured_on__year__lte=year,
+        )
+        .select_related("tracked__indicator", "tracked__initiative")
+        .order_by("-measured_on", "-pk")
+        .first()
+    )
+    if m is None:
+        return None
+    return m.value, (
+        f"Programme M&E: {m.tracked.indicator.name} of {m.tracked.initiative.name} "
+        f"measured on {m.measured_on.isoformat()} ({m.source})"
+    )

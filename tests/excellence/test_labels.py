@@ -546,3 +546,54 @@ def test_funding_calculator_api_reads_the_label(world, frameworks, api_client):
     assert result["components"][0]["eligible"] is True
     body["organisation"] = "nobody"
     assert api_client.post("/api/funding-calculator/", body, format="json").status_code == 400
+
+
+def test_funding_calculator_page_reads_the_label(world, frameworks, client):
+    from clusterobs.programmes.models import RuleSet
+
+    RuleSet.objects.create(
+        scheme_key="demo",
+        version="1",
+        valid_from=dt.date(2020, 1, 1),
+        source="test",
+        definition={
+            "scheme": "demo",
+            "version": "1",
+            "valid_from": "2020-01-01",
+            "currency": "INR",
+            "unit": "lakh",
+            "source": "test",
+            "components": [
+                {
+                    "key": "export",
+                    "name": "Export",
+                    "variants": [
+                        {
+                            "conditions": [
+                                {"fact": "labels", "op": "has_label", "value": "bronze"}
+                            ],
+                            "bands": [{"share": "50"}],
+                        }
+                    ],
+                }
+            ],
+        },
+    )
+    query = {
+        "scheme": "demo",
+        "unit": "lakh",
+        "costs": "export = 10",
+        "organisation": world["org"].slug,
+    }
+    html = client.get("/programmes/calculator/", query).content.decode()
+    assert "condition not met: holds a valid bronze label" in html
+    today = timezone.localdate()
+    Label.objects.create(
+        number="W-1",
+        organisation=world["org"],
+        level=LabelLevel.objects.get(key="silver"),
+        awarded_on=today,
+        expires_on=add_years(today, 2),
+    )
+    html = client.get("/programmes/calculator/", query).content.decode()
+    assert "condition met: holds a valid bronze label" in html

@@ -65,7 +65,7 @@ def load() -> int:
     from django.utils import timezone
 
     from clusterobs.excellence.frameworks import load_shipped
-    from clusterobs.excellence.models import Assessment, Framework
+    from clusterobs.excellence.models import Assessment, Framework, score_vector
     from clusterobs.registry.models import Organisation
 
     load_shipped()
@@ -75,6 +75,7 @@ def load() -> int:
         return mine.pk
     rng = np.random.default_rng(17)
     kinds = list(fw.indicators.values_list("key", "type"))
+    ordered = list(fw.indicators.order_by("position").values_list("key", flat=True))
     countries = ["IN", "DE", "FR", "IT", "ES", "PL", "NL", "SE", "AT", "BE"]
     orgs = Organisation.objects.bulk_create(
         [
@@ -118,7 +119,8 @@ def load() -> int:
                 sector=f"USCMP:{int(rng.integers(1, 40))}",
                 age_years=int(rng.integers(0, 40)),
                 members=int(rng.integers(5, 900)),
-                scores=scores(),
+                scores=(values := scores()),
+                vector=score_vector(ordered, values),
             )
             for o in orgs
         ],

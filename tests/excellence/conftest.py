@@ -112,7 +112,9 @@ def generate_population(
     countries=("IN", "DE", "FR", "IT", "ES"),
     sectors=("USCMP:25", "USCMP:14", "USCMP:6"),
 ):
-    """``n`` organisations, each with one submitted (latest) assessment of random answers."""
+    """``n`` organisations, each with one submitted (latest) assessment of random answers; every
+    other one without its packed ``vector`` (as a bulk import may write them), so both ways the
+    population is read are exercised."""
     from django.utils import timezone
 
     from clusterobs.excellence.models import Assessment
@@ -130,8 +132,11 @@ def generate_population(
         for i in range(n)
     )
     now = timezone.now()
+    from clusterobs.excellence.models import score_vector
+
+    ordered = list(framework.indicators.order_by("position").values_list("key", flat=True))
     rows = []
-    for org in orgs:
+    for i, org in enumerate(orgs):
         scores = {}
         for key, typ in keys:
             if rng.random() < 0.05:
@@ -157,6 +162,7 @@ def generate_population(
                 age_years=int(rng.integers(0, 40)),
                 members=int(rng.integers(5, 900)),
                 scores=scores,
+                vector=score_vector(ordered, scores) if i % 2 == 0 else b"",
             )
         )
     return Assessment.objects.bulk_create(rows, batch_size=500)

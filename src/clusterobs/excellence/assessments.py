@@ -284,6 +284,6 @@ def submit(*, user, assessment: Assessment) -> Assessment:
     assessment.sector = sector_of(org)
     assessment.age_years = int(age) if age is not None else None
     assessment.members = int(members) if members is not None else None
-    assessment.scores = scores
+    assessment.scores = scores  # save() packs them into ``vector`` too
     assessment.save()
     return assessment

@@ -80,6 +80,15 @@ def position(values: np.ndarray, x: float, *, lower_is_better: bool = False) -> 
     return 100.0 - p if lower_is_better else p
 
 
+def bands(values: list, table: tuple) -> np.ndarray:
+    """:func:`band` of many values at once (-1 where unknown)."""
+    known = np.array([np.nan if v is None else v for v in values], dtype=float)
+    edges = np.array([low for low, _high, _label in table[1:]], dtype=float)
+    index = np.searchsorted(edges, known, side="right").astype(np.int16)
+    index[np.isnan(known)] = -1
+    return index
+
+
 @dataclass(frozen=True)
 class Population:
     keys: tuple[str, ...]
@@ -111,26 +120,32 @@ def population(framework: Framework) -> Population:
         if cached and cached[0] == version:
             return cached[1]
     keys = tuple(framework.indicators.order_by("position").values_list("key", flat=True))
-    column = {k: j for j, k in enumerate(keys)}
     rows = list(
         _latest(framework).values_list(
-            "organisation_id", "sector", "country", "age_years", "members", "scores"
+            "pk", "organisation_id", "sector", "country", "age_years", "members", "vector"
         )
     )
+    width = 8 * len(keys)
     matrix = np.full((len(rows), len(keys)), np.nan)
-    for i, (*_attrs, scores) in enumerate(rows):
-        for key, value in scores.items():
-            j = column.get(key)
-            if j is not None and value is not None:
-                matrix[i, j] = value
+    packed = [i for i, r in enumerate(rows) if len(r[6]) == width]
+    if packed:
+        joined = b"".join(bytes(rows[i][6]) for i in packed)
+        matrix[packed] = np.frombuffer(joined, dtype="<f8").reshape(len(packed), len(keys))
+    if len(packed) < len(rows):  # rows written without a vector (e.g. by a bulk import)
+        missing = {rows[i][0]: i for i in range(len(rows)) if len(rows[i][6]) != width}
+        for pk, scores in (
+            _latest(framework).filter(pk__in=list(missing)).values_list("pk", "scores")
+        ):
+            matrix[missing[pk]] = [np.nan if (v := scores.get(k)) is None else v for k in keys]
+    rows = [r[1:] for r in rows]
     pop = Population(
         keys=keys,
         matrix=matrix,
         organisation_ids=np.array([r[0] for r in rows], dtype=np.int64),
         sector=np.array([r[1] for r in rows], dtype=object),
         country=np.array([r[2] for r in rows], dtype=object),
-        age=np.array([band(r[3], AGE_BANDS) for r in rows], dtype=np.int16),
-        size=np.array([band(r[4], SIZE_BANDS) for r in rows], dtype=np.int16),
+        age=bands([r[3] for r in rows], AGE_BANDS),
+        size=bands([r[4] for r in rows], SIZE_BANDS),
         ordered=np.sort(np.where(np.isnan(matrix), np.inf, matrix), axis=0),
     )
     with _LOCK:

@@ -123,6 +123,8 @@ def test_only_label_admins_accept_assign_and_decide(case, world, client):
     assert (
         app.status == "refused" and app.reasons == "No" and app.decided_by == world["label_admin"]
     )
+    decided = app.history.first()  # every decision is in the history, with who made it
+    assert decided.status == "refused" and decided.history_user == world["label_admin"]
 
 
 def test_only_assigned_assessors_score(case, world, client):

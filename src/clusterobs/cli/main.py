@@ -2,7 +2,7 @@
 
 Scripts rely on this contract (see README): ``init``, ``serve``, ``import``, ``export``,
 ``regions``, ``backup``, ``restore``, ``createuser``, ``mapping``, ``classifications``,
-``spatial``.
+``spatial``, ``excellence``.
 Every command exits non-zero on any error.
 """
 

@@ -60,9 +60,13 @@ def import_labels(
     from clusterobs.excellence.label_import import LabelImportError
     from clusterobs.excellence.label_import import import_labels as run
 
+    from clusterobs.excellence.permissions import is_label_admin
+
     account = User.objects.filter(username=user).first()
     if account is None:
         raise CommandError(f"no user {user!r}")
+    if not is_label_admin(account):
+        raise CommandError(f"{user} is not a label admin (clusterobs excellence label-admin)")
     try:
         labels = run(
             user=account, text=path.read_text(encoding="utf-8-sig"), source=source, name=path.name

@@ -59,7 +59,6 @@ def import_labels(
 
     from clusterobs.excellence.label_import import LabelImportError
     from clusterobs.excellence.label_import import import_labels as run
-
     from clusterobs.excellence.permissions import is_label_admin
 
     account = User.objects.filter(username=user).first()

@@ -178,3 +178,12 @@ def test_trend_against_the_previous_assessment(frameworks):
     by_key = {r.indicator.key: r for r in report.indicators}
     assert by_key["management_fte"].change == 3.0 and by_key["management_fte"].improved is True
     assert by_key["public_funding_share"].improved is False  # lower is better
+
+
+def test_ordinals():
+    from clusterobs.excellence.benchmarking import ordinal
+
+    assert [ordinal(p) for p in (1, 2, 3, 4, 11, 12, 13, 21, 22.4, 100)] == [
+        f"{x} percentile"
+        for x in ("1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "100th")
+    ]

@@ -319,15 +319,20 @@ def _positions(pop: Population, masks: dict, own: np.ndarray, lower: np.ndarray,
     return out
 
 
-def _fmt(value: float | None, unit: str = "") -> str:
+def _fmt(value: float | None, unit: str = "", kind: str = "") -> str:
     if value is None:
         return "-"
+    if kind in ("yes_no", "evidence"):
+        return _("yes") if value else _("no")
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
     return f"{text} {unit}".strip()
 
 
-def _ordinal(p: float) -> str:
-    return _("%(p)s percentile") % {"p": f"{p:.0f}th"}
+def ordinal(p: float) -> str:
+    """'1st', '22nd', '13th percentile' (English ordinals of the rounded position)."""
+    n = round(p)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return _("%(n)d%(suffix)s percentile") % {"n": n, "suffix": suffix}
 
 
 def _findings(results: list[IndicatorResult], groups: dict[str, Group]) -> list[Finding]:
@@ -338,11 +343,11 @@ def _findings(results: list[IndicatorResult], groups: dict[str, Group]) -> list[
         if best:
             gkey, pos = best
             where = _("%(pos)s in %(group)s (n=%(n)d)") % {
-                "pos": _ordinal(pos.percentile),
+                "pos": ordinal(pos.percentile),
                 "group": groups[gkey].label.lower(),
                 "n": pos.n,
             }
-            value = _("value %(v)s") % {"v": _fmt(r.value, ind.unit)}
+            value = _("value %(v)s") % {"v": _fmt(r.value, ind.unit, ind.type)}
             if pos.percentile >= STRENGTH_AT:
                 found.append(Finding("strength", ind.key, ind.question, f"{value}; {where}"))
             elif pos.percentile <= WEAKNESS_AT:
@@ -378,7 +383,7 @@ def _rule_trigger(ind: Indicator, value: float | None, best) -> str:
         _("%(v)s: %(p)s %(s)s %(l)s in group '%(g)s' (n=%(n)d)")
         % {
             "v": shown,
-            "p": _ordinal(pos.percentile),
+            "p": ordinal(pos.percentile),
             "s": sign,
             "l": f"{limit:.0f}",
             "g": gkey,

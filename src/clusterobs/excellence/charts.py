@@ -14,12 +14,12 @@ from clusterobs.excellence.benchmarking import IndicatorResult, Report
 INK, MUTED, OWN, BOX = "#1f2937", "#9ca3af", "#c2410c", "#bfdbfe"
 
 
-def radar(report: Report, size: int = 360) -> SafeString:
+def radar(report: Report, width: int = 680, height: int = 400) -> SafeString:
     """Area positions (0-100, the widest visible group) on a radar; the dashed ring is the
     median (50)."""
     areas = report.areas
-    cx = cy = size / 2
-    radius = size / 2 - 70
+    cx, cy = width / 2, height / 2
+    radius = height / 2 - 50
     n = len(areas)
 
     def point(i: int, value: float) -> tuple[float, float]:
@@ -28,8 +28,8 @@ def radar(report: Report, size: int = 360) -> SafeString:
         return cx + r * math.cos(angle), cy + r * math.sin(angle)
 
     parts = [
-        f'<svg class="excellence-chart radar" viewBox="0 0 {size} {size}" width="{size}" '
-        f'height="{size}" role="img" aria-label="{escape(_("Position by area"))}" '
+        f'<svg class="excellence-chart radar" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(_("Position by area"))}" '
         'xmlns="http://www.w3.org/2000/svg">'
     ]
     for ring in (25, 50, 75, 100):
@@ -39,12 +39,18 @@ def radar(report: Report, size: int = 360) -> SafeString:
     for i, area in enumerate(areas):
         x, y = point(i, 100)
         parts.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="{MUTED}"/>')
-        lx, ly = point(i, 122)
+        lx, ly = point(i, 118)
         anchor = "middle" if abs(lx - cx) < 20 else ("start" if lx > cx else "end")
         value = "-" if area["position"] is None else f"{area['position']:.0f}"
+        lines = _wrap(f"{area['name']} ({value})")
+        dy = -6 * (len(lines) - 1)
+        spans = "".join(
+            f'<tspan x="{lx:.1f}" dy="{dy if k == 0 else 13}">{escape(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
         parts.append(
             f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="11" text-anchor="{anchor}" '
-            f'fill="{INK}" class="radar-label">{escape(area["name"])} ({value})</text>'
+            f'fill="{INK}" class="radar-label">{spans}</text>'
         )
     own = [point(i, a["position"] or 0) for i, a in enumerate(areas)]
     pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in own)
@@ -54,6 +60,18 @@ def radar(report: Report, size: int = 360) -> SafeString:
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def _wrap(text: str, width: int = 24) -> list[str]:
+    """Split a label into lines of about ``width`` characters at spaces."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [*lines, line] if line else lines
 
 
 def distribution(result: IndicatorResult, group: str = "all", width: int = 320) -> SafeString:

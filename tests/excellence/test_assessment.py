@@ -234,3 +234,14 @@ def test_an_unknown_me_indicator_is_refused(db, tmp_path):
     (tmp_path / csv_name).write_text(text)
     with pytest.raises(FrameworkError, match="row 2, field me_indicator: 'net-members'"):
         loader.read(tmp_path / meta.name)
+
+
+def test_a_late_submission_of_an_older_year_does_not_replace_the_latest(world, frameworks):
+    new = _start(world, frameworks, year=2026)
+    answer_all(new)
+    assessments.submit(user=world["manager"], assessment=new)
+    old = _start(world, frameworks, year=2025)
+    answer_all(old)
+    old = assessments.submit(user=world["manager"], assessment=old)
+    new.refresh_from_db()
+    assert new.latest and not old.latest

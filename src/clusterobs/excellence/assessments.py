@@ -273,17 +273,28 @@ def submit(*, user, assessment: Assessment) -> Assessment:
     members = scores.get("members_total")
     if members is None and profile:
         members = profile.members_total
-    Assessment.objects.filter(
-        organisation=org, framework__key=assessment.framework.key, latest=True
-    ).update(latest=False)
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_by = user
     assessment.submitted_at = timezone.now()
-    assessment.latest = True
     assessment.country = org.country
     assessment.sector = sector_of(org)
     assessment.age_years = int(age) if age is not None else None
     assessment.members = int(members) if members is not None else None
     assessment.scores = scores  # save() packs them into ``vector`` too
     assessment.save()
+    _mark_latest(assessment)
     return assessment
+
+
+def _mark_latest(assessment: Assessment) -> None:
+    """The newest submitted assessment (by year, then submission) is the one benchmarked, even
+    when an older year is submitted late."""
+    mine = Assessment.objects.filter(
+        organisation=assessment.organisation,
+        framework__key=assessment.framework.key,
+        status=AssessmentStatus.SUBMITTED,
+    )
+    newest = mine.order_by("-year", "-submitted_at", "-pk").first()
+    mine.exclude(pk=newest.pk).update(latest=False)
+    mine.filter(pk=newest.pk).update(latest=True)
+    assessment.latest = newest.pk == assessment.pk

@@ -42,3 +42,5 @@ def test_roles_and_import_from_the_command_line(world, tmp_path):
 def test_load_command(db):
     result = CliRunner().invoke(app, ["excellence", "load"])
     assert result.exit_code == 0 and "'indicators': 67" in result.output
+    again = CliRunner().invoke(app, ["excellence", "load"])
+    assert again.exit_code == 0 and "'frameworks': 0" in again.output

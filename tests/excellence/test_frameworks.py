@@ -47,13 +47,17 @@ def test_gold_like_framework_has_31_thresholded_indicators(frameworks):
 def test_reloading_is_idempotent_and_answered_versions_are_frozen(frameworks, world):
     from clusterobs.excellence import assessments
 
-    loader.load_shipped()
+    assert loader.load_shipped() == {"frameworks": 0, "indicators": 0, "label levels": 0}
     assert Framework.objects.count() == 2
     fw = frameworks["cluster-benchmark"]
+    path = next(p for p in loader.shipped() if p.name.startswith("cluster-benchmark"))
+    fw.indicators.filter(key="awards").update(question="changed")
+    loader.load(loader.read(path))  # an unanswered version is reloaded from its file
+    assert fw.indicators.get(key="awards").question != "changed"
     assessments.start(user=world["manager"], organisation=world["org"], framework=fw, year=2026)
     fw.indicators.filter(key="awards").update(question="changed")
-    loader.load_shipped()
-    assert fw.indicators.get(key="awards").question == "changed"  # not overwritten
+    loader.load(loader.read(path))
+    assert fw.indicators.get(key="awards").question == "changed"  # answered: frozen
 
 
 def _copy(tmp_path):

@@ -213,12 +213,17 @@ def load(parsed: ParsedFramework) -> Framework:
 
 
 def load_shipped() -> dict[str, int]:
-    """Load every shipped framework (read all first: one bad file loads none)."""
+    """Load every shipped framework version not yet stored (read all first: one bad file loads
+    none); returns what was created, so a second run reports nothing new."""
     parsed = [read(path) for path in shipped()]
+    stored = set(Framework.objects.values_list("key", "version"))
+    fresh = [p for p in parsed if (p.meta["key"], p.meta["version"]) not in stored]
+    levels_before = LabelLevel.objects.count()
     with transaction.atomic():
-        frameworks = [load(p) for p in parsed]
+        for p in fresh:
+            load(p)
     return {
-        "frameworks": len(frameworks),
-        "indicators": sum(len(p.indicators) for p in parsed),
-        "levels": LabelLevel.objects.count(),
+        "frameworks": len(fresh),
+        "indicators": sum(len(p.indicators) for p in fresh),
+        "label levels": LabelLevel.objects.count() - levels_before,
     }

@@ -66,6 +66,10 @@ class Config:
     jobs_sync: bool = False
     #: Contact requests one user may send per hour (partner search).
     contacts_per_hour: int = 20
+    #: benchmarking: reference groups smaller than this are hidden (privacy)
+    excellence_min_group_size: int = 10
+    #: days before a label's expiry on which its holders are reminded to renew
+    excellence_reminder_days: tuple[int, ...] = (90, 30)
 
     @property
     def sqlite_path(self) -> Path:
@@ -163,12 +167,26 @@ def load_config() -> Config:
         if os.environ.get("CLUSTEROBS_CLASSIFICATIONS_DIR")
         else None,
         jobs_sync=_flag("CLUSTEROBS_JOBS_SYNC", False),
-        contacts_per_hour=_positive_int("CLUSTEROBS_CONTACTS_PER_HOUR", 20),
+        contacts_per_hour=_whole("CLUSTEROBS_CONTACTS_PER_HOUR", 20),
+        excellence_min_group_size=_whole("CLUSTEROBS_EXCELLENCE_MIN_GROUP_SIZE", 10),
+        excellence_reminder_days=tuple(
+            sorted(
+                {
+                    int(x)
+                    for x in (os.environ.get("CLUSTEROBS_EXCELLENCE_REMINDER_DAYS") or "90,30")
+                    .replace(" ", "")
+                    .split(",")
+                    if x.isdigit()
+                },
+                reverse=True,
+            )
+        ),
     )
 
 
-def _positive_int(name: str, default: int) -> int:
-    value = os.environ.get(name) or str(default)
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
-    return int(value)
+def _whole(name: str, default: int) -> int:
+    """A positive whole number from the environment; anything else is an error naming it."""
+    raw = (os.environ.get(name) or str(default)).strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name}={raw!r} is not a positive whole number")
+    return int(raw)

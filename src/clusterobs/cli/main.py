@@ -2,7 +2,7 @@
 
 Scripts rely on this contract (see README): ``init``, ``serve``, ``import``, ``export``,
 ``regions``, ``backup``, ``restore``, ``createuser``, ``mapping``, ``classifications``,
-``spatial``, ``complexity``.
+``spatial``, ``complexity``, ``excellence``.
 Every command exits non-zero on any error.
 """
 
@@ -14,6 +14,7 @@ from clusterobs.cli import (
     classifications,
     complexity,
     data,
+    excellence,
     mapping,
     platform,
     registry_io,
@@ -36,6 +37,7 @@ app.add_typer(classifications.app, name="classifications", help="Industry classi
 app.add_typer(data.app, name="data", help="Real data embedded in the package.")
 app.add_typer(spatial.app, name="spatial", help="Spatial hot spots, concentration indices, Kd.")
 app.add_typer(complexity.app, name="complexity", help="Economic complexity and diversification.")
+app.add_typer(excellence.app, name="excellence", help="Benchmarking and quality labels.")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

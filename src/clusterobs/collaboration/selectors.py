@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Max, Q, QuerySet
 
+from clusterobs.collaboration import labels
 from clusterobs.collaboration.models import (
     Agreement,
     ClusterRelatedness,
@@ -211,6 +212,8 @@ def candidate_profiles(*, hide_sectors_of: int | None = None) -> list[matchmakin
         p.organisation_id: p
         for p in CollaborationProfile.objects.filter(initiative=None, published=True)
     }
+    # Only labels valid today count (an expired or merely claimed label counts for nothing).
+    held = labels.valid_labels()
     result = []
     for org in orgs:
         reg = getattr(org, "profile", None)
@@ -230,7 +233,7 @@ def candidate_profiles(*, hide_sectors_of: int | None = None) -> list[matchmakin
                 needs=_phrases(cp.needs) if cp else (),
                 target_countries=frozenset(cp.target_countries if cp else ()),
                 emerging_fields=frozenset(cp.emerging_fields if cp else ()),
-                labels=frozenset(reg.labels if reg else ()),
+                labels=frozenset(x.name for x in held.get(org.pk, ())),
                 languages=frozenset(cp.languages if cp else ()),
                 text=text,
                 verified=bool(cp and cp.verified),
@@ -254,6 +257,7 @@ def _data_version() -> tuple:
         tuple(profiles_.values()),
         OrganisationSector.objects.count(),
         ClusterRelatedness.objects.count(),
+        labels.version(),
     )
 
 

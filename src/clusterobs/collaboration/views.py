@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from clusterobs.collaboration import forms, permissions, selectors
+from clusterobs.collaboration import forms, labels, permissions, selectors
 from clusterobs.collaboration.models import Contact, Event, MeetingRequest, Registration, TimeSlot
 from clusterobs.collaboration.services import contacts as contact_services
 from clusterobs.collaboration.services import events as event_services
@@ -202,6 +202,7 @@ def profile_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "org": org,
         "profile": profile,
         "registry_profile": getattr(org, "profile", None),
+        "held_labels": labels.valid_labels([org.pk]).get(org.pk, []),
         "can_edit": can_edit,
         "categories": OfferCategory.choices,
         "suggestions": selectors.suggestions_for_organisation(org, limit=10) if can_edit else [],

@@ -266,6 +266,13 @@ class CalculationRequest(serializers.Serializer):
     on = serializers.DateField(required=False, allow_null=True, default=None)
     version = serializers.CharField(required=False, allow_blank=True, default="")
     facts = serializers.DictField(required=False, default=dict)
+    organisation = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Applying organisation's slug: adds the facts the platform holds about it "
+        "(e.g. ``labels``, the label levels valid on the date, for ``has_label`` rules)",
+    )
     costs = serializers.DictField(
         help_text='Component key -> {"amount": "800", "unit": "lakh", "currency": "INR"}'
     )
@@ -298,12 +305,23 @@ class FundingCalculatorViewSet(viewsets.ViewSet):
                     cost.get("currency", "INR"),
                     cost.get("unit", "lakh"),
                 )
+            org_id = None
+            if data["organisation"]:
+                org_id = Organisation.objects.values_list("pk", flat=True).get(
+                    slug=data["organisation"], published=True
+                )
             result = selectors.calculate(
                 scheme=data["scheme"],
                 facts=data["facts"],
                 costs=costs,
                 on=data["on"],
                 version=data["version"],
+                organisation_id=org_id,
+            )
+        except Organisation.DoesNotExist:
+            return Response(
+                {"organisation": [f"No published organisation {data['organisation']!r}."]},
+                status=status.HTTP_400_BAD_REQUEST,
             )
         except (LookupError, RuleError, InvalidOperation, KeyError) as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)

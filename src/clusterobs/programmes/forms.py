@@ -114,6 +114,11 @@ class CalculatorForm(forms.Form):
         required=False,
         help_text="One fact per line: name = value (e.g. special_units_percent = 60)",
     )
+    organisation = forms.SlugField(
+        required=False,
+        help_text="Applying organisation's slug: adds the facts the platform holds about it "
+        "(e.g. the label levels it holds on the date, for has_label rules)",
+    )
 
     def __init__(self, *args, schemes: list[str], **kwargs):
         super().__init__(*args, **kwargs)

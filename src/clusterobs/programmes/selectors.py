@@ -28,6 +28,7 @@ from clusterobs.programmes.models import (
     SurveyResponse,
 )
 from clusterobs.programmes.rules import engine
+from clusterobs.programmes.rules.facts import organisation_facts
 from clusterobs.programmes.vocabularies import DEFAULT_LIMIT_DAYS, TRANSITIONS
 from clusterobs.registry.models import Scheme
 from clusterobs.registry.services import UserLike
@@ -186,8 +187,16 @@ def calculate(
     costs: dict[str, engine.Money],
     on: dt.date | None = None,
     version: str = "",
+    organisation_id: int | None = None,
 ) -> engine.Calculation:
-    """Eligible grants under the rule set in force on ``on`` (or the named ``version``)."""
+    """Eligible grants under the rule set in force on ``on`` (or the named ``version``).
+
+    With ``organisation_id`` the facts other apps hold about that organisation (e.g. the label
+    levels it holds on that date) are added; facts given explicitly are overridden by them, so a
+    caller cannot claim a label the organisation does not hold.
+    """
+    if organisation_id is not None:
+        facts = {**facts, **organisation_facts(organisation_id, on or timezone.localdate())}
     rule_set = rule_set_for(scheme, on=on, version=version)
     if rule_set is None:
         when = f"version {version}" if version else f"on {on or timezone.localdate()}"

@@ -22,7 +22,7 @@ from clusterobs.programmes.models import EvaluationRun, InitiativeDocument, Surv
 from clusterobs.programmes.rules.engine import Money, RuleError
 from clusterobs.programmes.vocabularies import TRANSITIONS, ApplicationStatus
 from clusterobs.registry import selectors as registry_selectors
-from clusterobs.registry.models import Scheme
+from clusterobs.registry.models import Organisation, Scheme
 from clusterobs.registry.services import ConflictError
 
 
@@ -547,12 +547,22 @@ def calculator(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             costs = {k: Money(Decimal(v), "INR", data["unit"]) for k, v in data["costs"].items()}
+            org_id = None
+            if data["organisation"]:
+                org_id = (
+                    Organisation.objects.filter(slug=data["organisation"], published=True)
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+                if org_id is None:
+                    raise LookupError(f"No published organisation {data['organisation']!r}.")
             result = selectors.calculate(
                 scheme=data["scheme"],
                 facts=data["facts"],
                 costs=costs,
                 on=data["on"],
                 version=data["version"],
+                organisation_id=org_id,
             )
         except (LookupError, RuleError, ArithmeticError, ValueError) as exc:
             error = str(exc) or "Costs must be numbers."

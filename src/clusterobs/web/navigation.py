@@ -28,6 +28,7 @@ NAMESPACES = {
     "observatory": "observatory",
     "programmes": "programmes",
     "initiatives": "programmes",
+    "excellence": "excellence",
 }
 FIRST_SEGMENTS = {
     "": "home",
@@ -39,6 +40,7 @@ FIRST_SEGMENTS = {
     "observatory": "observatory",
     "programmes": "programmes",
     "collaboration": "collaboration",
+    "excellence": "excellence",
     "sources": "sources",
     "accounts": "account",
 }

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "clusterobs.collaboration",
     "clusterobs.programmes",
     "clusterobs.observatory",
+    "clusterobs.excellence",
     "clusterobs.web",
 ]
 
@@ -148,6 +149,11 @@ EMAIL_USE_SSL = CONFIG.email.use_ssl
 EMAIL_TIMEOUT = CONFIG.email.timeout
 DEFAULT_FROM_EMAIL = CONFIG.email.from_address
 SERVER_EMAIL = CONFIG.email.from_address
+
+# Cluster management excellence (docs/excellence.md): reference groups below this size are
+# hidden from benchmarking reports; renewal reminders go out this many days before expiry.
+EXCELLENCE_MIN_GROUP_SIZE = CONFIG.excellence_min_group_size
+EXCELLENCE_REMINDER_DAYS = CONFIG.excellence_reminder_days
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

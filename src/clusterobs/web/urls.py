@@ -12,6 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from clusterobs.collaboration import api as collaboration_api
+from clusterobs.excellence.api import ROUTES as EXCELLENCE_ROUTES
 from clusterobs.observatory.across_api import ROUTES as ACROSS_ROUTES
 from clusterobs.observatory.api import ROUTES as OBSERVATORY_ROUTES
 from clusterobs.observatory.complexity_api import ROUTES as COMPLEXITY_ROUTES
@@ -55,6 +56,8 @@ for _prefix, _viewset in {
     "me": collaboration_api.PersonalDataViewSet,
 }.items():
     router.register(f"collaboration/{_prefix}", _viewset, basename=f"api-collab-{_prefix}")
+for _prefix, (_viewset, _basename) in EXCELLENCE_ROUTES.items():
+    router.register(f"excellence/{_prefix}", _viewset, basename=_basename)
 
 # The observatory API has its own router under its own prefix: Django tries URL patterns in order,
 # and the region dashboard is the busiest endpoint (50 concurrent clients in the benchmark), so it
@@ -86,6 +89,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("programmes/", include("clusterobs.programmes.urls")),
     path("collaboration/", include("clusterobs.collaboration.urls")),
+    path("excellence/", include("clusterobs.excellence.urls")),
     path("observatory/", include("clusterobs.observatory.urls")),
     path("sources/", include("clusterobs.references.urls")),
     path("accounts/", include("clusterobs.accounts.urls")),

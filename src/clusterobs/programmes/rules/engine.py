@@ -16,7 +16,11 @@ Shape of a rule set (see ``docs/programmes.md`` for the full reference)::
           "bands": [{"above": "10", "up_to": "30", "share": "60",
                      "category_shares": {"special_region": "70"}}]}]}]}
 
-A condition is ``{"fact": name, "op": one of eq ne gt gte lt lte in is_true, "value": v}``.
+A condition is ``{"fact": name, "op": one of eq ne gt gte lt lte in is_true has_label,
+"value": v}``. ``has_label`` reads a list fact (``labels``: the label levels an organisation holds
+*valid on the calculation date*, supplied by the excellence app through
+:mod:`clusterobs.programmes.rules.facts`) and holds when it contains the level named in
+``value`` (a level key such as ``"gold"``, or a list of keys, any of which will do).
 Bands select on the *eligible* cost (the proposed cost capped at ``max_eligible_cost``):
 ``above`` is exclusive, ``up_to`` inclusive, so exactly Rs 10 crore falls in the "5-10" band.
 
@@ -37,7 +41,7 @@ UNITS: dict[str, Decimal] = {
     "lakh": Decimal(100_000),
     "crore": Decimal(10_000_000),
 }
-OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "in", "is_true"}
+OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "in", "is_true", "has_label"}
 HUNDRED = Decimal(100)
 
 
@@ -252,6 +256,10 @@ def _holds(cond: dict[str, Any], facts: dict[str, Any]) -> bool | None:
     op, target = cond["op"], cond.get("value")
     if op == "is_true":
         return value is True or str(value).lower() in {"true", "1", "yes"}
+    if op == "has_label":
+        wanted = target if isinstance(target, list) else [target]
+        held = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        return any(str(level) in {str(h) for h in held} for level in wanted)
     if op == "in":
         return str(value) in [str(t) for t in target]
     if op in {"eq", "ne"}:
@@ -272,6 +280,8 @@ def _describe(cond: dict[str, Any]) -> str:
     symbols = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "in": "in"}
     if cond["op"] == "is_true":
         return f"{cond['fact']} is true"
+    if cond["op"] == "has_label":
+        return f"holds a valid {cond.get('value')} label"
     return f"{cond['fact']} {symbols[cond['op']]} {cond.get('value')}"
 
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "clusterobs.collaboration",
     "clusterobs.programmes",
     "clusterobs.observatory",
+    "clusterobs.knowledge",
     "clusterobs.web",
 ]
 

@@ -2,7 +2,7 @@
 
 Scripts rely on this contract (see README): ``init``, ``serve``, ``import``, ``export``,
 ``regions``, ``backup``, ``restore``, ``createuser``, ``mapping``, ``classifications``,
-``spatial``.
+``spatial``, ``library``.
 Every command exits non-zero on any error.
 """
 
@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import typer
 
-from clusterobs.cli import classifications, data, mapping, platform, registry_io, spatial
+from clusterobs.cli import (
+    classifications,
+    data,
+    library,
+    mapping,
+    platform,
+    registry_io,
+    spatial,
+)
 
 app = typer.Typer(
     name="clusterobs",
@@ -27,6 +35,7 @@ app.add_typer(mapping.app, name="mapping", help="Statistical cluster mapping eng
 app.add_typer(classifications.app, name="classifications", help="Industry classifications.")
 app.add_typer(data.app, name="data", help="Real data embedded in the package.")
 app.add_typer(spatial.app, name="spatial", help="Spatial hot spots, concentration indices, Kd.")
+app.add_typer(library.app, name="library", help="Knowledge library: documents and search index.")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -28,7 +28,7 @@ MEDIA_TYPES = {
 #: A file larger than this is refused before it is read (a whole book is ~10 MB of PDF).
 MAX_BYTES = 50 * 1024 * 1024
 #: Fewer extracted characters per page than this and the PDF is taken for a scan.
-MIN_CHARS_PER_PAGE = 20
+MIN_CHARS_PER_PAGE = 5
 
 
 class ExtractionError(ValueError):

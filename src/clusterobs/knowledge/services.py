@@ -123,8 +123,9 @@ def import_files(
                 if existing is not None:
                     report.duplicates.append((item.name, existing))
                     continue
-                document = _store(item, user, collection, metadata or {}, single=len(files) == 1)
-                stored.append(document.file.name)
+                document = _store(
+                    item, user, collection, metadata or {}, single=len(files) == 1, stored=stored
+                )
                 report.added.append(document)
     except BaseException:
         _remove_files(stored)
@@ -140,8 +141,16 @@ def _remove_files(names: list[str]) -> None:
 
 
 def _store(
-    item: Prepared, user: Any, collection: str, metadata: dict[str, Any], *, single: bool
+    item: Prepared,
+    user: Any,
+    collection: str,
+    metadata: dict[str, Any],
+    *,
+    single: bool,
+    stored: list[str],
 ) -> Document:
+    """Copy the file and write the document, its passages and suggested links; the copied
+    file's name goes to ``stored`` at once, so a failure after it can remove it."""
     fields = dict(metadata)
     if not single:
         fields.pop("title", None)
@@ -159,6 +168,7 @@ def _store(
         **fields,
     )
     document.file.save(Path(item.name).name, ContentFile(item.data), save=False)
+    stored.append(document.file.name)
     document.full_clean(exclude=["file"])
     document.save()
     indexing.store_passages(document, item)

@@ -137,6 +137,17 @@ class Passage(models.Model):
     def __str__(self) -> str:
         return f"{self.document} p.{self.page or '-'} #{self.ordinal}"
 
+    @property
+    def open_url(self) -> str:
+        """Where the passage stands: the stored PDF at its page (browsers' PDF viewers honour
+        ``#page=N``), else the passage on the document's page."""
+        from django.urls import reverse
+
+        document = self.document
+        if document.file and document.is_pdf and self.page:
+            return f"{reverse('knowledge:file', args=[document.pk])}#page={self.page}"
+        return f"{reverse('knowledge:document', args=[document.pk])}#passage-{self.ordinal}"
+
 
 class DocumentLink(models.Model):
     """A record the document talks about; suggested from its text or set by an editor."""

@@ -25,7 +25,7 @@ NAME_PREFIXES = (
     ("sources", "sources"),
     ("home", "home"),
 )
-NAMESPACES = {"observatory": "observatory", "programmes": "programmes"}
+NAMESPACES = {"observatory": "observatory", "programmes": "programmes", "knowledge": "library"}
 FIRST_SEGMENTS = {
     "": "home",
     "clusters": "clusters",
@@ -37,6 +37,7 @@ FIRST_SEGMENTS = {
     "programmes": "programmes",
     "collaboration": "collaboration",
     "sources": "sources",
+    "library": "library",
     "accounts": "account",
 }
 

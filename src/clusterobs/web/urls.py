@@ -63,6 +63,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/stats/", StatsView.as_view(), name="api-stats"),
     path("api/observatory/", include(observatory_router.urls)),
+    path("api/library/", include("clusterobs.knowledge.api_urls")),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
     # Translations for the observatory's charts (gettext in JavaScript), per language; the
@@ -76,6 +77,7 @@ urlpatterns = [
     path("collaboration/", include("clusterobs.collaboration.urls")),
     path("observatory/", include("clusterobs.observatory.urls")),
     path("sources/", include("clusterobs.references.urls")),
+    path("library/", include("clusterobs.knowledge.urls")),
     path("accounts/", include("clusterobs.accounts.urls")),
     path("", include("clusterobs.web.pages")),
 ]

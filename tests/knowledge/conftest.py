@@ -6,6 +6,8 @@ import io
 
 import pytest
 
+from tests.programmes.conftest import programme, reference  # noqa: F401 (shared fixtures)
+
 
 @pytest.fixture(autouse=True)
 def library_in_tmp(settings, tmp_path):

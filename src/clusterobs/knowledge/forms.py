@@ -35,7 +35,7 @@ class UploadForm(forms.Form):
     authors = forms.CharField(label=_("Authors"), max_length=500, required=False)
     publisher = forms.CharField(label=_("Publisher"), max_length=300, required=False)
     licence = forms.CharField(label=_("Licence"), max_length=200, required=False)
-    source_url = forms.URLField(label=_("Source URL"), required=False)
+    source_url = forms.URLField(label=_("Source URL"), required=False, assume_scheme="https")
     collection = forms.CharField(label=_("Collection"), max_length=100, required=False)
     visibility = forms.ChoiceField(
         label=_("Visibility"),

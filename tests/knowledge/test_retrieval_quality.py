@@ -8,8 +8,8 @@ a strict expected failure: it turns red the day hybrid wins, and the marker must
 from __future__ import annotations
 
 import pytest
-
 from benchmarks.knowledge import evaluate
+
 from clusterobs.knowledge import semantic
 
 

@@ -45,6 +45,10 @@ class Filters:
     stage: str = ""
     year: str = ""
 
+    def active(self) -> list[tuple[str, str]]:
+        """The chosen (facet, value) pairs, to carry them through a new search."""
+        return [(name, getattr(self, name)) for name in FACETS if getattr(self, name)]
+
     @classmethod
     def from_params(cls, params: Any) -> Filters:
         return cls(**{name: str(params.get(name, "") or "").strip() for name in FACETS})

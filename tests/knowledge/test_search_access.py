@@ -75,9 +75,24 @@ def test_hybrid_fuses_both_rankings(library, users):
     result = selectors.search(users["viewer"], "government grants for clusters", mode="hybrid")
     top = result.hits[0]
     assert top.fulltext_rank is not None and top.semantic_rank is not None
-    expected = 1 / (selectors.RRF_K + top.fulltext_rank) + 1 / (selectors.RRF_K + top.semantic_rank)
-    assert top.score == pytest.approx(expected)
+    question = "government grants for clusters"
+    full = selectors.search(users["viewer"], question, mode="fulltext", limit=50).hits
+    near = selectors.search(users["viewer"], question, mode="semantic", limit=50).hits
+    full_score = next(h.score for h in full if h.passage == top.passage)
+    cosine = next(h.score for h in near if h.passage == top.passage)
+    share = selectors.FULLTEXT_SHARE
+    assert top.score == pytest.approx(share * full_score / full[0].score + (1 - share) * cosine)
     assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
+
+
+def test_convex_fusion_keeps_a_confident_match_and_adds_meaning():
+    full = [(1, 10.0), (2, 2.0)]
+    near = [(3, 0.9), (2, 0.8), (1, 0.1)]
+    fused = {pk: score for pk, score, _r in selectors._convex(full, near, share=0.6)}
+    assert fused[1] == pytest.approx(0.6 + 0.04)
+    assert fused[2] == pytest.approx(0.6 * 0.2 + 0.4 * 0.8)
+    assert fused[3] == pytest.approx(0.4 * 0.9)
+    assert sorted(fused, key=lambda pk: -fused[pk]) == [1, 2, 3]
 
 
 def test_reciprocal_rank_fusion_prefers_agreement():

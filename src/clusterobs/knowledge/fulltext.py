@@ -4,8 +4,10 @@ The same approach as ``clusterobs.registry.search`` (an external-content FTS5 ta
 by triggers on SQLite; a generated, GIN-indexed ``tsvector`` column on PostgreSQL; the 'simple'
 configuration, because the library is multilingual and a stemmer is one language's), with one
 difference: a question is not a filter. A practitioner types "how are clusters funded in India",
-so the words are OR-ed (stop words dropped) and passages are *ranked* (FTS5 ``bm25``,
-PostgreSQL ``ts_rank_cd``): a passage with more, rarer query words comes first.
+so the words are OR-ed (stop words dropped) and passages are *ranked*: FTS5 ``bm25`` (a
+passage with more, rarer query words comes first), PostgreSQL ``ts_rank`` normalised by length
+(it has no inverse document frequency, so common words weigh as much as rare ones: on the
+labelled questions MRR 0.58 against 0.87 for FTS5; ``ts_rank_cd`` gave 0.45).
 """
 
 from __future__ import annotations
@@ -138,6 +140,10 @@ def ensure_index(conn: BaseDatabaseWrapper | None = None) -> None:
         if TABLE not in conn.introspection.table_names(cursor):
             return
         statements = {"sqlite": _sqlite_ddl, "postgresql": _postgres_ddl}.get(conn.vendor)
+        if conn.vendor == "postgresql" and "search_vector" in {
+            c.name for c in conn.introspection.get_table_description(cursor, TABLE)
+        }:
+            return  # an ALTER TABLE inside a transaction with pending deletes would fail
         for sql in statements() if statements else []:
             cursor.execute(sql)
 
@@ -165,7 +171,7 @@ def ranked(text: str, documents: QuerySet, limit: int) -> list[tuple[int, float]
     if connection.vendor == "postgresql":
         tsquery = " | ".join(f"{t}:*" if len(t) >= MIN_PREFIX else t for t in terms)
         sql = (
-            f"SELECT id, ts_rank_cd(search_vector, q, 1) AS score FROM {TABLE}, "
+            f"SELECT id, ts_rank(search_vector, q, 1) AS score FROM {TABLE}, "
             "to_tsquery('simple', %s) q WHERE search_vector @@ q "
             f"AND document_id IN ({subquery}) ORDER BY score DESC, id LIMIT %s"
         )

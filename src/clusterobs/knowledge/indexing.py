@@ -82,4 +82,5 @@ def store_passages(document: Document, prepared: Prepared) -> int:
         )
         for i, (p, vector) in enumerate(zip(prepared.passages, vectors, strict=True))
     )
+    semantic.changed()
     return len(prepared.passages)

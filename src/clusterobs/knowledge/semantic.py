@@ -97,6 +97,15 @@ class _Matrix:
 
 _cache: dict[str, _Matrix] = {}
 _lock = threading.Lock()
+#: bumped by every write of vectors in this process (``changed``): with the row count and
+#: last key it tells the cached matrix is stale even where a rolled-back transaction lets
+#: SQLite hand out the same keys again
+_generation = [0]
+
+
+def changed() -> None:
+    """Vectors were written: the next search re-reads the matrix."""
+    _generation[0] += 1
 
 
 def _matrix(passages: QuerySet) -> _Matrix:
@@ -106,7 +115,7 @@ def _matrix(passages: QuerySet) -> _Matrix:
     # a document is re-read, so a new vector always comes with a new primary key.
     summary = passages.model.objects.aggregate(n=Count("pk"), last=Max("pk"))
     embedded = passages.model.objects.filter(embedding__isnull=False)
-    stamp = (summary["n"], summary["last"])
+    stamp = (summary["n"], summary["last"], _generation[0])
     with _lock:
         cached = _cache.get("all")
         if cached is not None and cached.stamp == stamp:

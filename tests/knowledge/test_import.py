@@ -134,7 +134,8 @@ def test_cli_imports_a_folder_recursively(registry, users, tmp_path, settings):
     broken.write_bytes(b"not a docx")
     result = CliRunner().invoke(app, ["library", "import", str(broken)])
     assert result.exit_code == 1
-    assert "broken.docx: not a readable DOCX" in " ".join(result.output.split())
+    # the console wraps long paths anywhere: compare without the white space
+    assert "broken.docx:notareadableDOCX" in "".join(result.output.split())
     assert os.path.exists(folder)
 
 

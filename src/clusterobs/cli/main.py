@@ -2,7 +2,7 @@
 
 Scripts rely on this contract (see README): ``init``, ``serve``, ``import``, ``export``,
 ``regions``, ``backup``, ``restore``, ``createuser``, ``mapping``, ``classifications``,
-``spatial``, ``complexity``, ``excellence``.
+``spatial``, ``complexity``, ``excellence``, ``library``.
 Every command exits non-zero on any error.
 """
 
@@ -15,6 +15,7 @@ from clusterobs.cli import (
     complexity,
     data,
     excellence,
+    library,
     mapping,
     platform,
     registry_io,
@@ -38,6 +39,7 @@ app.add_typer(data.app, name="data", help="Real data embedded in the package.")
 app.add_typer(spatial.app, name="spatial", help="Spatial hot spots, concentration indices, Kd.")
 app.add_typer(complexity.app, name="complexity", help="Economic complexity and diversification.")
 app.add_typer(excellence.app, name="excellence", help="Benchmarking and quality labels.")
+app.add_typer(library.app, name="library", help="Knowledge library: documents and search index.")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

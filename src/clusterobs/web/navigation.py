@@ -29,6 +29,7 @@ NAMESPACES = {
     "programmes": "programmes",
     "initiatives": "programmes",
     "excellence": "excellence",
+    "knowledge": "library",
 }
 FIRST_SEGMENTS = {
     "": "home",
@@ -42,6 +43,7 @@ FIRST_SEGMENTS = {
     "collaboration": "collaboration",
     "excellence": "excellence",
     "sources": "sources",
+    "library": "library",
     "accounts": "account",
 }
 

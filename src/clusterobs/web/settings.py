@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "clusterobs.programmes",
     "clusterobs.observatory",
     "clusterobs.excellence",
+    "clusterobs.knowledge",
     "clusterobs.web",
 ]
 

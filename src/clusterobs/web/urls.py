@@ -76,6 +76,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/stats/", StatsView.as_view(), name="api-stats"),
     path("api/observatory/", include(observatory_router.urls)),
+    path("api/library/", include("clusterobs.knowledge.api_urls")),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
     # Translations for the observatory's charts (gettext in JavaScript), per language; the
@@ -92,6 +93,7 @@ urlpatterns = [
     path("excellence/", include("clusterobs.excellence.urls")),
     path("observatory/", include("clusterobs.observatory.urls")),
     path("sources/", include("clusterobs.references.urls")),
+    path("library/", include("clusterobs.knowledge.urls")),
     path("accounts/", include("clusterobs.accounts.urls")),
     path("initiatives/", include("clusterobs.programmes.registry_initiative_urls")),
     path("", home, name="home"),

@@ -1,0 +1,352 @@
+"""Reads of the knowledge library: search (full-text, semantic, hybrid), facets, record pages,
+"more like this" and the "what works" comparison. Every read is filtered by ``access``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from clusterobs.knowledge import access, fulltext, semantic
+from clusterobs.knowledge.models import (
+    CaseStudy,
+    CaseStudyResult,
+    Document,
+    DocumentLink,
+    Passage,
+)
+from clusterobs.knowledge.vocabularies import LinkStatus, LinkTarget
+
+#: candidates taken from each ranking before they are fused
+CANDIDATES = 50
+#: How hybrid search fuses the two rankings: "convex" (default) or "rrf".
+#:
+#: * convex combination (Bruch, Gai & Ingber 2023, "An Analysis of Fusion Functions for Hybrid
+#:   Retrieval", ACM TOIS): ``FULLTEXT_SHARE * fulltext / max(fulltext) + (1 - FULLTEXT_SHARE)
+#:   * cosine``; each full-text score is divided by the best one of the query, so both parts
+#:   lie in [0, 1];
+#: * reciprocal rank fusion (Cormack, Clarke & Büttcher 2009): ``sum of w / (k + rank)``.
+#:
+#: On the labelled questions (benchmarks/knowledge/RESULTS.md) the sentence encoder is the
+#: weaker ranking; RRF gives it a full vote by rank alone and falls below full-text, while the
+#: convex combination lets a confident full-text match keep its lead and beats it.
+FUSION = "convex"
+FULLTEXT_SHARE = 0.6
+RRF_K = 60
+RRF_WEIGHTS = (1.0, 1.0)
+MODES = ("hybrid", "fulltext", "semantic")
+FACETS = ("type", "country", "sector", "challenge", "scheme", "stage", "year")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Facet values chosen by the user ("" = any)."""
+
+    type: str = ""
+    country: str = ""
+    sector: str = ""
+    challenge: str = ""
+    scheme: str = ""
+    stage: str = ""
+    year: str = ""
+
+    def active(self) -> list[tuple[str, str]]:
+        """The chosen (facet, value) pairs, to carry them through a new search."""
+        return [(name, getattr(self, name)) for name in FACETS if getattr(self, name)]
+
+    @classmethod
+    def from_params(cls, params: Any) -> Filters:
+        return cls(**{name: str(params.get(name, "") or "").strip() for name in FACETS})
+
+
+@dataclass
+class Hit:
+    passage: Passage
+    score: float
+    fulltext_rank: int | None = None
+    semantic_rank: int | None = None
+
+    @property
+    def document(self) -> Document:
+        return self.passage.document
+
+
+@dataclass
+class SearchResult:
+    query: str
+    mode: str
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    notice: str = ""
+
+
+def visible_documents(user: Any) -> QuerySet[Document]:
+    return access.visible_documents(Document.objects.all(), user)
+
+
+def _confirmed(target: str) -> Q:
+    return Q(links__target=target, links__status=LinkStatus.CONFIRMED)
+
+
+def filtered_documents(user: Any, filters: Filters) -> QuerySet[Document]:
+    """Visible documents matching the chosen facet values."""
+    qs = visible_documents(user)
+    if filters.type:
+        qs = qs.filter(doc_type=filters.type)
+    if filters.country:
+        qs = qs.filter(country=filters.country.upper())
+    if filters.year.isdigit():
+        qs = qs.filter(year=int(filters.year))
+    if filters.stage:
+        qs = qs.filter(lifecycle_stage__key=filters.stage)
+    if filters.challenge:
+        qs = qs.filter(_confirmed(LinkTarget.CHALLENGE), links__challenge__key=filters.challenge)
+    if filters.scheme:
+        qs = qs.filter(_confirmed(LinkTarget.SCHEME), links__scheme__slug=filters.scheme)
+    if filters.sector:
+        classification, _sep, code = filters.sector.partition(":")
+        qs = qs.filter(
+            _confirmed(LinkTarget.INDUSTRY_CODE),
+            links__classification=classification,
+            links__code=code,
+        )
+    return qs.distinct()
+
+
+def _ranks(rankings: list[list[tuple[int, float]]]) -> dict[int, list[int | None]]:
+    ranks: dict[int, list[int | None]] = {}
+    for which, ranking in enumerate(rankings):
+        for rank, (pk, _score) in enumerate(ranking, start=1):
+            ranks.setdefault(pk, [None] * len(rankings))[which] = rank
+    return ranks
+
+
+def _convex(
+    full: list[tuple[int, float]], near: list[tuple[int, float]], share: float = FULLTEXT_SHARE
+) -> list[tuple[int, float, list[int | None]]]:
+    """Convex combination of the full-text score (over the query's best) and the cosine."""
+    best = max((score for _pk, score in full), default=0.0) or 1.0
+    scores: dict[int, float] = {}
+    for pk, score in full:
+        scores[pk] = share * score / best
+    for pk, score in near:
+        scores[pk] = scores.get(pk, 0.0) + (1 - share) * score
+    ranks = _ranks([full, near])
+    order = sorted(scores, key=lambda pk: (-scores[pk], pk))
+    return [(pk, scores[pk], ranks[pk]) for pk in order]
+
+
+def _fuse(
+    rankings: list[list[tuple[int, float]]], weights: tuple[float, ...] | None = None
+) -> list[tuple[int, float, list[int | None]]]:
+    """Weighted reciprocal rank fusion: score = sum over rankings of w / (k + rank)."""
+    weights = weights or (1.0,) * len(rankings)
+    scores: dict[int, float] = {}
+    ranks: dict[int, list[int | None]] = {}
+    for which, ranking in enumerate(rankings):
+        for rank, (pk, _score) in enumerate(ranking, start=1):
+            scores[pk] = scores.get(pk, 0.0) + weights[which] / (RRF_K + rank)
+            ranks.setdefault(pk, [None] * len(rankings))[which] = rank
+    order = sorted(scores, key=lambda pk: (-scores[pk], pk))
+    return [(pk, scores[pk], ranks[pk]) for pk in order]
+
+
+def rank_passages(
+    query: str, documents: QuerySet[Document], mode: str, limit: int
+) -> tuple[list[tuple[int, float, list[int | None]]], str]:
+    """Passage ids ranked for ``query`` among ``documents``: (id, score, [fulltext rank,
+    semantic rank]) and the mode actually used."""
+    passages = Passage.objects.filter(document__in=documents.values("pk"))
+    use_semantic = mode in ("hybrid", "semantic") and semantic.available()
+    used = mode if use_semantic or mode == "fulltext" else "fulltext"
+    full = fulltext.ranked(query, documents, CANDIDATES) if used != "semantic" else []
+    near: list[tuple[int, float]] = []
+    if use_semantic:
+        doc_ids = list(documents.values_list("pk", flat=True))
+        near = semantic.ranked(query, passages, doc_ids, CANDIDATES)
+    if used == "fulltext":
+        return [(pk, s, [i, None]) for i, (pk, s) in enumerate(full[:limit], start=1)], used
+    if used == "semantic":
+        return [(pk, s, [None, i]) for i, (pk, s) in enumerate(near[:limit], start=1)], used
+    if FUSION == "rrf":
+        return _fuse([full, near], RRF_WEIGHTS)[:limit], used
+    return _convex(full, near)[:limit], used
+
+
+def search(
+    user: Any, query: str, *, filters: Filters | None = None, mode: str = "hybrid", limit: int = 20
+) -> SearchResult:
+    """The best passages for ``query`` among the documents ``user`` may read, with facets."""
+    filters = filters or Filters()
+    mode = mode if mode in MODES else "hybrid"
+    documents = filtered_documents(user, filters)
+    ranked, used = rank_passages(query, documents, mode, limit)
+    by_pk = Passage.objects.select_related("document").in_bulk([pk for pk, _s, _r in ranked])
+    hits = [
+        Hit(passage=by_pk[pk], score=score, fulltext_rank=r[0], semantic_rank=r[1])
+        for pk, score, r in ranked
+        if pk in by_pk
+    ]
+    notice = ""
+    if used != mode:
+        notice = str(
+            _(
+                "Semantic search is not installed (the 'semantic' extra): these results come "
+                "from full-text search only."
+            )
+        )
+    matched = [h.document.pk for h in hits] if query.strip() else None
+    return SearchResult(
+        query=query,
+        mode=used,
+        hits=hits,
+        facets=facets(documents, matched),
+        notice=notice,
+    )
+
+
+def facets(documents: QuerySet[Document], matched: list[int] | None) -> dict[str, list]:
+    """Counts of documents per facet value, among ``matched`` ids (None = all of them):
+    [(value, label, count)], most frequent first."""
+    qs = documents if matched is None else documents.filter(pk__in=set(matched))
+    ids = list(qs.values_list("pk", flat=True))
+    rows = Document.objects.filter(pk__in=ids)
+    out: dict[str, list] = {
+        "type": _count(rows.values_list("doc_type", "doc_type")),
+        "country": _count(rows.exclude(country="").values_list("country", "country")),
+        "year": _count(rows.exclude(year=None).values_list("year", "year")),
+        "stage": _count(
+            rows.exclude(lifecycle_stage=None).values_list(
+                "lifecycle_stage__key", "lifecycle_stage__name"
+            )
+        ),
+    }
+    links = DocumentLink.objects.filter(document__in=ids, status=LinkStatus.CONFIRMED)
+    out["challenge"] = _count(
+        links.filter(target=LinkTarget.CHALLENGE).values_list("challenge__key", "challenge__name")
+    )
+    out["scheme"] = _count(
+        links.filter(target=LinkTarget.SCHEME).values_list("scheme__slug", "scheme__name")
+    )
+    codes = links.filter(target=LinkTarget.INDUSTRY_CODE).values_list("classification", "code")
+    out["sector"] = _count((f"{c}:{k}", f"{c} {k}") for c, k in codes)
+    type_labels = dict(Document._meta.get_field("doc_type").choices)
+    out["type"] = [(v, str(type_labels.get(v, v)), n) for v, _l, n in out["type"]]
+    return out
+
+
+def _count(pairs: Any) -> list[tuple[str, str, int]]:
+    counter = Counter((str(v), str(label)) for v, label in pairs)
+    return [(v, label, n) for (v, label), n in sorted(counter.items(), key=lambda i: -i[1])]
+
+
+def document_detail(user: Any, pk: int) -> Document | None:
+    passages = Prefetch("passages", queryset=Passage.objects.order_by("ordinal"))
+    return visible_documents(user).prefetch_related(passages, "links").filter(pk=pk).first()
+
+
+def more_like_this(user: Any, document: Document, limit: int = 5) -> list[Document]:
+    """Documents whose passages are nearest to this document's opening passages."""
+    opening = " ".join(document.passages.order_by("ordinal").values_list("text", flat=True)[:3])
+    query = f"{document.title} {opening}"[:2000]
+    others = visible_documents(user).exclude(pk=document.pk)
+    mode = "semantic" if semantic.available() else "fulltext"
+    ranked, _used = rank_passages(query, others, mode, CANDIDATES)
+    order: list[int] = []
+    doc_of = dict(
+        Passage.objects.filter(pk__in=[r[0] for r in ranked]).values_list("pk", "document")
+    )
+    for pk, _score, _ranks in ranked:
+        if doc_of.get(pk) not in order:
+            order.append(doc_of[pk])
+    found = Document.objects.in_bulk(order[:limit])
+    return [found[pk] for pk in order[:limit] if pk in found]
+
+
+#: record model -> link target and the case study field that points at it
+RECORD_TARGETS = {
+    "cluster": (LinkTarget.CLUSTER, "cluster"),
+    "scheme": (LinkTarget.SCHEME, "scheme"),
+    "clusterinitiative": (LinkTarget.INITIATIVE, "initiative"),
+    "region": (LinkTarget.REGION, None),
+    "organisation": (LinkTarget.ORGANISATION, None),
+    "thematicchallenge": (LinkTarget.CHALLENGE, "challenge"),
+}
+
+
+def knowledge_of(user: Any, record: Model) -> dict[str, list]:
+    """The documents (confirmed links) and case studies of a registry or programme record."""
+    target, case_field = RECORD_TARGETS[record._meta.model_name]
+    field_name = "initiative" if target == LinkTarget.INITIATIVE else target
+    documents = (
+        visible_documents(user)
+        .filter(
+            links__target=target,
+            links__status=LinkStatus.CONFIRMED,
+            **{f"links__{field_name}": record},
+        )
+        .distinct()
+        .order_by("-year", "title")
+    )
+    cases = CaseStudy.objects.none()
+    if case_field:
+        cases = access.visible_case_studies(CaseStudy.objects.filter(**{case_field: record}), user)
+    return {"documents": list(documents[:50]), "case_studies": list(cases[:50])}
+
+
+def case_studies(user: Any) -> QuerySet[CaseStudy]:
+    return access.visible_case_studies(CaseStudy.objects.all(), user).select_related(
+        "cluster", "challenge", "lifecycle_stage"
+    )
+
+
+def case_study_detail(user: Any, slug: str) -> CaseStudy | None:
+    return (
+        case_studies(user)
+        .prefetch_related("results", "documents", "organisations")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def what_works(user: Any, *, challenge: str = "", intervention: str = "") -> list[dict]:
+    """For a challenge and/or an intervention kind, every result of the readable case studies
+    with its effect estimate and interval, side by side (largest |estimate| first within an
+    indicator), and the design that produced it."""
+    cases = case_studies(user)
+    if challenge:
+        cases = cases.filter(challenge__key=challenge)
+    if intervention:
+        cases = cases.filter(intervention_kind=intervention)
+    results = (
+        CaseStudyResult.objects.filter(case_study__in=cases.values("pk"))
+        .select_related("case_study", "case_study__cluster")
+        .order_by("indicator", "case_study__title")
+    )
+    rows = []
+    for r in results:
+        rows.append(
+            {
+                "case_study": r.case_study,
+                "indicator": r.indicator,
+                "unit": r.unit,
+                "baseline": r.baseline,
+                "follow_up": r.follow_up,
+                "estimate": r.estimate,
+                "ci_low": r.ci_low,
+                "ci_high": r.ci_high,
+                "confidence": r.confidence,
+                "design": r.case_study.get_evaluation_design_display(),
+                "significant": _excludes_zero(r.ci_low, r.ci_high),
+            }
+        )
+    return rows
+
+
+def _excludes_zero(low: float | None, high: float | None) -> bool | None:
+    if low is None or high is None:
+        return None
+    return low > 0 or high < 0

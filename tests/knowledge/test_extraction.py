@@ -1,0 +1,115 @@
+"""Text extraction of every format, page numbers, bad files (no database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clusterobs.knowledge import extraction, passages
+from clusterobs.knowledge.extraction import ExtractionError, extract
+from tests.knowledge.conftest import make_blank_pdf, make_docx, make_pdf
+
+PAGE_ONE = "Common facility centres give small foundries access to testing equipment."
+PAGE_TWO = "The diagnostic study maps the leather footwear value chain in Agra."
+PAGE_THREE = "Trust building among firms comes before joint investment in the cluster."
+
+
+def test_pdf_pages_and_title():
+    data = make_pdf([PAGE_ONE, PAGE_TWO, PAGE_THREE], title="Foundry note")
+    result = extract("note.pdf", data)
+    assert result.media_type == "application/pdf"
+    assert result.title == "Foundry note"
+    assert len(result.pages) == 3
+    assert "testing equipment" in result.pages[0]
+    assert "leather footwear" in result.pages[1]
+    assert "joint investment" in result.pages[2]
+    cut = passages.split_pages(result.pages)
+    assert [p.page for p in cut if "value chain" in p.text] == [2]
+
+
+def test_docx_page_breaks_and_tables():
+    data = make_docx([[PAGE_ONE, "Second paragraph."], [PAGE_TWO]], title="Agra DSR")
+    result = extract("dsr.docx", data)
+    assert result.title == "Agra DSR"
+    assert len(result.pages) == 2
+    assert "Second paragraph." in result.pages[0]
+    assert "value chain" in result.pages[1]
+    assert "value chain" not in result.pages[0]
+
+
+def test_html_visible_text_only():
+    html = (
+        "<html><head><title>Cluster guide</title><style>p{color:red}</style>"
+        "<script>var secret = 1;</script></head><body><h1>Guide</h1>"
+        f"<p>{PAGE_ONE}</p><p>Caf&eacute; owners &amp; firms</p></body></html>"
+    )
+    result = extract("guide.html", html.encode())
+    assert result.title == "Cluster guide"
+    assert "testing equipment" in result.text
+    assert "Café owners & firms" in result.text
+    assert "secret" not in result.text and "color" not in result.text
+
+
+def test_markdown_and_text_form_feed_pages():
+    result = extract("notes.md", f"# Lessons\n\n{PAGE_ONE}\n".encode())
+    assert result.title == "Lessons"
+    assert result.media_type == "text/markdown"
+    text = extract("plain.txt", f"{PAGE_ONE}\f{PAGE_TWO}".encode("cp1252"))
+    assert len(text.pages) == 2 and "value chain" in text.pages[1]
+
+
+def test_unpaged_formats_have_no_page_numbers_but_pdf_does():
+    from clusterobs.knowledge.indexing import prepare
+
+    assert {p.page for p in prepare("a.md", PAGE_ONE.encode(), embed=False).passages} == {None}
+    pdf = prepare("a.pdf", make_pdf([PAGE_ONE]), embed=False)
+    assert {p.page for p in pdf.passages} == {1}
+
+
+def test_scanned_pdf_gives_a_clear_message():
+    with pytest.raises(ExtractionError, match=r"scan\.pdf: .*no text layer.*OCR"):
+        extract("scan.pdf", make_blank_pdf())
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("broken.pdf", b"%PDF-1.4 this is not really a pdf", r"broken\.pdf: not a readable PDF"),
+        ("broken.docx", b"PK\x03\x04 not a zip", r"broken\.docx: not a readable DOCX"),
+        ("empty.txt", b"   ", r"empty\.txt: the file is empty"),
+        ("image.png", b"\x89PNG", r"image\.png: unsupported format \.png"),
+        ("binary.txt", b"abc\x00def", r"binary\.txt: binary content"),
+    ],
+)
+def test_bad_files_are_refused_with_the_file_named(name, data, message):
+    with pytest.raises(ExtractionError, match=message):
+        extract(name, data)
+
+
+def test_oversized_file_is_refused(monkeypatch):
+    monkeypatch.setattr(extraction, "MAX_BYTES", 1000)
+    with pytest.raises(ExtractionError, match=r"big\.txt: .*over the library's limit"):
+        extract("big.txt", b"x" * 1001)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Les pôles de compétitivité rassemblent des entreprises et des laboratoires.", "fr"),
+        ("Clusters bring together firms, universities and public agencies in one place.", "en"),
+        ("Die Clusterinitiative fördert die Zusammenarbeit kleiner Unternehmen.", "de"),
+        ("Los clústeres reúnen a empresas y universidades de una misma región.", "es"),
+    ],
+)
+def test_language_detection(text, language):
+    assert passages.detect_language(text) == language
+
+
+def test_passages_keep_headings_and_stay_within_a_page():
+    pages = [
+        "I. Introduction\n\n" + ("Clusters grow. " * 80),
+        "II. Funding\n\nPublic agencies fund most cluster initiatives.",
+    ]
+    cut = passages.split_pages(pages)
+    assert cut[0].heading == "I. Introduction"
+    assert cut[-1].heading == "II. Funding" and cut[-1].page == 2
+    assert all(len(p.text) <= passages.MAX_CHARS + passages.TARGET_CHARS for p in cut)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import status
 from rest_framework.exceptions import ErrorDetail
@@ -27,6 +28,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from clusterobs.redact import redact_paths
+from clusterobs.web.guards import RETRY_AFTER_SECONDS, is_database_busy, validation_messages
 
 logger = logging.getLogger("clusterobs.api")
 
@@ -88,6 +90,17 @@ def scrub(data: Any) -> Any:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's handler, with paths scrubbed; unexpected errors answered as a JSON 500."""
+    if isinstance(exc, DjangoValidationError):
+        # The model-level guards (control characters, clean()) are 400s naming the field.
+        set_rollback()
+        return Response(scrub(validation_messages(exc)), status=status.HTTP_400_BAD_REQUEST)
+    if is_database_busy(exc):
+        set_rollback()
+        return Response(
+            {"detail": "The database is busy with an import. Please try again in a few seconds."},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = scrub(response.data)

@@ -180,7 +180,9 @@ def _security_config() -> SecurityConfig:
         hsts_seconds=_whole_number("CLUSTEROBS_HSTS_SECONDS", 31536000 if https else 0),
         ssl_redirect=_flag("CLUSTEROBS_SSL_REDIRECT", https),
         proxy_ssl_header=(
-            ("HTTP_" + header.strip().upper().replace("-", "_"), "https") if header.strip() else None
+            ("HTTP_" + header.strip().upper().replace("-", "_"), "https")
+            if header.strip()
+            else None
         ),
         csrf_trusted_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
         admin_path=admin_path + "/",

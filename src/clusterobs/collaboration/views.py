@@ -27,6 +27,7 @@ from clusterobs.collaboration.models import Contact, Event, MeetingRequest, Regi
 from clusterobs.collaboration.vocabularies import OfferCategory, Visibility
 from clusterobs.registry.models import Organisation
 from clusterobs.registry.permissions import is_admin
+from clusterobs.registry.safe_redirect import back_url
 from clusterobs.registry.services import ConflictError
 
 
@@ -49,7 +50,7 @@ def _guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         ) as exc:
             text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             messages.error(request, text)
-            return redirect(request.META.get("HTTP_REFERER") or "collab-home")
+            return redirect(back_url(request, "collab-home"))
 
     return wrapper
 

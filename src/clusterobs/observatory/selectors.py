@@ -960,7 +960,8 @@ def search(store: ResultsStore, q: str, limit: int = 20) -> list[dict[str, Any]]
     if len(d):
         digits = "".join(ch for ch in q if ch.isdigit())
         names = cluster_names(store)
-        by_code = d[d["industry_code"].str.startswith(digits)] if len(digits) >= 2 else d.iloc[:0]
+        codes = d["industry_code"].fillna("").astype(str)
+        by_code = d[codes.str.startswith(digits)] if len(digits) >= 2 else d.iloc[:0]
         by_title = d[d["industry_title"].fillna("").str.lower().str.contains(ql, regex=False)]
         hits = pd.concat([by_code, by_title]).drop_duplicates("industry_code")
         for r in hits.head(limit).itertuples():
@@ -968,7 +969,8 @@ def search(store: ResultsStore, q: str, limit: int = 20) -> list[dict[str, Any]]
             out.append(
                 {
                     "kind": "industry",
-                    "label": f"{r.industry_code} {r.industry_title or ''}".strip(),
+                    # A missing title is pandas' NA, whose truth value is an error: test it.
+                    "label": f"{r.industry_code} {_text(r.industry_title)}".strip(),
                     "code": r.industry_code,
                     "detail": f"in cluster {cname}",
                     "cluster_code": r.cluster_code,
@@ -978,6 +980,11 @@ def search(store: ResultsStore, q: str, limit: int = 20) -> list[dict[str, Any]]
     order = {"region": 0, "cluster": 1, "industry": 2}
     out.sort(key=lambda r: (order[r["kind"]], not r["label"].lower().startswith(ql), r["label"]))
     return out[:limit]
+
+
+def _text(value: object) -> str:
+    """``value`` as text, "" for a missing value (None, NaN or pandas' NA)."""
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 # Compare and peers -----------------------------------------------------------------------

@@ -85,7 +85,9 @@ class ErrorAnswerMiddleware:
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if isinstance(exc, ValidationError):
-            lines = [f"{field}: {' '.join(msgs)}" for field, msgs in validation_messages(exc).items()]
+            lines = [
+                f"{field}: {' '.join(msgs)}" for field, msgs in validation_messages(exc).items()
+            ]
             return HttpResponse(
                 "\n".join(lines), status=400, content_type="text/plain; charset=utf-8"
             )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog
-from django.conf import settings
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
@@ -62,9 +62,7 @@ for _prefix, (_viewset, _basename) in {**OBSERVATORY_ROUTES, **SPATIAL_ROUTES}.i
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start script as a file: no inline script (CSP).
-    path(
-        "api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
-    ),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/stats/", StatsView.as_view(), name="api-stats"),
     path("api/observatory/", include(observatory_router.urls)),
     path("api/", include(router.urls)),

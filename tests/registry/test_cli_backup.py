@@ -89,7 +89,7 @@ def test_backup_restore_round_trip_reproduces_every_record(tmp_path, users, regi
     )
     before = snapshot()
     assert len(before["registry.Cluster"]) > 20 and len(before["regions.Region"]) == 56
-    backup = tmp_path / "backup.xml.gz"
+    backup = tmp_path / "backup.tar.gz"
     assert run("backup", str(backup)).exit_code == 0
 
     refused = run("restore", str(backup))

@@ -17,6 +17,7 @@ from typing import Any
 
 from clusterobs.imports import guards
 from clusterobs.imports.errors import ImportValidationError, RowError
+from clusterobs.imports.safe_csv import unquote_formula
 
 # The csv module's own per-cell limit, set to ours so that a long cell is reported by row.
 csv.field_size_limit(guards.MAX_CELL_CHARS)
@@ -111,7 +112,7 @@ def _row(file: str, number: int, cells: Any) -> Row:
     """A checked row: every cell within the length limit and free of control characters."""
     clean = {}
     for column, value in cells:
-        text = _clean(value)
+        text = unquote_formula(_clean(value))
         guards.check_cell(file, number, column, text)
         clean[column] = text
     return Row(number, clean)

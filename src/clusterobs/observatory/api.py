@@ -6,9 +6,7 @@ returns one of its ``tables`` as CSV, so a downloaded table is byte-for-byte the
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from typing import Any
 
@@ -24,6 +22,7 @@ from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRen
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clusterobs.imports.safe_csv import write_dicts
 from clusterobs.observatory import selectors, services
 from clusterobs.observatory.models import CustomCluster, CustomRegion, Job, SavedView
 from clusterobs.observatory.store import DatasetNotFoundError, ResultsStore, datasets, get_store
@@ -53,12 +52,7 @@ class TableCSVRenderer(BaseRenderer):
             columns = list(rows[0]) if rows else []
         else:
             rows, columns = [data], list(data) if isinstance(data, dict) else []
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(columns)
-        for r in rows:
-            w.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
-        return buf.getvalue().encode("utf-8")
+        return write_dicts(rows, columns).encode("utf-8")
 
 
 RENDERERS = [JSONRenderer, BrowsableAPIRenderer, TableCSVRenderer]

@@ -8,13 +8,12 @@ time line is in the API.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from clusterobs.imports.safe_csv import write_dicts
 from clusterobs.registry import selectors
 from clusterobs.registry.importers import KEY_FIGURES
 from clusterobs.registry.models import Cluster, Organisation, Scheme
@@ -157,13 +156,8 @@ def scheme_rows(
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return ""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    # Formula-like cells defused (CSV injection): the one safe writer of every export.
+    return write_dicts(rows)
 
 
 def _geojson(rows: list[dict[str, Any]], entity: str) -> str:

@@ -35,7 +35,7 @@ def validation_messages(exc: ValidationError) -> dict[str, list[str]]:
     """``{"field": ["message", ...]}`` of a Django validation error (``non_field_errors`` when it
     names no field)."""
     if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errors for m in e] for field, errors in exc}
+        return {field: [str(m) for m in errors] for field, errors in exc}
     return {"non_field_errors": [str(m) for m in exc.messages]}
 
 

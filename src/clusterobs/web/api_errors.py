@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from clusterobs.observatory.job_limits import TooManyJobsError
 from clusterobs.redact import redact_paths
 from clusterobs.web.guards import RETRY_AFTER_SECONDS, is_database_busy, validation_messages
 
@@ -94,6 +95,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         # The model-level guards (control characters, clean()) are 400s naming the field.
         set_rollback()
         return Response(scrub(validation_messages(exc)), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TooManyJobsError):
+        return Response(
+            {"detail": str(exc)},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
     if is_database_busy(exc):
         set_rollback()
         return Response(

@@ -21,6 +21,8 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from clusterobs.observatory.job_limits import TooManyJobsError
+
 RETRY_AFTER_SECONDS = 5
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -93,6 +95,10 @@ class ErrorAnswerMiddleware:
             )
         if is_database_busy(exc):
             return busy_response()
+        if isinstance(exc, TooManyJobsError):
+            response = HttpResponse(str(exc), status=429, content_type="text/plain; charset=utf-8")
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         return None
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -37,8 +37,8 @@ from clusterobs.registry.services import ConflictError
 
 
 class ProfileSerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    initiative = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    initiative = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = CollaborationProfile
@@ -351,7 +351,7 @@ class PersonalDataViewSet(CollaborationViewSet):
     @extend_schema(responses={200: dict})
     def list(self, request: Request) -> Response:
         if not request.user.is_authenticated:
-            return Response(status=status.HTTP_401_UNAUTHORIZED)
+            raise NotAuthenticated()
         return Response(services.export_personal_data(user=request.user))
 
     @extend_schema(request=EraseBody, responses={200: dict})

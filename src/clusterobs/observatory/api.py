@@ -330,6 +330,8 @@ class CompareViewSet(_Stats):
 
 
 class SavedViewSerializer(serializers.ModelSerializer):
+    params = serializers.DictField(help_text="The view's query parameters")
+
     class Meta:
         model = SavedView
         fields = ("id", "kind", "name", "params", "created_at")
@@ -383,6 +385,7 @@ class JobSerializer(serializers.ModelSerializer):
 
 class CustomRegionSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.get_username", read_only=True)
+    members = serializers.ListField(child=serializers.CharField(max_length=32), max_length=5000)
     job = serializers.SerializerMethodField()
 
     class Meta:
@@ -454,6 +457,7 @@ class CustomRegionViewSet(
 
 class CustomClusterSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.get_username", read_only=True)
+    industries = serializers.ListField(child=serializers.CharField(max_length=16), max_length=5000)
     job = serializers.SerializerMethodField()
 
     class Meta:

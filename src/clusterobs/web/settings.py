@@ -249,6 +249,11 @@ SPECTACULAR_SETTINGS = {
     # The schema is checked by its own tests (tests/security/test_api_schemathesis.py), not by
     # `check --deploy`, which stays about the deployment's security settings.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # Every operation's error answers (400/401/403/404/409/...), documented once.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "clusterobs.web.openapi.add_error_responses",
+    ],
 }
 
 LOGGING = {

@@ -82,3 +82,6 @@ urlpatterns = [
     path("accounts/", include("clusterobs.accounts.urls")),
     path("", include("clusterobs.web.pages")),
 ]
+
+# JSON 404 under /api/ (clusterobs.web.guards.not_found).
+handler404 = "clusterobs.web.guards.not_found"

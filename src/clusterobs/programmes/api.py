@@ -6,7 +6,7 @@ Registered on the project router: ``programme-initiatives``, ``programme-applica
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -271,6 +271,22 @@ class CalculationRequest(serializers.Serializer):
     )
 
 
+MAX_AMOUNT = Decimal(10) ** 15
+
+
+def _amount(component: str, raw: Any) -> Decimal:
+    """A finite cost below 10^15 ("1e999999" would overflow the calculation: refused)."""
+    try:
+        value = Decimal(str(raw))
+    except ArithmeticError:
+        value = None
+    if value is None or not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        raise serializers.ValidationError(
+            {"costs": {component: f"amount {str(raw)[:40]!r} is not a number below 10^15"}}
+        )
+    return value
+
+
 class FundingCalculatorViewSet(viewsets.ViewSet):
     """Eligible grant per component under a scheme's funding rules, with every reason.
 
@@ -294,9 +310,9 @@ class FundingCalculatorViewSet(viewsets.ViewSet):
             for key, cost in data["costs"].items():
                 cost = cost if isinstance(cost, dict) else {"amount": cost}
                 costs[key] = Money(
-                    Decimal(str(cost["amount"])),
-                    cost.get("currency", "INR"),
-                    cost.get("unit", "lakh"),
+                    _amount(key, cost["amount"]),
+                    str(cost.get("currency", "INR")),
+                    str(cost.get("unit", "lakh")),
                 )
             result = selectors.calculate(
                 scheme=data["scheme"],
@@ -305,6 +321,6 @@ class FundingCalculatorViewSet(viewsets.ViewSet):
                 on=data["on"],
                 version=data["version"],
             )
-        except (LookupError, RuleError, InvalidOperation, KeyError) as exc:
+        except (LookupError, RuleError, ArithmeticError, KeyError, TypeError) as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(result.as_dict())

@@ -125,6 +125,7 @@
 
   function detailMap(el) {
     var map = newMap(el);
+    el.leafletMap = map;
     var lat = parseFloat(el.dataset.lat), lon = parseFloat(el.dataset.lon);
     var geometryNode = document.getElementById("state-geometry");
     var geometry = geometryNode ? JSON.parse(geometryNode.textContent) : null;

@@ -59,7 +59,8 @@ def _exercise(operation, mode, headers: dict[str, str], calls: list[int]) -> str
     except (Exception, BaseExceptionGroup) as exc:  # a check failed: keep request, response
         parts = getattr(exc, "exceptions", [exc])
         titles = "; ".join(f"{type(p).__name__}: {str(p).splitlines()[0][:200]}" for p in parts)
-        return f"{operation.method.upper()} {operation.path} [{mode.value}]: {titles}\n{str(exc)[:1200]}"
+        where = f"{operation.method.upper()} {operation.path} [{mode.value}]"
+        return f"{where}: {titles}\n{str(exc)[:1200]}"
     return None
 
 

@@ -17,7 +17,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Browser, Page
 
-from tests.collaboration.conftest import collab  # noqa: F401, F811  (the shared fixture)
+from tests.collaboration.conftest import collab  # noqa: F401  (the shared fixture)
 
 PAYLOAD = '<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=2</script>'
 

@@ -4,7 +4,7 @@ Every operation of ``/api/schema/`` is called with generated data (valid and inv
 and with an editor's token, over a small registry and collaboration fixture. No response may be a
 server error, and each must use a status code, content type and body the schema documents.
 Bounded in time: ``SCHEMATHESIS_MAX_EXAMPLES`` examples per operation and generation mode
-(default 4), no per-example deadline; it runs in the default test run (CI). The operations are
+(default 3), no per-example deadline; it runs in the default test run (CI). The operations are
 driven from the test itself (not Schemathesis' pytest plugin) so that every failure of every
 operation is reported at once, with the request to replay it.
 """
@@ -20,7 +20,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import checks
 from schemathesis.generation import GenerationMode
 
-MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "4"))
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "3"))
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,

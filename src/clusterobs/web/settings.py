@@ -62,7 +62,7 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "clusterobs.web.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

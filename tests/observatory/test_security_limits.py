@@ -20,7 +20,7 @@ def test_search_by_short_codes_never_crashes(client, db, store, q) -> None:
     assert page.status_code in (200, 302)
 
 
-def test_search_with_a_missing_industry_title(store, monkeypatch) -> None:
+def test_search_with_a_missing_industry_title(db, store, monkeypatch) -> None:
     """A definition row without a title (pandas' NA) is labelled by its code alone."""
     import pandas as pd
 

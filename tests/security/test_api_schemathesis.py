@@ -64,8 +64,25 @@ def _exercise(operation, mode, headers: dict[str, str], calls: list[int]) -> str
     return None
 
 
+@pytest.fixture
+def keep_test_connection():
+    """Calling the WSGI application directly fires request_started/finished, whose handler would
+    close the test's database connection (PostgreSQL); Django's test client unhooks it the same
+    way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("who", ["anonymous", "editor"])
-def test_every_operation_conforms_to_the_schema(db, collab, users, who) -> None:
+def test_every_operation_conforms_to_the_schema(
+    db, collab, users, keep_test_connection, who
+) -> None:
     from clusterobs.web.wsgi import application
 
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)

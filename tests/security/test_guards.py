@@ -80,3 +80,20 @@ def test_sqlite_waits_for_a_writer_before_giving_up(settings) -> None:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         assert db["OPTIONS"]["timeout"] >= 10
+
+
+def test_a_value_the_database_refuses_is_a_400() -> None:
+    from django.db import DataError
+
+    request = APIRequestFactory().get("/api/clusters/")
+    api = exception_handler(DataError("text fields cannot contain NUL (0x00) bytes"), {})
+    assert api.status_code == 400 and "NUL" in api.data["detail"]
+    page = ErrorAnswerMiddleware(lambda r: None).process_exception(request, DataError("out"))
+    assert page.status_code == 400
+
+
+def test_a_nul_in_a_lookup_is_a_400_on_every_database(client, registry) -> None:
+    response = client.get("/api/clusters/", {"organisation": "a\x00b", "q": "x\x00"})
+    assert response.status_code in (200, 400)
+    programme = client.get("/api/clusters/a%00b/")
+    assert programme.status_code in (400, 404)

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import status
 from rest_framework.exceptions import ErrorDetail
@@ -29,7 +30,12 @@ from rest_framework.views import set_rollback
 
 from clusterobs.observatory.job_limits import TooManyJobsError
 from clusterobs.redact import redact_paths
-from clusterobs.web.guards import RETRY_AFTER_SECONDS, is_database_busy, validation_messages
+from clusterobs.web.guards import (
+    DATA_ERROR,
+    RETRY_AFTER_SECONDS,
+    is_database_busy,
+    validation_messages,
+)
 
 logger = logging.getLogger("clusterobs.api")
 
@@ -101,6 +107,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             status=status.HTTP_429_TOO_MANY_REQUESTS,
             headers={"Retry-After": str(exc.retry_after)},
         )
+    if isinstance(exc, DataError):
+        # The database refused a value the validators let through (a NUL in a lookup, a number
+        # out of its column's range): the client's data, so a 400, not a 500.
+        set_rollback()
+        return Response({"detail": DATA_ERROR}, status=status.HTTP_400_BAD_REQUEST)
     if is_database_busy(exc):
         set_rollback()
         return Response(

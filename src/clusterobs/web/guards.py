@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import OperationalError
+from django.db import DataError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -25,6 +25,10 @@ from django.views import defaults
 from clusterobs.observatory.job_limits import TooManyJobsError
 
 RETRY_AFTER_SECONDS = 5
+DATA_ERROR = (
+    "A value cannot be stored: a number out of range or a character such as NUL that text may "
+    "not contain."
+)
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -96,6 +100,8 @@ class ErrorAnswerMiddleware:
             )
         if is_database_busy(exc):
             return busy_response()
+        if isinstance(exc, DataError):
+            return HttpResponse(DATA_ERROR, status=400, content_type="text/plain; charset=utf-8")
         if isinstance(exc, TooManyJobsError):
             response = HttpResponse(str(exc), status=429, content_type="text/plain; charset=utf-8")
             response["Retry-After"] = str(exc.retry_after)

@@ -8,6 +8,7 @@ no Django: the analytics core and the CLI use it too.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,29 @@ class EmailConfig:
 
 
 @dataclass(frozen=True)
+class SecurityConfig:
+    """How the site runs behind a TLS-terminating proxy, and its abuse limits.
+
+    Defaults suit a laptop (plain HTTP on localhost); a public site sets ``CLUSTEROBS_HTTPS=1``
+    (secure cookies, HSTS, redirect to HTTPS, trust the proxy's ``X-Forwarded-Proto``) and its
+    public origin in ``CLUSTEROBS_CSRF_TRUSTED_ORIGINS`` (docs/operations.md, docs/security.md).
+    """
+
+    https: bool = False
+    hsts_seconds: int = 0
+    ssl_redirect: bool = False
+    proxy_ssl_header: tuple[str, str] | None = None
+    csrf_trusted_origins: tuple[str, ...] = ()
+    admin_path: str = "admin/"
+    login_failure_limit: int = 5
+    lockout_minutes: int = 15
+    max_upload_mb: int = 50
+    jobs_per_user: int = 2
+    jobs_global: int = 4
+    sqlite_busy_seconds: int = 20
+
+
+@dataclass(frozen=True)
 class Config:
     """Resolved platform configuration."""
 
@@ -70,6 +94,7 @@ class Config:
     excellence_min_group_size: int = 10
     #: days before a label's expiry on which its holders are reminded to renew
     excellence_reminder_days: tuple[int, ...] = (90, 30)
+    security: SecurityConfig = SecurityConfig()
 
     @property
     def sqlite_path(self) -> Path:
@@ -148,6 +173,45 @@ def _email_config(data_dir: Path) -> EmailConfig:
     )
 
 
+def _whole_number(name: str, default: int) -> int:
+    raw = (os.environ.get(name) or str(default)).strip()
+    if not raw.isdigit():
+        raise ValueError(f"{name}={raw!r} is not a whole number")
+    return int(raw)
+
+
+def _security_config() -> SecurityConfig:
+    """``CLUSTEROBS_HTTPS`` and friends; a wrong value is an error naming the variable."""
+    https = _flag("CLUSTEROBS_HTTPS", False)
+    header = os.environ.get("CLUSTEROBS_PROXY_SSL_HEADER", "X-Forwarded-Proto" if https else "")
+    origins = os.environ.get("CLUSTEROBS_CSRF_TRUSTED_ORIGINS", "")
+    admin_path = (os.environ.get("CLUSTEROBS_ADMIN_PATH") or "admin").strip("/")
+    if not re.fullmatch(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*", admin_path):
+        raise ValueError(f"CLUSTEROBS_ADMIN_PATH={admin_path!r}: use letters, digits, - and _")
+    for origin in (o.strip() for o in origins.split(",") if o.strip()):
+        if not origin.startswith(("https://", "http://")):
+            raise ValueError(f"CLUSTEROBS_CSRF_TRUSTED_ORIGINS: {origin!r} needs a scheme")
+    return SecurityConfig(
+        https=https,
+        # One year once HTTPS is on: check --deploy asks for HSTS, and the site has no HTTP part.
+        hsts_seconds=_whole_number("CLUSTEROBS_HSTS_SECONDS", 31536000 if https else 0),
+        ssl_redirect=_flag("CLUSTEROBS_SSL_REDIRECT", https),
+        proxy_ssl_header=(
+            ("HTTP_" + header.strip().upper().replace("-", "_"), "https")
+            if header.strip()
+            else None
+        ),
+        csrf_trusted_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+        admin_path=admin_path + "/",
+        login_failure_limit=_whole_number("CLUSTEROBS_LOGIN_FAILURE_LIMIT", 5),
+        lockout_minutes=_whole_number("CLUSTEROBS_LOCKOUT_MINUTES", 15),
+        max_upload_mb=_whole_number("CLUSTEROBS_MAX_UPLOAD_MB", 50),
+        jobs_per_user=_whole_number("CLUSTEROBS_JOBS_PER_USER", 2),
+        jobs_global=_whole_number("CLUSTEROBS_JOBS_GLOBAL", 4),
+        sqlite_busy_seconds=_whole_number("CLUSTEROBS_SQLITE_BUSY_SECONDS", 20),
+    )
+
+
 def load_config() -> Config:
     """Read the environment; create the data directory if needed."""
     data_dir = Path(os.environ.get("CLUSTEROBS_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
@@ -181,6 +245,7 @@ def load_config() -> Config:
                 reverse=True,
             )
         ),
+        security=_security_config(),
     )
 
 

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import gzip
-import io
-import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from clusterobs.cli.backup import backup, restore
 from clusterobs.cli.django_setup import setup_django
 from clusterobs.cli.errors import CommandError, reports_errors
 from clusterobs.config import Config
@@ -23,8 +19,6 @@ from clusterobs.mapping.embedded import publish_embedded
 console = Console()
 regions_app = typer.Typer(help="Regions and boundaries.", no_args_is_help=True)
 
-#: Tables a backup leaves out: derived (content types, permissions) or transient (sessions).
-BACKUP_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
 ROLES = ("admin", "editor", "manager", "viewer")
 
 
@@ -186,66 +180,6 @@ def createuser(
     console.print(f"Created {role} {username!r}.")
     if key:
         console.print(f"API token: {key}")
-
-
-def _open_backup(path: Path, mode: str, *, compressed: bool) -> io.TextIOBase:
-    if compressed:
-        return gzip.open(path, mode + "t", encoding="utf-8")  # type: ignore[return-value]
-    return path.open(mode, encoding="utf-8")
-
-
-@reports_errors
-def backup(file: Annotated[Path, typer.Argument(help="Backup file (.xml or .xml.gz)")]) -> None:
-    """Write every record (users, registry, history) to one file (Django XML fixture)."""
-    setup_django()
-    from django.core.management import call_command
-
-    tmp = file.with_name(file.name + ".partial")
-    with _open_backup(tmp, "w", compressed=file.suffix == ".gz") as handle:
-        # XML keeps timestamps to the microsecond (Django's JSON encoder cuts them to
-        # milliseconds), so a restore reproduces every record exactly.
-        call_command(
-            "dumpdata",
-            exclude=BACKUP_EXCLUDE,
-            natural_foreign=True,
-            format="xml",
-            stdout=handle,
-            verbosity=0,
-        )
-    os.replace(tmp, file)
-    console.print(f"Backup written to {file}")
-
-
-@reports_errors
-def restore(
-    file: Annotated[Path, typer.Argument(help="Backup file written by 'clusterobs backup'")],
-) -> None:
-    """Restore a backup into an empty database (all or nothing)."""
-    if not file.exists():
-        raise CommandError(f"{file}: no such file")
-    setup_django()
-    from django.apps import apps
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    occupied = [
-        m._meta.label
-        for m in apps.get_models()
-        if m._meta.app_label in {"registry", "regions", "auth"}
-        and m._meta.label != "auth.Permission"
-        and m.objects.exists()
-    ]
-    if occupied:
-        raise CommandError(
-            "restore needs an empty database; these tables have rows: " + ", ".join(occupied)
-        )
-    # loaddata recognises fixtures by their extension; give it one it knows.
-    compressed = file.suffix == ".gz"
-    with tempfile.TemporaryDirectory() as tmp:
-        fixture = Path(tmp) / ("backup.xml.gz" if compressed else "backup.xml")
-        shutil.copyfile(file, fixture)
-        call_command("loaddata", str(fixture), verbosity=0)
-    console.print(f"Restored {file}")
 
 
 @regions_app.command("import")

@@ -8,15 +8,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clusterobs.collaboration import selectors
+from clusterobs.collaboration.api_bodies import (
+    EraseBody,
+    InterestBody,
+    MessageBody,
+    ProfileUpdateBody,
+    RespondBody,
+    validated,
+)
 from clusterobs.collaboration.models import (
     AGREEMENT_FIELDS,
     Agreement,
@@ -36,8 +43,8 @@ from clusterobs.registry.services import ConflictError
 
 
 class ProfileSerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    initiative = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    initiative = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = CollaborationProfile
@@ -173,14 +180,13 @@ class ProfileViewSet(CollaborationViewSet):
     def retrieve(self, request: Request, slug: str) -> Response:
         return Response(self.get_serializer(self.get_object()).data)
 
+    @extend_schema(request=ProfileUpdateBody, responses={200: ProfileSerializer})
     def partial_update(self, request: Request, slug: str) -> Response:
         profile = self.get_object()
-        data = dict(request.data)
-        expected = data.pop("version", None)
-        if expected is None:
-            return Response({"detail": "send the version you edited"}, status=400)
+        data = validated(ProfileUpdateBody, request.data)
+        expected = data.pop("version")
         profile = profile_services.update_profile(
-            profile=profile, user=request.user, expected_version=int(expected), changes=data
+            profile=profile, user=request.user, expected_version=expected, changes=data
         )
         return Response(self.get_serializer(profile).data)
 
@@ -203,7 +209,8 @@ class PartnerRequestViewSet(CollaborationViewSet):
         return selectors.partner_requests(self.request.user)
 
     def get_object(self) -> PartnerRequest:
-        obj = selectors.partner_request_detail(self.request.user, int(self.kwargs["pk"]))
+        pk = str(self.kwargs["pk"])
+        obj = selectors.partner_request_detail(self.request.user, int(pk)) if pk.isdigit() else None
         if obj is None:
             raise NotFound()
         return obj
@@ -234,16 +241,14 @@ class PartnerRequestViewSet(CollaborationViewSet):
         request_services.follow_request(request=self.get_object(), user=request.user)
         return Response({"following": True})
 
-    @extend_schema(request=dict, responses={201: ContactSerializer})
+    @extend_schema(request=InterestBody, responses={201: ContactSerializer})
     @action(detail=True, methods=["post"])
     def interest(self, request: Request, pk: str) -> Response:
         """Express interest for one of your organisations (``sender``: its slug)."""
-        sender = get_object_or_404(Organisation, slug=request.data.get("sender", ""))
+        target = self.get_object()
+        body = validated(InterestBody, request.data)
         contact = contact_services.express_interest(
-            request=self.get_object(),
-            sender_org=sender,
-            user=request.user,
-            message=str(request.data.get("message", "")),
+            request=target, sender_org=body["sender"], user=request.user, message=body["message"]
         )
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
@@ -263,21 +268,23 @@ class ContactViewSet(CollaborationViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(request=dict, responses={200: ContactSerializer})
+    @extend_schema(request=RespondBody, responses={200: ContactSerializer})
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: str) -> Response:
         """``{"accept": true}`` to consent to the contact, ``false`` to decline."""
+        contact = self.get_object()
+        accept = validated(RespondBody, request.data)["accept"]
         contact = contact_services.respond_to_contact(
-            contact=self.get_object(), user=request.user, accept=bool(request.data.get("accept"))
+            contact=contact, user=request.user, accept=accept
         )
         return Response(self.get_serializer(contact).data)
 
-    @extend_schema(request=dict, responses={201: dict})
+    @extend_schema(request=MessageBody, responses={201: dict})
     @action(detail=True, methods=["post"])
     def messages(self, request: Request, pk: str) -> Response:
-        message = contact_services.send_message(
-            contact=self.get_object(), user=request.user, body=str(request.data.get("body", ""))
-        )
+        contact = self.get_object()
+        body = validated(MessageBody, request.data)["body"]
+        message = contact_services.send_message(contact=contact, user=request.user, body=body)
         return Response({"id": message.pk}, status=status.HTTP_201_CREATED)
 
 
@@ -337,13 +344,14 @@ class PersonalDataViewSet(CollaborationViewSet):
     @extend_schema(responses={200: dict})
     def list(self, request: Request) -> Response:
         if not request.user.is_authenticated:
-            return Response(status=status.HTTP_401_UNAUTHORIZED)
+            raise NotAuthenticated()
         return Response(personal_data_services.export_personal_data(user=request.user))
 
-    @extend_schema(request=dict, responses={200: dict})
+    @extend_schema(request=EraseBody, responses={200: dict})
     @action(detail=False, methods=["post"])
     def erase(self, request: Request) -> Response:
+        delete_account = validated(EraseBody, request.data)["delete_account"]
         counts = personal_data_services.delete_personal_data(
-            user=request.user, delete_account=bool(request.data.get("delete_account"))
+            user=request.user, delete_account=delete_account
         )
         return Response(counts)

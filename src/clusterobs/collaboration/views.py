@@ -17,10 +17,12 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterobs.collaboration import forms, labels, permissions, selectors
@@ -35,6 +37,7 @@ from clusterobs.collaboration.services import verification as verification_servi
 from clusterobs.collaboration.vocabularies import OfferCategory, Visibility
 from clusterobs.registry.models import Organisation
 from clusterobs.registry.permissions import is_admin
+from clusterobs.registry.safe_redirect import back_url
 from clusterobs.registry.services import ConflictError
 
 
@@ -43,7 +46,8 @@ def _list(value: str) -> list[str]:
 
 
 def _guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn service exceptions into a message and a redirect back to the page."""
+    """Turn service exceptions, and input that is not a number or date where one is needed,
+    into a message and a redirect back to the page (never a 500, never off-site)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -57,7 +61,13 @@ def _guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         ) as exc:
             text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             messages.error(request, text)
-            return redirect(request.META.get("HTTP_REFERER") or "collab-home")
+            return redirect(back_url(request, "collab-home"))
+        except (ValueError, ArithmeticError) as exc:  # a number or date that is none
+            messages.error(request, _("Invalid input: %(error)s") % {"error": exc})
+            return redirect(back_url(request, "collab-home"))
+        except IntegrityError:  # e.g. a meeting slot already taken
+            messages.error(request, _("That conflicts with an existing record; nothing saved."))
+            return redirect(back_url(request, "collab-home"))
 
     return wrapper
 

@@ -15,7 +15,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}, row {self.row}"
+        # Row 0: the file as a whole (its size, encoding or layout), no row to name.
+        where = f"{self.file}, row {self.row}" if self.row else self.file
         if self.field:
             where += f", field {self.field!r}"
         return f"{where}: {self.message}"

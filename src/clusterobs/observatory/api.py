@@ -6,9 +6,7 @@ returns one of its ``tables`` as CSV, so a downloaded table is byte-for-byte the
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from typing import Any
 
@@ -24,6 +22,7 @@ from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRen
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clusterobs.imports.safe_csv import write_dicts
 from clusterobs.observatory import services
 from clusterobs.observatory.current import current_store
 from clusterobs.observatory.models import CustomCluster, CustomRegion, Job, SavedView
@@ -61,12 +60,7 @@ class TableCSVRenderer(BaseRenderer):
             columns = list(rows[0]) if rows else []
         else:
             rows, columns = [data], list(data) if isinstance(data, dict) else []
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(columns)
-        for r in rows:
-            w.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
-        return buf.getvalue().encode("utf-8")
+        return write_dicts(rows, columns).encode("utf-8")
 
 
 RENDERERS = [JSONRenderer, BrowsableAPIRenderer, TableCSVRenderer]
@@ -344,6 +338,8 @@ class CompareViewSet(_Stats):
 
 
 class SavedViewSerializer(serializers.ModelSerializer):
+    params = serializers.DictField(help_text="The view's query parameters")
+
     class Meta:
         model = SavedView
         fields = ("id", "kind", "name", "params", "created_at")
@@ -397,6 +393,7 @@ class JobSerializer(serializers.ModelSerializer):
 
 class CustomRegionSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.get_username", read_only=True)
+    members = serializers.ListField(child=serializers.CharField(max_length=32), max_length=5000)
     job = serializers.SerializerMethodField()
 
     class Meta:
@@ -468,6 +465,7 @@ class CustomRegionViewSet(
 
 class CustomClusterSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.get_username", read_only=True)
+    industries = serializers.ListField(child=serializers.CharField(max_length=16), max_length=5000)
     job = serializers.SerializerMethodField()
 
     class Meta:

@@ -18,6 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 
+from clusterobs.observatory.job_limits import check_capacity, new_job
 from clusterobs.observatory.models import CustomCluster, CustomRegion, Job, SavedView
 from clusterobs.observatory.recompute import custom_cluster_measures, union_measures
 from clusterobs.observatory.selectors import maths
@@ -66,6 +67,7 @@ def create_custom_region(
     shared: bool = False,
 ) -> CustomRegion:
     """Validate the members against the published result and save the region (no job yet)."""
+    check_capacity(owner)  # its recomputation would be refused: save nothing
     store = get_store(dataset)
     rt = region_type or store.main_type
     members = sorted({str(m).strip() for m in members if str(m).strip()})
@@ -96,6 +98,7 @@ def create_custom_cluster(
     shared: bool = False,
 ) -> CustomCluster:
     """Validate the industries against the result's definition and save (no job yet)."""
+    check_capacity(owner)  # its recomputation would be refused: save nothing
     store = get_store(dataset)
     codes = sorted({str(c).strip() for c in industries if str(c).strip()})
     if not codes:
@@ -122,7 +125,7 @@ def start_recompute(
 ) -> Job:
     """Queue the recomputation; runs inline when ``OBSERVATORY_JOBS_SYNC`` (unit tests)."""
     owner = (custom_region or custom_cluster).owner
-    job = Job.objects.create(
+    job = new_job(
         owner=owner,
         kind="custom_cluster" if custom_cluster else "custom_region",
         custom_region=custom_region,

@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from clusterobs.observatory.job_limits import check_capacity, new_job
 from clusterobs.observatory.models import Job
 from clusterobs.observatory.services import _EXECUTOR
 from clusterobs.observatory.spatial_selectors import kd_root, spatial_dir
@@ -71,6 +72,7 @@ def start_kd(*, owner: AbstractBaseUser, upload: UploadedFile, request: KdReques
         simulations=request.simulations,
         mode=request.mode,
     )
+    check_capacity(owner)  # before the upload is copied
     filename = upload.name or ""
     suffix = next((s for s in SUFFIXES if filename.lower().endswith(s)), None)
     if suffix is None:
@@ -88,7 +90,7 @@ def start_kd(*, owner: AbstractBaseUser, upload: UploadedFile, request: KdReques
     with open(path, "wb") as fh:
         for chunk in upload.chunks():
             fh.write(chunk)
-    job = Job.objects.create(owner=owner, kind=KIND, message="queued")
+    job = new_job(owner=owner, kind=KIND, message="queued")
     params = {"upload": str(path), "filename": filename, **asdict(request)}
     (uploads / f"{job.pk}.json").write_text(json.dumps(params))
     if settings.OBSERVATORY_JOBS_SYNC:

@@ -17,6 +17,7 @@ from clusterobs.observatory import services
 from clusterobs.observatory import spatial_selectors as sel
 from clusterobs.observatory.current import int_param, store_or_404
 from clusterobs.observatory.store import DatasetNotFoundError
+from clusterobs.registry.safe_redirect import back_url
 from clusterobs.spatial.results import MEASURES
 
 HOTSPOT_COLUMNS = [
@@ -207,9 +208,7 @@ def use_as_custom_region(request: HttpRequest) -> HttpResponse:
     """One click: a cross-border cluster's regions become the user's custom region."""
     p = request.POST
     members = [m for m in p.get("members", "").split(",") if m.strip()]
-    back = p.get("next") or reverse("observatory:index")
-    if not back.startswith("/") or back.startswith("//"):
-        back = reverse("observatory:index")
+    back = back_url(request, "observatory:index", candidate=p.get("next") or "")
     try:
         cr = services.create_custom_region(
             owner=request.user,

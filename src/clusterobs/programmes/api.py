@@ -6,7 +6,7 @@ Registered on the project router: ``programme-initiatives``, ``programme-applica
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -278,6 +278,22 @@ class CalculationRequest(serializers.Serializer):
     )
 
 
+MAX_AMOUNT = Decimal(10) ** 15
+
+
+def _amount(component: str, raw: Any) -> Decimal:
+    """A finite cost below 10^15 ("1e999999" would overflow the calculation: refused)."""
+    try:
+        value = Decimal(str(raw))
+    except ArithmeticError:
+        value = None
+    if value is None or not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        raise serializers.ValidationError(
+            {"costs": {component: f"amount {str(raw)[:40]!r} is not a number below 10^15"}}
+        )
+    return value
+
+
 class FundingCalculatorViewSet(viewsets.ViewSet):
     """Eligible grant per component under a scheme's funding rules, with every reason.
 
@@ -301,9 +317,9 @@ class FundingCalculatorViewSet(viewsets.ViewSet):
             for key, cost in data["costs"].items():
                 cost = cost if isinstance(cost, dict) else {"amount": cost}
                 costs[key] = Money(
-                    Decimal(str(cost["amount"])),
-                    cost.get("currency", "INR"),
-                    cost.get("unit", "lakh"),
+                    _amount(key, cost["amount"]),
+                    str(cost.get("currency", "INR")),
+                    str(cost.get("unit", "lakh")),
                 )
             org_id = None
             if data["organisation"]:
@@ -323,6 +339,6 @@ class FundingCalculatorViewSet(viewsets.ViewSet):
                 {"organisation": [f"No published organisation {data['organisation']!r}."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        except (LookupError, RuleError, InvalidOperation, KeyError) as exc:
+        except (LookupError, RuleError, ArithmeticError, KeyError, TypeError) as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(result.as_dict())

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+from clusterobs.imports.safe_csv import write_rows
 
 
 def pdf_bytes(template: str, context: dict[str, Any]) -> bytes:
@@ -28,11 +28,7 @@ def pdf_response(template: str, context: dict[str, Any], filename: str) -> HttpR
 def csv_response(
     header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str
 ) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    text = write_rows(header, rows, lineterminator="\r\n")  # formula-like cells defused
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -8,6 +8,7 @@ point can forget it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -198,6 +199,21 @@ def upload_document(
 # --- applications ------------------------------------------------------------------------------
 
 
+def _require_known_component(initiative: ClusterInitiative, component: str) -> None:
+    """Refuse a component the scheme's funding rules do not define (any version)."""
+    from clusterobs.programmes.models import RuleSet
+
+    if initiative.scheme is None:
+        return
+    key = re.sub(r"[^a-z0-9]", "", (initiative.scheme.acronym or initiative.scheme.slug).lower())
+    definitions = [r.definition for r in RuleSet.objects.filter(scheme_key=key)]
+    known = {c["key"] for d in definitions for c in d.get("components", [])}
+    if known and component not in known:
+        raise ValidationError(
+            {"component": f"unknown component {component!r}; use one of {sorted(known)}"}
+        )
+
+
 def submit_application(
     *,
     user: UserLike,
@@ -211,6 +227,7 @@ def submit_application(
     submitted_on: dt.date | None = None,
 ) -> Application:
     _require_edit(user, initiative)
+    _require_known_component(initiative, component)
     now = timezone.now()
     with transaction.atomic():
         application = Application(

@@ -60,11 +60,13 @@ class RegistryViewSet(viewsets.ModelViewSet):
         """Deletes go through the services like every other write (history names the user)."""
         delete_record(instance, user=self.request.user)
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: serializers.HistoryEntrySerializer(many=True)})
     @action(detail=True, methods=["get"])
     def history(self, request: Request, slug: str) -> Response:
-        """Every saved version of the record: who changed what, and when."""
+        """Every saved version of the record: who changed what, and when (who: only for
+        signed-in users; an anonymous visitor learns no login name)."""
         obj = self.get_object()
+        show_user = request.user.is_authenticated
         entries = []
         for record in obj.history.all().select_related("history_user"):
             changed = []
@@ -73,7 +75,9 @@ class RegistryViewSet(viewsets.ModelViewSet):
             entries.append(
                 {
                     "date": record.history_date,
-                    "user": record.history_user.username if record.history_user else None,
+                    "user": (
+                        record.history_user.username if show_user and record.history_user else None
+                    ),
                     "type": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
                     "changed_fields": changed,
                 }

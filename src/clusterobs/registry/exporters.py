@@ -8,14 +8,13 @@ time line is in the API.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from clusterobs.imports.safe_csv import write_dicts
 from clusterobs.regions.models import Region
 from clusterobs.registry import selectors
 from clusterobs.registry.importers import KEY_FIGURES, columns_of
@@ -138,13 +137,8 @@ def scheme_rows(
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return ""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    # Formula-like cells defused (CSV injection): the one safe writer of every export.
+    return write_dicts(rows)
 
 
 def _geojson(rows: list[dict[str, Any]], entity: str) -> str:

@@ -146,8 +146,8 @@ class ClusterListSerializer(serializers.ModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api-cluster-detail", lookup_field="slug"
     )
-    state = RegionRefSerializer(read_only=True)
-    district = RegionRefSerializer(read_only=True)
+    state = RegionRefSerializer(read_only=True, allow_null=True)
+    district = RegionRefSerializer(read_only=True, allow_null=True)
     thematic_challenges = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
     industry_codes = IndustryCodeSerializer(many=True, read_only=True)
 
@@ -352,7 +352,7 @@ class OrganisationSerializer(VersionedSerializer):
         required=False,
         allow_null=True,
     )
-    profile = OrganisationProfileSerializer(read_only=True)
+    profile = OrganisationProfileSerializer(read_only=True, allow_null=True)
     sector_codes = SectorSerializer(many=True, read_only=True)
     clusters = serializers.SerializerMethodField()
 
@@ -532,3 +532,12 @@ class RegistryInitiativeSerializer(VersionedSerializer):
             if instance.scheme is not None and not instance.scheme.published:
                 data["scheme"] = None
         return data
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One saved version of a record (documents the history answer: a list of these)."""
+
+    date = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True, help_text="Login name; null for anonymous")
+    type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    changed_fields = serializers.ListField(child=serializers.CharField())

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import status
 from rest_framework.exceptions import ErrorDetail
@@ -26,7 +28,14 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from clusterobs.observatory.job_limits import TooManyJobsError
 from clusterobs.redact import redact_paths
+from clusterobs.web.guards import (
+    DATA_ERROR,
+    RETRY_AFTER_SECONDS,
+    is_database_busy,
+    validation_messages,
+)
 
 logger = logging.getLogger("clusterobs.api")
 
@@ -88,6 +97,28 @@ def scrub(data: Any) -> Any:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's handler, with paths scrubbed; unexpected errors answered as a JSON 500."""
+    if isinstance(exc, DjangoValidationError):
+        # The model-level guards (control characters, clean()) are 400s naming the field.
+        set_rollback()
+        return Response(scrub(validation_messages(exc)), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TooManyJobsError):
+        return Response(
+            {"detail": str(exc)},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
+    if isinstance(exc, DataError):
+        # The database refused a value the validators let through (a NUL in a lookup, a number
+        # out of its column's range): the client's data, so a 400, not a 500.
+        set_rollback()
+        return Response({"detail": DATA_ERROR}, status=status.HTTP_400_BAD_REQUEST)
+    if is_database_busy(exc):
+        set_rollback()
+        return Response(
+            {"detail": "The database is busy with an import. Please try again in a few seconds."},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = scrub(response.data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     "clusterobs.regions",
     "clusterobs.references",
     "clusterobs.accounts",
@@ -41,6 +44,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "clusterobs.web.guards.UploadSizeMiddleware",
+    "clusterobs.web.guards.HeadAsGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -50,6 +56,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it sees exceptions before the others answer 500 (clusterobs.web.guards).
+    "clusterobs.web.guards.ErrorAnswerMiddleware",
+    # Counts failed logins (web form, admin, API token) and locks out repeated failures.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "clusterobs.web.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "clusterobs.web.urls"
@@ -95,6 +110,9 @@ else:
                 # WAL lets the web server read while an import writes.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
+                # A web write waits this long for an import's write transaction to end (the CLI
+                # commits in short batches) instead of failing at once with "database is locked".
+                "timeout": CONFIG.security.sqlite_busy_seconds,
             },
         }
     }
@@ -163,6 +181,62 @@ LOGOUT_REDIRECT_URL = "home"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
+# Behind a TLS-terminating proxy (CLUSTEROBS_HTTPS=1, docs/operations.md): secure cookies, HSTS,
+# redirect plain HTTP, and trust the proxy's X-Forwarded-Proto header for request.is_secure().
+SECURITY = CONFIG.security
+SESSION_COOKIE_SECURE = SECURITY.https
+CSRF_COOKIE_SECURE = SECURITY.https
+SECURE_SSL_REDIRECT = SECURITY.ssl_redirect
+SECURE_HSTS_SECONDS = SECURITY.hsts_seconds
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURITY.hsts_seconds > 0
+SECURE_HSTS_PRELOAD = False
+SECURE_PROXY_SSL_HEADER = SECURITY.proxy_ssl_header
+CSRF_TRUSTED_ORIGINS = list(SECURITY.csrf_trusted_origins)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# check --deploy W004 asks for includeSubDomains with HSTS; preload is the operator's decision.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+ADMIN_PATH = SECURITY.admin_path
+
+# Uploads: a request body larger than the limit is refused from its Content-Length, before it
+# is read (clusterobs.web.guards.UploadSizeMiddleware); Django's own limits catch the rest.
+MAX_UPLOAD_BYTES = SECURITY.max_upload_mb * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # non-file form and JSON bodies
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file, not memory
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# Background jobs (custom clusters, spatial analyses): queued or running at once.
+JOBS_PER_USER = SECURITY.jobs_per_user
+JOBS_GLOBAL = SECURITY.jobs_global
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failures for one user name from one
+# address, that pair is locked out for LOCKOUT_MINUTES; a success resets the count.
+AXES_FAILURE_LIMIT = SECURITY.login_failure_limit
+AXES_COOLOFF_TIME = timedelta(minutes=SECURITY.lockout_minutes)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): scripts and styles only from the site's own static files,
+# no inline script, no plugin, no framing. Data read from the database can never run as script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "worker-src": ["'self'", "blob:"],
+    },
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -190,6 +264,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema is checked by its own tests (tests/security/test_api_schemathesis.py), not by
+    # `check --deploy`, which stays about the deployment's security settings.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # Every operation's error answers (400/401/403/404/409/...), documented once.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "clusterobs.web.openapi.add_error_responses",
+    ],
 }
 
 LOGGING = {

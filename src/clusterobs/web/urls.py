@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from clusterobs.collaboration import api as collaboration_api
@@ -73,12 +74,14 @@ for _prefix, (_viewset, _basename) in {
 
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start script as a file: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/stats/", StatsView.as_view(), name="api-stats"),
     path("api/observatory/", include(observatory_router.urls)),
     path("api/library/", include("clusterobs.knowledge.api_urls")),
     path("api/", include(router.urls)),
-    path("admin/", admin.site.urls),
+    # Not at the well-known /admin/ when CLUSTEROBS_ADMIN_PATH says otherwise.
+    path(settings.ADMIN_PATH, admin.site.urls),
     # Translations for the observatory's charts (gettext in JavaScript), per language; the
     # catalog only changes with a release, so browsers and the server may cache it.
     path(
@@ -105,3 +108,6 @@ urlpatterns = [
     path("", include("clusterobs.registry.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
 ]
+
+# JSON 404 under /api/ (clusterobs.web.guards.not_found).
+handler404 = "clusterobs.web.guards.not_found"

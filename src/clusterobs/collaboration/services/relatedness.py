@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from clusterobs.collaboration.models import ClusterRelatedness
+from clusterobs.imports.readers import read_table
 
 
 # -- cluster relatedness -------------------------------------------------------------------------
@@ -21,27 +21,26 @@ def import_relatedness(path: str | Path, *, classification: str = "USCMP", sourc
     """
     path = Path(path)
     rows = []
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        for number, row in enumerate(reader, start=2):
-            try:
-                io = (row.get("cr_io_pc") or "").strip()
-                rows.append(
-                    ClusterRelatedness(
-                        classification=classification,
-                        code=row["cluster_code"].strip(),
-                        name=row["cluster_name"].strip(),
-                        related_code=row["cluster_code_2"].strip(),
-                        related_name=row["cluster_name_2"].strip(),
-                        relatedness=float(row["cr_all"]),
-                        percentile=int(float(row["cr_all_pc"])),
-                        related=row["rel_all_90_v3"].strip() == "1",
-                        io_percentile=int(float(io)) if io else None,
-                        source=source or path.name,
-                    )
+    for row in read_table(path).rows:  # the guarded reader: size, encoding, cell checks
+        cells = row.cells
+        try:
+            io = cells.get("cr_io_pc") or ""
+            rows.append(
+                ClusterRelatedness(
+                    classification=classification,
+                    code=cells["cluster_code"],
+                    name=cells["cluster_name"],
+                    related_code=cells["cluster_code_2"],
+                    related_name=cells["cluster_name_2"],
+                    relatedness=float(cells["cr_all"]),
+                    percentile=int(float(cells["cr_all_pc"])),
+                    related=cells["rel_all_90_v3"] == "1",
+                    io_percentile=int(float(io)) if io else None,
+                    source=source or path.name,
                 )
-            except (KeyError, ValueError) as exc:
-                raise ValidationError(f"{path.name}, row {number}: {exc!r}") from exc
+            )
+        except (KeyError, ValueError) as exc:
+            raise ValidationError(f"{path.name}, row {row.number}: {exc!r}") from exc
     with transaction.atomic():
         ClusterRelatedness.objects.filter(classification=classification).delete()
         ClusterRelatedness.objects.bulk_create(rows, batch_size=1000)

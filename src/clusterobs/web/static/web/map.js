@@ -28,6 +28,14 @@
     return map;
   }
 
+  // Names come from the database: Leaflet inserts a string tooltip as HTML, so every tooltip is
+  // a DOM node whose text is set with textContent (a name "<img onerror=...>" shows as text).
+  function textNode(value) {
+    var span = document.createElement("span");
+    span.textContent = value == null ? "" : String(value);
+    return span;
+  }
+
   function popup(props) {
     var box = document.createElement("div");
     var link = document.createElement("a");
@@ -55,7 +63,7 @@
       },
       onEachFeature: function (feature, layer) {
         layer.bindPopup(popup(feature.properties));
-        layer.bindTooltip(feature.properties.name);
+        layer.bindTooltip(textNode(feature.properties.name));
       }
     });
   }
@@ -109,7 +117,7 @@
       style: BOUNDARY_STYLE,
       onEachFeature: function (feature, layer) {
         if (feature.properties && feature.properties.name) {
-          layer.bindTooltip(feature.properties.name, { sticky: true });
+          layer.bindTooltip(textNode(feature.properties.name), { sticky: true });
         }
       }
     });
@@ -117,6 +125,7 @@
 
   function detailMap(el) {
     var map = newMap(el);
+    el.leafletMap = map;
     var lat = parseFloat(el.dataset.lat), lon = parseFloat(el.dataset.lon);
     var geometryNode = document.getElementById("state-geometry");
     var geometry = geometryNode ? JSON.parse(geometryNode.textContent) : null;
@@ -139,7 +148,7 @@
     }
     L.circleMarker([lat, lon], {
       radius: 8, color: "#ffffff", weight: 2, fillColor: COLORS.cluster, fillOpacity: 0.95
-    }).bindTooltip(el.dataset.name).addTo(map);
+    }).bindTooltip(textNode(el.dataset.name)).addTo(map);
   }
 
   function registryMap(el) {
@@ -194,6 +203,8 @@
     loadPoints().then(loadBoundaries).catch(function (err) { say("Map data failed to load: " + err); });
   }
 
+  var controls = document.getElementById("map-controls");
+  if (controls) { controls.addEventListener("submit", function (e) { e.preventDefault(); }); }
   var detail = document.getElementById("detail-map");
   if (detail) { detailMap(detail); }
   var big = document.getElementById("registry-map");

@@ -189,3 +189,19 @@ def test_the_layer_table_matches_the_test() -> None:
             for name in cells[1].split(","):
                 documented[name.strip().strip("`")] = int(cells[0])
     assert documented == LAYERS
+
+
+def test_models_and_migrations_agree() -> None:
+    """No model change without its migration, and nothing of ours makes Django's own models
+    (sessions, auth, admin) look changed: ``makemigrations --check`` finds nothing to write."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "makemigrations", "--check", "--dry-run"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "clusterobs.web.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

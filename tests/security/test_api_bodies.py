@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import pytest
 
-from clusterobs.collaboration import services
 from clusterobs.collaboration.models import Contact
+from clusterobs.collaboration.services import contacts as contact_services
+from clusterobs.collaboration.services import partner_requests as request_services
 
 
 def _contact(collab, users) -> Contact:
-    request = services.create_partner_request(
+    request = request_services.create_partner_request(
         organisation=collab["org"],
         user=users["manager"],
         title="Partner for leather tanning technology",
         technologies=["leather tanning"],
         sector_codes=["USCMP:25"],
     )
-    return services.express_interest(
+    return contact_services.express_interest(
         request=request, sender_org=collab["other"], user=users["other_manager"], message="Hi"
     )
 

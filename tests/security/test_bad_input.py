@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from clusterobs.collaboration import services
+from clusterobs.collaboration.services import partner_requests as request_services
 
 
 @pytest.fixture
@@ -110,7 +110,7 @@ def test_a_meeting_request_with_a_wrong_requester_answers_a_message(
 
 
 def test_error_redirects_never_follow_an_off_site_referer(client, collab, users) -> None:
-    request = services.create_partner_request(
+    request = request_services.create_partner_request(
         organisation=collab["org"],
         user=users["manager"],
         title="Partner for leather tanning technology",

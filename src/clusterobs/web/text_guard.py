@@ -60,9 +60,11 @@ def install() -> None:
     """Give every text field of every installed model the validator; guard every save."""
     for model in apps.get_models(include_auto_created=True):
         for field in _text_fields(model):
-            if no_forbidden_characters not in field._validators:
-                field._validators.append(no_forbidden_characters)
-                field.__dict__.pop("validators", None)  # drop the cached list
+            # Into the cached ``validators`` list that forms, serializers and ``full_clean``
+            # run, not into ``_validators``: that one is part of the field's deconstruction,
+            # so every model (Django's own included) would seem changed to makemigrations.
+            if no_forbidden_characters not in field.validators:
+                field.__dict__["validators"] = [*field.validators, no_forbidden_characters]
     pre_save.connect(_refuse_forbidden, dispatch_uid="clusterobs.text_guard")
 
 

@@ -321,3 +321,25 @@ def test_cli_error_keeps_bracketed_advice(tmp_path: Path) -> None:
     )  # fmt: skip
     assert r.exit_code == 1
     assert "none [x].csv" in " ".join(r.output.split())
+
+
+def test_only_unclustered_industries_build_with_no_cluster_and_no_change_rows(
+    tmp_path: Path,
+) -> None:
+    """Found by the fuzz test: a table whose industries are in no cluster has no cluster cell
+    at all; the build reports the region totals (all unclustered) and empty cluster and change
+    tables, rather than failing on the missing cells."""
+    frame = pd.DataFrame(
+        {
+            "region": ["r1", "r1"],
+            "industry": ["200000", "200000"],
+            "year": [2010, 2011],
+            "employment": [5.0, 0.0],
+        }
+    )
+    result = build_frame(frame, DEFN)
+    assert len(result.cluster_region_year) == 0 and len(result.cluster_region_change) == 0
+    assert result.region_year["detailed_employment"].sum() == 5.0
+    written = output.write_result(result, tmp_path / "res")
+    change = pd.read_parquet(written / "cluster_region_change.parquet")
+    assert len(change) == 0 and {"start_year", "end_year", "cluster_code"} <= set(change.columns)

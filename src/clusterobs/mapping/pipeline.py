@@ -499,6 +499,8 @@ def region_year(
 def change_table(ctx: BuildContext, den: Denominators, yc: YearChunks) -> EngineTable:
     """The change table of every year pair, one engine query per chunk of pairs, each reading
     only the base tables that hold its years."""
+    if not yc.bases:  # no cluster cell at all (e.g. only unclustered industries): no change rows
+        return EngineTable(ctx.engine, [], dtypes=CHANGE_DTYPES, pandas_sort=CHANGE_SORT)
     pairs = ctx.options.change_pairs or coverage.pairs(yc.years, ctx.vintages)
     totals = den.region[["r", "year", "employment"]].rename(columns={"employment": "region_total"})
     totals_t = ctx.engine.table(totals, "regiontotals")

@@ -37,8 +37,14 @@ class EngineTable:
                 df[col] = df[col].astype(dtype)
         return df
 
+    def _empty(self) -> pd.DataFrame:
+        """No part at all (nothing to compute): the declared columns, no rows."""
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in self.dtypes.items()})
+
     def to_pandas(self) -> pd.DataFrame:
         frames = [self.engine.to_pandas(part) for part in self.parts]
+        if not frames:
+            return self._empty()
         df = pd.concat(frames, ignore_index=True) if len(frames) != 1 else frames[0]
         df = self._typed(df)
         if self.pandas_sort and len(df):
@@ -67,8 +73,10 @@ class EngineTable:
                     writer.write_batch(batch, row_group_size=ROW_GROUP_ROWS)
                     rows += batch.num_rows
             if writer is None:  # no rows: an empty file with the expression's schema
-                empty = self.parts[0].schema().to_pyarrow() if self.parts else pa.schema([])
-                pq.write_table(empty.empty_table(), path)
+                if self.parts:
+                    pq.write_table(self.parts[0].schema().to_pyarrow().empty_table(), path)
+                else:
+                    pq.write_table(pa.Table.from_pandas(self._empty(), preserve_index=False), path)
         finally:
             if writer is not None:
                 writer.close()

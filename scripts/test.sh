@@ -11,9 +11,15 @@ ruff check src tests benchmarks
 ruff format --check src tests benchmarks
 mypy  # strict on the analytics core: see [tool.mypy] in pyproject.toml
 workers="${TEST_WORKERS:-2}"
+# Both database passes always run; each result is reported and either failing fails the run.
 echo "== tests on SQLite"
-env -u CLUSTEROBS_DATABASE_URL pytest -n "$workers" --dist loadgroup "$@"
+sqlite=0
+env -u CLUSTEROBS_DATABASE_URL pytest -n "$workers" --dist loadgroup "$@" || sqlite=$?
 echo "== tests on PostgreSQL"
+postgres=0
 CLUSTEROBS_DATABASE_URL="${CLUSTEROBS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}" \
   CLUSTEROBS_TEST_DB_NAME="test_clusterobs_$$" \
-  pytest -n "$workers" --dist loadgroup -m "not spark" "$@"
+  pytest -n "$workers" --dist loadgroup -m "not spark" "$@" || postgres=$?
+echo "== SQLite pass: $([ $sqlite -eq 0 ] && echo passed || echo "FAILED ($sqlite)")"
+echo "== PostgreSQL pass: $([ $postgres -eq 0 ] && echo passed || echo "FAILED ($postgres)")"
+[ $sqlite -eq 0 ] && [ $postgres -eq 0 ]

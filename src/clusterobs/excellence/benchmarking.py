@@ -39,6 +39,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clusterobs.excellence.frameworks import parse_rule
 from clusterobs.excellence.models import Assessment, AssessmentStatus, Framework, Indicator
@@ -329,9 +330,17 @@ def _fmt(value: float | None, unit: str = "", kind: str = "") -> str:
 
 
 def ordinal(p: float) -> str:
-    """'1st', '22nd', '13th percentile' (English ordinals of the rounded position)."""
+    """'1st', '22nd', '13th percentile': ordinals of the rounded position; the suffixes are
+    translated (French writes "e" for all) because they depend on the language."""
     n = round(p)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    if 10 <= n % 100 <= 20 or n % 10 not in (1, 2, 3):
+        suffix = pgettext("ordinal suffix", "th")
+    else:
+        suffix = {
+            1: pgettext("ordinal suffix", "st"),
+            2: pgettext("ordinal suffix", "nd"),
+            3: pgettext("ordinal suffix", "rd"),
+        }[n % 10]
     return _("%(n)d%(suffix)s percentile") % {"n": n, "suffix": suffix}
 
 

@@ -51,8 +51,9 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
 def poisoned(collab, users, registry):  # noqa: F811
     """Every user-editable name holds the payload: clusters, organisations, scheme, initiative,
     collaboration profile, partner request, event."""
-    from clusterobs.collaboration import services as collab_services
     from clusterobs.collaboration.models import CollaborationProfile
+    from clusterobs.collaboration.services import events as event_services
+    from clusterobs.collaboration.services import partner_requests as request_services
     from clusterobs.registry.models import Cluster, Initiative, Organisation, Scheme
 
     Cluster.objects.filter(pk=registry["leather"].pk).update(name="Cluster " + PAYLOAD)
@@ -67,14 +68,14 @@ def poisoned(collab, users, registry):  # noqa: F811
     CollaborationProfile.objects.filter(pk=collab["profile"].pk).update(
         summary="Profile " + PAYLOAD
     )
-    request = collab_services.create_partner_request(
+    request = request_services.create_partner_request(
         organisation=registry["org"],
         user=users["manager"],
         title="Request " + PAYLOAD,
         technologies=["x"],
         sector_codes=["USCMP:25"],
     )
-    event = collab_services.create_event(
+    event = event_services.create_event(
         user=users["editor"],
         name="Event " + PAYLOAD,
         kind="c2c",

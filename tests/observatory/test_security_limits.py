@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from clusterobs.observatory import selectors
 from clusterobs.observatory.models import CustomCluster, Job
+from clusterobs.observatory.selectors.search import search
 
 CODES = ["335911", "335912", "336111"]
 
@@ -28,7 +28,7 @@ def test_search_with_a_missing_industry_title(db, store, monkeypatch) -> None:
     definition["industry_title"] = definition["industry_title"].astype("string")
     definition.loc[definition["industry_code"].str.startswith("11"), "industry_title"] = pd.NA
     monkeypatch.setattr(type(store), "definition", property(lambda self: definition))
-    hits = selectors.search(store, "11", limit=50)
+    hits = search(store, "11", limit=50)
     industry = [h for h in hits if h["kind"] == "industry"]
     assert industry and all(h["label"].startswith("11") for h in industry)
 

@@ -72,7 +72,7 @@ def test_a_failed_jobs_message_in_the_api_names_no_path(db, users, token_for) ->
         owner=users["viewer"],
         kind="custom_region",
         status="failed",
-        message="FileNotFoundError: input employment: /work/shared/data/cbp.csv.gz is not a file",
+        message="FileNotFoundError: input employment: /srv/analyst/data/cbp.csv.gz is not a file",
     )
     data = token_for(users["viewer"]).get(f"/api/observatory/jobs/{job.pk}/").json()
     assert data["message"] == "FileNotFoundError: input employment: cbp.csv.gz is not a file"

@@ -1,7 +1,7 @@
 """Spatial pages and their JSON twins on the real CBP state data (the observatory's session
 result): hot spots, cross-border clusters with "use as custom region", concentration, Kd.
 
-Skipped without ../shared/data: the observatory's fixtures build the result from it.
+Runs on the embedded CBP state data (the observatory fixtures build the result from it).
 """
 
 from __future__ import annotations

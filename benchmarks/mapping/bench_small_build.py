@@ -8,6 +8,10 @@ Both read the embedded CBP Parquet and the NAICS 2007 U.S. Cluster Mapping defin
 fresh processes (start-up included: that is what a user waits for); the order alternates. Reported:
 median wall time and median CPU time (user + system of the child, all threads) of each, and their
 ratios (CLI / pandas). The outputs are checked to agree on every LQ, flag, star and rank.
+
+Also timed in the same run, as a floor: a fresh Python that only imports the libraries the engine
+stands on (pandas, PyArrow, Ibis, DuckDB) and opens an Ibis DuckDB connection, computing nothing.
+No build on this stack can be faster than that floor, whatever it computes.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 CBP = REPO / "src" / "clusterobs" / "data" / "us" / "cbp_state_naics_2000_2011.parquet"
 DEFS = REPO / "tests" / "fixtures" / "naics2007_to_cluster_uscmp_2014_web.csv"
 BIN = Path(sys.executable).parent
+FLOOR = "import pandas, pyarrow.parquet, ibis, duckdb; ibis.duckdb.connect()"
 
 
 def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -61,9 +66,10 @@ def main(pairs: int) -> None:
            "--out", str(tmp / "cli"), "--no-publish", "--allow-unknown-codes"]  # fmt: skip
     plain = [sys.executable, str(Path(__file__).parent / "plain_pandas_build.py"), str(CBP),
              str(DEFS), str(tmp / "pandas"), "2008", "2011"]  # fmt: skip
-    results: dict[str, list[tuple[float, float]]] = {"cli": [], "pandas": []}
+    floor = [sys.executable, "-c", FLOOR]
+    results: dict[str, list[tuple[float, float]]] = {"cli": [], "pandas": [], "floor": []}
     for i in range(pairs):
-        order = [("cli", cli), ("pandas", plain)]
+        order = [("cli", cli), ("pandas", plain), ("floor", floor)]
         for name, cmd in order if i % 2 == 0 else order[::-1]:
             results[name].append(run(cmd, env))
     agree(tmp / "pandas", tmp / "cli")
@@ -76,6 +82,9 @@ def main(pairs: int) -> None:
         print(f"{name}: median wall {wall:.2f} s, median CPU {cpu:.2f} s over {pairs} runs")
     print(f"ratio CLI/pandas: wall {med['cli'][0] / med['pandas'][0]:.2f}, "
           f"CPU {med['cli'][1] / med['pandas'][1]:.2f}; load average {load[0]:.1f}")  # fmt: skip
+    floor_wall, floor_cpu = (med["floor"][i] / med["pandas"][i] for i in (0, 1))
+    print(f"floor (engine libraries imported, nothing computed) / pandas: wall {floor_wall:.2f}, "
+          f"CPU {floor_cpu:.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

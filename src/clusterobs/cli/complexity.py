@@ -10,9 +10,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 
@@ -24,10 +23,12 @@ from clusterobs.cli.source_options import (
     parse_years,
     source_spec,
 )
-from clusterobs.complexity import outputs
-from clusterobs.complexity.inputs import EmploymentPanel, industry_panel, reader
-from clusterobs.sources.readers import SourceSpec, read_source
-from clusterobs.tables.engine import connect
+
+if TYPE_CHECKING:  # the engine, pandas and SciPy load when a command runs, not for every command
+    import pandas as pd
+
+    from clusterobs.complexity.inputs import EmploymentPanel
+    from clusterobs.sources.readers import SourceSpec
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(stderr=True)
@@ -153,6 +154,8 @@ def build(
     panel, clusters = _panel(spec, build_options)
     options = _options(threshold, fitness, neighbours, relatedness, relatedness_weights, clusters)
     absent_note = _absent_note(panel, format, level, absent)
+    from clusterobs.complexity import outputs
+
     console.print("Computing complexity")
     result = outputs.compute_panel(panel, options)
     inputs = {
@@ -206,6 +209,10 @@ class BuildOptions:
 
 def _panel(spec: SourceSpec, o: BuildOptions) -> tuple[EmploymentPanel, pd.DataFrame | None]:
     """The panel of the industries or clusters, and the clusters' names (cluster level)."""
+    from clusterobs.complexity.inputs import industry_panel, reader
+    from clusterobs.sources.readers import read_source
+    from clusterobs.tables.engine import connect
+
     engine = connect()
     console.print(f"Reading {spec.path} ({spec.format})")
     source = read_source(engine, spec)
@@ -233,6 +240,8 @@ def _panel(spec: SourceSpec, o: BuildOptions) -> tuple[EmploymentPanel, pd.DataF
 
 def _absent_note(panel: EmploymentPanel, format: str, level: str, absent: str | None) -> str:
     """What an unlisted cell means, as the manifest states it (checked when it is an error)."""
+    from clusterobs.complexity.inputs import reader
+
     if absent == "error" or (absent is None and reader(format).absent == "error"):
         _check_complete(panel)
         return "every cell must be listed (absent cells refused)"
@@ -302,6 +311,8 @@ def add(
 ) -> None:
     """Add the complexity files to a published mapping result (the observatory shows them)."""
     import json
+
+    import pandas as pd
 
     from clusterobs.complexity.outputs import write_complexity
 

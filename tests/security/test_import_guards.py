@@ -134,3 +134,78 @@ def _initiative_slug(users, registry) -> str:
         cluster=registry["leather"],
         published=True,
     ).slug
+
+
+# Point files of the spatial Kd jobs (CSV.gz, Parquet) are read by pandas, not by read_table:
+# the same limits apply before pandas inflates them.
+POINTS = b"longitude,latitude,naics\n-83.0,42.3,3311\n"
+
+
+def _points_refused(path: Path) -> str:
+    from clusterobs.spatial.points.pointset import read_points
+
+    with pytest.raises(ImportValidationError) as caught:
+        read_points(path, industry_column="naics")
+    return str(caught.value)
+
+
+def test_a_gzip_point_file_that_inflates_too_far_is_refused(tmp_path, monkeypatch) -> None:
+    import gzip
+
+    monkeypatch.setattr(guards, "MAX_XLSX_UNCOMPRESSED_BYTES", 2**20)
+    path = tmp_path / "points.csv.gz"
+    with gzip.open(path, "wb") as out:
+        out.write(POINTS + b"-83.0,42.3,3311\n" * 200_000)  # 3.2 MB inflated, ~15 kB on disk
+    assert path.stat().st_size < 100_000
+    assert "points.csv.gz" in (m := _points_refused(path)) and "inflates to more than" in m
+
+
+def test_a_broken_gzip_point_file_is_a_message(tmp_path) -> None:
+    path = tmp_path / "points.csv.gz"
+    path.write_bytes(b"\x1f\x8b\x08\x00not really gzip")
+    assert "not a readable gzip file" in _points_refused(path)
+
+
+def test_a_parquet_point_file_that_inflates_too_far_is_refused(tmp_path, monkeypatch) -> None:
+    import pandas as pd
+
+    monkeypatch.setattr(guards, "MAX_XLSX_UNCOMPRESSED_BYTES", 2**20)
+    n = 300_000
+    frame = pd.DataFrame({"longitude": [-83.0] * n, "latitude": [42.3] * n, "naics": ["3311"] * n})
+    path = tmp_path / "points.parquet"
+    frame.to_parquet(path)
+    assert "points.parquet" in (m := _points_refused(path)) and "inflates to more than" in m
+    small = tmp_path / "small.parquet"
+    frame.head(10).to_parquet(small)
+    from clusterobs.spatial.points.pointset import read_points
+
+    assert read_points(small, industry_column="naics").n == 10  # under the limit: read
+
+
+def test_a_gzip_bomb_uploaded_for_kd_fails_the_job_with_the_users_file_name(
+    client, django_user_model, monkeypatch, settings, tmp_path
+) -> None:
+    import gzip
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.OBSERVATORY_JOBS_SYNC = True
+    settings.OBSERVATORY_SPATIAL_DIR = str(tmp_path / "spatial")
+    monkeypatch.setattr(guards, "MAX_XLSX_UNCOMPRESSED_BYTES", 2**20)
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb") as out:
+        out.write(POINTS + b"-83.0,42.3,3311\n" * 200_000)
+    client.force_login(django_user_model.objects.create_user("kd", password="pw-kd-123456"))
+    response = client.post(
+        "/api/observatory/spatial/kd/",
+        {
+            "industry": "3311",
+            "name": "bomb",
+            "industry_column": "naics",
+            "points": SimpleUploadedFile("my-plants.csv.gz", buffer.getvalue()),
+        },
+    )
+    job = response.json()["job"]
+    assert job["status"] == "failed", job
+    assert "my-plants.csv.gz" in job["message"] and "inflates to more than" in job["message"]

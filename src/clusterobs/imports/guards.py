@@ -10,6 +10,9 @@ worker grown to gigabytes:
 - XLSX: a workbook is a ZIP; the uncompressed sizes its directory declares are summed before
   openpyxl opens it (Python's ``zipfile`` never inflates a member beyond its declared size), so a
   1.5 MB file whose shared strings inflate to 1.5 GB is refused without being inflated;
+- gzip and Parquet (point files of the spatial jobs): the inflated size is counted while
+  streaming (gzip) or estimated from the file's own metadata (Parquet: declared sizes, and rows x
+  columns x 8 bytes) before pandas reads it, with the same limit as workbooks;
 - CSV: one cell at most ``MAX_CELL_CHARS`` characters (the ``csv`` module's own limit, with a
   clear message);
 - JSON: nesting at most ``MAX_JSON_DEPTH`` levels (checked on the text, before ``json`` recurses);
@@ -22,8 +25,10 @@ worker grown to gigabytes:
 from __future__ import annotations
 
 import codecs
+import gzip
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from clusterobs.imports.errors import ImportValidationError, RowError
@@ -69,6 +74,47 @@ def check_zip(path: Path) -> None:
             path.name,
             f"the workbook unpacks to {declared:,} bytes, more than the "
             f"{MAX_XLSX_UNCOMPRESSED_BYTES:,} allowed; save it as CSV or split it",
+        )
+
+
+def check_inflated(path: Path) -> None:
+    """Refuse a gzip or Parquet file that would inflate beyond ``MAX_XLSX_UNCOMPRESSED_BYTES``.
+
+    gzip has no trustworthy size field (ISIZE is modulo 4 GiB and can lie), so the stream is
+    inflated in chunks and counted, never held; Parquet declares each row group's uncompressed
+    size in its footer, but dictionary encoding hides repeated values, so at least 8 bytes per
+    cell of the frame pandas builds are counted as well.
+    """
+    limit = MAX_XLSX_UNCOMPRESSED_BYTES
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        inflated = 0
+        try:
+            with gzip.open(path, "rb") as stream:
+                while chunk := stream.read(2**20):
+                    inflated += len(chunk)
+                    if inflated > limit:
+                        break
+        except (OSError, EOFError, zlib.error) as exc:
+            raise refuse(path.name, f"not a readable gzip file ({exc})") from None
+    elif name.endswith(".parquet"):
+        import pyarrow.parquet as pq  # only when a Parquet file is checked
+
+        try:
+            meta = pq.ParquetFile(path).metadata
+        except Exception as exc:  # pyarrow raises several types for a broken footer
+            raise refuse(path.name, f"not a readable Parquet file ({exc})") from None
+        declared = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        # Dictionary and run-length encoding make the declared size far smaller than the frame
+        # pandas builds: count at least 8 bytes per cell of that frame too.
+        inflated = max(declared, meta.num_rows * meta.num_columns * 8)
+    else:
+        return
+    if inflated > limit:
+        raise refuse(
+            path.name,
+            f"the file inflates to more than {limit:,} bytes (allowed); split it or send it "
+            "uncompressed",
         )
 
 

@@ -188,7 +188,8 @@ def run_kd_job(job_id: int) -> None:
     except Exception as exc:  # recorded for the user: bad file, row and field, or too few pairs
         Job.objects.filter(pk=job_id).update(
             status=Job.Status.FAILED,
-            message=f"{type(exc).__name__}: {exc}"[:300],
+            # The stored copy has a random name: the user knows the file by the name they sent.
+            message=f"{type(exc).__name__}: {exc}".replace(upload.name, filename)[:300],
             finished_at=timezone.now(),
         )
     finally:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from clusterobs.imports import guards
 from clusterobs.sources.errors import InputValidationError
 from clusterobs.spatial.projection import validate_lonlat
 
@@ -62,6 +63,8 @@ def read_points(
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"point file {path} does not exist")
+    guards.check_size(path)
+    guards.check_inflated(path)  # a small .csv.gz or Parquet must not inflate without bound
     if path.suffix == ".parquet":
         df = pd.read_parquet(path)
         df = df.astype({c: "string" for c in df.columns if c == industry_column})

@@ -206,6 +206,13 @@ def test_visitor_and_editor_journey(page: Page, us_registry) -> None:
     expect(big_map.locator(".leaflet-boundaries-pane path.leaflet-interactive")).to_have_count(56)
     expect(page.locator("#map-status")).to_contain_text("7 places shown")
     _shot(page, "map")
+    # The map's own words come from Django's JavaScript catalog: in French, French.
+    page.evaluate("document.cookie = 'django_language=fr; path=/'")
+    page.reload()
+    expect(page.locator("#map-status")).to_have_text("7 lieux affichés.")
+    page.evaluate("document.cookie = 'django_language=; path=/; max-age=0'")
+    page.reload()
+    expect(page.locator("#map-status")).to_have_text("7 places shown.")
 
     # a marker's popup links back to the record
     big_map.locator(".leaflet-overlay-pane path.leaflet-interactive").first.click(force=True)

@@ -74,8 +74,12 @@ def test_pdf_reports(client, url: str) -> None:
 def test_chart_strings_are_translatable(client) -> None:
     """Chart and map texts go through Django's JavaScript catalog (gettext in JavaScript)."""
     html = client.get("/observatory/regions/state/06/").content.decode()
-    assert '<script src="/jsi18n/"></script>' in html
-    catalog = client.get("/jsi18n/")
+    # One catalog URL per language: browsers cache it for an hour, and a language switch must
+    # not keep the previous language's words.
+    assert '<script src="/jsi18n/?language=en"></script>' in html
+    french = client.get("/observatory/regions/state/06/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert '<script src="/jsi18n/?language=fr"></script>' in french.content.decode()
+    catalog = client.get("/jsi18n/?language=en")
     assert catalog.status_code == 200
     assert b"django.gettext" in catalog.content and b"django.interpolate" in catalog.content
     from django.contrib.staticfiles import finders

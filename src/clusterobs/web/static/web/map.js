@@ -3,6 +3,12 @@
 (function () {
   "use strict";
   if (typeof L === "undefined") { return; }
+  // Django's JavaScript catalog (jsi18n, loaded by the map pages) translates; English without it.
+  var _ = window.gettext || function (s) { return s; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var fmt = window.interpolate || function (f, args) {
+    var i = 0; return f.replace(/%s/g, function () { return args[i++]; });
+  };
 
   var COLORS = { cluster: "#e76f51", organisation: "#2a6f97" };
   var BOUNDARY_STYLE = { color: "#5c7080", weight: 1, fillColor: "#f8faf7", fillOpacity: 1 };
@@ -162,7 +168,7 @@
     function loadBoundaries() {
       if (boundaries) { map.removeLayer(boundaries); boundaries = null; }
       if (!select || !select.value) { return Promise.resolve(); }
-      say("Loading boundaries…");
+      say(_("Loading boundaries…"));
       return fetch(el.dataset.geojsonUrl + "?" + select.value, { credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (data) {
@@ -181,7 +187,7 @@
         .then(function (data) {
           points = pointLayer(data.features).addTo(map);
           var n = data.features.length;
-          summary = n + (n === 1 ? " place shown." : " places shown.");
+          summary = fmt(ngettext("%s place shown.", "%s places shown.", n), [n]);
           say(summary);
           if (n > 0) { map.fitBounds(points.getBounds(), { padding: [30, 30], maxZoom: 8, animate: false }); }
           el.dataset.fitted = "points";
@@ -200,7 +206,7 @@
       });
     }
     el.leafletMap = map;
-    loadPoints().then(loadBoundaries).catch(function (err) { say("Map data failed to load: " + err); });
+    loadPoints().then(loadBoundaries).catch(function (err) { say(fmt(_("Map data failed to load: %s"), [String(err)])); });
   }
 
   var controls = document.getElementById("map-controls");

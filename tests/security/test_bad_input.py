@@ -72,30 +72,47 @@ def test_history_hides_login_names_from_anonymous_visitors(client, token_for, us
 
 
 @pytest.mark.parametrize(
-    "post",
+    ("post", "named"),
     [
-        {"action": "save", "version": "x", "summary": "s"},
-        {"action": "verify", "management_fte": "abc"},
-        {"action": "verify", "committed_members": "many"},
+        ({"action": "edit", "version": "x", "summary": "s"}, "version: Enter a whole number."),
+        ({"action": "edit", "target_countries": "FR, Atlantis"}, "target_countries: not ISO"),
+        ({"action": "verify", "management_fte": "abc"}, "management_fte: Enter a number."),
+        ({"action": "verify", "committed_members": "many"}, "committed_members: Enter a whole"),
+        ({"action": "verify", "website": "not a site"}, "website: Enter a valid URL."),
     ],
 )
-def test_profile_forms_with_non_numbers_answer_a_message(client, collab, users, post) -> None:
+def test_profile_forms_with_bad_values_name_the_field(client, collab, users, post, named) -> None:
+    """Django forms check the values; the message names the field and nothing is saved."""
+    from clusterobs.collaboration.models import VerificationRequest
+
     client.force_login(users["manager"])
+    before = VerificationRequest.objects.count()
     response = client.post(f"/collaboration/profiles/{collab['org'].slug}/act/", post)
     assert response.status_code == 302
     page = client.get(response["Location"])
     assert page.status_code == 200
+    assert named in page.content.decode()
+    assert VerificationRequest.objects.count() == before
 
 
-def test_a_request_with_a_wrong_date_answers_a_message(client, collab, users) -> None:
+def test_a_request_with_a_wrong_date_names_the_field(client, collab, users) -> None:
+    from clusterobs.collaboration.models import PartnerRequest
+
     client.force_login(users["manager"])
     response = client.post(
         "/collaboration/requests/new/",
         {"organisation": collab["org"].slug, "title": "Partner", "deadline": "31/12/2026"},
-        follow=True,
     )
     assert response.status_code == 200
-    assert "Invalid input" in response.content.decode()
+    assert "deadline: Enter a valid date." in response.content.decode()
+    assert not PartnerRequest.objects.exists()
+    good = client.post(
+        "/collaboration/requests/new/",
+        {"organisation": collab["org"].slug, "title": "Partner", "deadline": "2026-12-31",
+         "countries": "de, FR", "visibility": "public"},
+    )  # fmt: skip
+    assert good.status_code == 302
+    assert PartnerRequest.objects.get().countries == ["DE", "FR"]
 
 
 def test_a_meeting_request_with_a_wrong_requester_answers_a_message(

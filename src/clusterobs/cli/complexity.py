@@ -154,15 +154,13 @@ def build(
     panel, clusters = _panel(spec, build_options)
     options = _options(threshold, fitness, neighbours, relatedness, relatedness_weights, clusters)
     absent_note = _absent_note(panel, format, level, absent)
-    from clusterobs.complexity import outputs
+    from clusterobs.complexity import outputs  # SciPy and the engine: only when a build runs
 
     console.print("Computing complexity")
     result = outputs.compute_panel(panel, options)
-    inputs = {
-        "employment": str(employment), "format": format, "classification": classification,
-        "definitions": str(definitions) if definitions else None,
-        "relatedness": str(relatedness) if relatedness else None, "years": years,
-    }  # fmt: skip
+    inputs = {"employment": str(employment), "format": format, "classification": classification,
+              "definitions": str(definitions) if definitions else None,
+              "relatedness": str(relatedness) if relatedness else None, "years": years}  # fmt: skip
     manifest = outputs.manifest_entry(
         result, panel, options, level=level, inputs=inputs,  # type: ignore[arg-type]
         absent_note=absent_note, seconds=time.perf_counter() - started,

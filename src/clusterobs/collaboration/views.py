@@ -5,10 +5,8 @@ Every POST handler calls one service and turns its exceptions into a message; no
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
-from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -122,29 +120,22 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @_guard
 def request_new(request: HttpRequest) -> HttpResponse:
     managed = selectors.managed_organisations(request.user)
+    errors: list[str] = []
     if request.method == "POST":
-        p = request.POST
-        deadline = dt.date.fromisoformat(p["deadline"]) if p.get("deadline") else None
-        created = request_services.create_partner_request(
-            organisation=_org_from_post(request),
-            user=request.user,
-            title=p.get("title", "").strip(),
-            description=p.get("description", ""),
-            partner_kinds=p.getlist("partner_kinds"),
-            sector_codes=_list(p.get("sector_codes", "")),
-            technologies=_list(p.get("technologies", "")),
-            countries=_list(p.get("countries", "")),
-            deadline=deadline,
-            visibility=p.get("visibility", Visibility.PUBLIC),
-            audience=list(Organisation.objects.filter(slug__in=p.getlist("audience"))),
-        )
-        messages.success(request, "Your partner search is published.")
-        return redirect("collab-request", pk=created.pk)
+        form = forms.PartnerRequestForm(request.POST)
+        if form.is_valid():
+            created = request_services.create_partner_request(
+                user=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Your partner search is published.")
+            return redirect("collab-request", pk=created.pk)
+        errors = forms.form_errors(form)
     return render(
         request,
         "collaboration/request_form.html",
         {
             "managed": managed,
+            "errors": errors,
             "visibilities": Visibility.choices,
             "organisations": Organisation.objects.filter(published=True).order_by("name"),
         },
@@ -238,35 +229,29 @@ def profile_action(request: HttpRequest, slug: str) -> HttpResponse:
             if not (is_admin(request.user) or org.managers.filter(pk=request.user.pk).exists()):
                 raise PermissionDenied
             profile = profile_services.get_or_create_profile(organisation=org)
-        changes: dict[str, Any] = {
-            "summary": p.get("summary", ""),
-            "offers": {c: _list(p.get(f"offers_{c}", "")) for c in OfferCategory.values},
-            "needs": {c: _list(p.get(f"needs_{c}", "")) for c in OfferCategory.values},
-            "target_countries": _list(p.get("target_countries", "")),
-            "languages": _list(p.get("languages", "")),
-            "emerging_fields": _list(p.get("emerging_fields", "")),
-            "past_cooperation": p.get("past_cooperation", ""),
-        }
+        form = forms.ProfileEditForm(p)
+        if not form.is_valid():
+            for error in forms.form_errors(form):
+                messages.error(request, error)
+            return redirect("collab-profile", slug=slug)
         profile_services.update_profile(
             profile=profile,
             user=request.user,
-            expected_version=int(p.get("version") or profile.version),
-            changes=changes,
+            expected_version=form.cleaned_data["version"] or profile.version,
+            changes=form.changes(),
         )
         messages.success(request, "Profile saved.")
     elif what == "verify":
-        fte = p.get("management_fte")
-        members = p.get("committed_members")
+        form = forms.VerificationRequestForm(p)
+        if not form.is_valid():
+            for error in forms.form_errors(form):
+                messages.error(request, error)
+            return redirect("collab-profile", slug=slug)
+        data = form.cleaned_data
         verification_services.request_verification(
             organisation=org,
             user=request.user,
-            management_fte=Decimal(fte) if fte else None,
-            website=p.get("website", ""),
-            website_shows_activity=bool(p.get("website_shows_activity")),
-            committed_members=int(members) if members else None,
-            member_types=p.getlist("member_types") or None,
-            recognised_by=p.get("recognised_by", ""),
-            evidence=p.get("evidence", ""),
+            **{**data, "member_types": data["member_types"] or None},
         )
         messages.success(request, "Verification requested; an administrator will check it.")
     elif what == "contact":

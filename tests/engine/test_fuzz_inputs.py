@@ -71,9 +71,17 @@ def test_long_table_builds_or_names_file_row_and_field(tmp_path: Path, rows: lis
     except ValueError as err:  # "no rows (check --years)" and the like name the file too
         assert path.name in str(err), str(err)
         return
-    # Built: every employment value given is in the detailed totals (nothing dropped).
+    # Built: every employment value given is accounted for (nothing dropped): in the detailed
+    # totals, or named in the manifest as a subtotal row or as a code with no detailed rows
+    # beneath it (the CLI warns about those).
     given_total = sum(float(r["employment"]) for r in rows)
-    assert result.region_year["detailed_employment"].sum() == pytest.approx(given_total)
+    outside = result.manifest["rows_outside_the_detail_level"]
+    accounted = (
+        result.region_year["detailed_employment"].sum()
+        + outside["no_detail_employment"]
+        + outside["subtotal_employment"]
+    )
+    assert accounted == pytest.approx(given_total)
 
 
 definition_row = st.fixed_dictionaries(

@@ -166,6 +166,27 @@ def test_an_empty_industry_code_is_not_a_total_row() -> None:
         build_frame(rows, DEFN)
 
 
+def test_a_code_without_detail_beneath_it_is_counted_and_warned_about() -> None:
+    """Found by the fuzz test: a row coded 'x' beside 6-digit rows was left out of every total
+    without a word. Now it is in the manifest with its employment, and warned about; a real
+    subtotal (a prefix of detailed codes) is counted apart."""
+    from clusterobs.mapping import service
+
+    rows = _regions(4, establishments=False)
+    extra = [{"region": "r00", "industry": "x", "year": 2010, "employment": 7.0},
+             {"region": "r01", "industry": "1000", "year": 2010, "employment": 500.0}]  # fmt: skip
+    res = build_frame(pd.concat([rows, pd.DataFrame(extra)], ignore_index=True), DEFN)
+    outside = res.manifest["rows_outside_the_detail_level"]
+    assert outside["no_detail_rows"] == 1 and outside["no_detail_employment"] == 7.0
+    assert outside["no_detail_codes"] == [
+        {"vintage": "TEST", "code": "x", "rows": 1, "employment": 7.0}
+    ]
+    assert outside["subtotal_rows"] == 1 and outside["subtotal_employment"] == 500.0
+    assert res.region_year["detailed_employment"].sum() == rows["employment"].sum()
+    warned = [w for w in service.warnings(res.manifest) if "no detailed rows beneath" in w]
+    assert len(warned) == 1 and "'x'" in warned[0] and "1 rows (7 employed)" in warned[0]
+
+
 def _coverage_rows() -> pd.DataFrame:
     """Two vintages; in the first the detailed rows cover 60 % of the published total."""
     rows = []

@@ -40,9 +40,10 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 def _say(lead: str, message: object) -> None:
     """The lead in bold red, then the message as plain text: file names and advice such as
-    ``[spark]`` are printed as they are, never read as console markup."""
-    err_console.print(lead, style="bold red", end="")
-    err_console.print(str(message), markup=False, highlight=False)
+    ``[spark]`` are printed as they are, never read as console markup, and never wrapped at the
+    terminal's width (a log line or ``grep`` must find "row 5" whole, however long the path)."""
+    err_console.print(lead, style="bold red", end="", soft_wrap=True)
+    err_console.print(str(message), markup=False, highlight=False, soft_wrap=True)
 
 
 def exits_on_error(func: Callable[P, R]) -> Callable[P, R]:

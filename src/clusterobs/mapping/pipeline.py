@@ -108,6 +108,7 @@ class Aggregates:
     detailed: pd.DataFrame
     known: pd.DataFrame
     total_rows: pd.DataFrame
+    other_levels: pd.DataFrame
 
 
 @dataclass
@@ -228,6 +229,51 @@ def detailed_rows(t: ibis.Table, lengths: dict[str, set[int]]) -> ibis.Table:
         return t.filter(t.detailed & (t.industry_code != ""))
     mode = {v: next(iter(n)) for v, n in lengths.items()}
     return t.filter(t.industry_code.length() == t.vintage.substitute(mode, else_=-1))
+
+
+def other_level_rows(t: ibis.Table, lengths: dict[str, set[int]]) -> ibis.Table:
+    """The rows that are neither detailed nor the all-industry total: subtotals (sectors,
+    divisions) that the detailed rows already count, or codes without detail beneath them
+    (see :func:`other_levels`)."""
+    coded = t.filter(t.industry_code != "")
+    if "detailed" in t.columns:
+        return coded.filter(~coded.detailed)
+    mode = {v: next(iter(n)) for v, n in lengths.items()}
+    return coded.filter(coded.industry_code.length() != coded.vintage.substitute(mode, else_=-1))
+
+
+def other_levels(ctx: BuildContext, t: ibis.Table, lengths: dict[str, set[int]]) -> pd.DataFrame:
+    """Per vintage and code, the rows outside the detailed level, with ``no_detail`` true where
+    the code is no prefix of any detailed code of its vintage: no detailed row beneath it
+    carries its employment (CBP's NAICS 1997 wholesale "42" without 6-digit rows, "99"
+    unclassified, a mistyped code), so that employment reaches no cluster and no detailed total.
+    Named in the manifest and warned about; never silently dropped. Where the source marks its
+    detailed rows itself (Eurostat), its other rows are its declared aggregates."""
+    other = other_level_rows(t, lengths)
+    rows = ctx.frame(
+        other.group_by("vintage", "industry_code").aggregate(
+            rows=other.count(), employment=other.employment.sum()
+        )
+    )
+    if rows.empty:  # an engine may return an empty result without its columns
+        rows = pd.DataFrame(columns=["vintage", "industry_code", "rows", "employment"])
+    detail = detailed_rows(t, lengths)
+    codes = ctx.frame(detail.select("vintage", "industry_code").distinct())
+    prefixes = {
+        (str(v), code[:n])
+        for v, code in zip(codes["vintage"], codes["industry_code"], strict=True)
+        for n in range(1, len(code))
+    }
+    declared = "detailed" in t.columns
+    rows["no_detail"] = pd.Series(
+        [
+            not declared and (str(v), str(c)) not in prefixes
+            for v, c in zip(rows["vintage"], rows["industry_code"], strict=True)
+        ],
+        index=rows.index,
+        dtype=bool,
+    )
+    return rows.sort_values(["vintage", "industry_code"], ignore_index=True)
 
 
 def detail_lengths(ctx: BuildContext, t: ibis.Table) -> dict[str, set[int]]:
@@ -352,6 +398,7 @@ def aggregated(
         total_rows=ctx.frame(
             totals.group_by(REGION_KEYS).aggregate(total_row=totals.employment.sum())
         ),
+        other_levels=other_levels(ctx, t, lengths),
     )
 
 
@@ -642,6 +689,30 @@ def build(
     )
 
 
+def outside_detail_summary(other: pd.DataFrame) -> dict[str, Any]:
+    """The manifest's account of rows outside the detailed level: subtotals (counted by the
+    detailed rows beneath them already) and codes with no detailed rows beneath them (their
+    employment reaches no cluster), each with rows and employment."""
+    alone = other[other["no_detail"]]
+    subtotals = other[~other["no_detail"]]
+    return {
+        "meaning": "rows whose industry code is not at the detailed level of their vintage and "
+        "is not the all-industry total: subtotals (codes with detailed rows beneath them, or "
+        "the source's declared aggregates) are not summed again; codes with no detailed row "
+        "beneath them reach no cluster and no detailed total (they stay in published totals)",
+        "subtotal_rows": int(subtotals["rows"].sum()),
+        "subtotal_employment": float(subtotals["employment"].sum()),
+        "no_detail_rows": int(alone["rows"].sum()),
+        "no_detail_employment": float(alone["employment"].sum()),
+        "no_detail_codes": [
+            {"vintage": str(v), "code": str(c), "rows": int(r), "employment": float(e)}
+            for v, c, r, e in alone[["vintage", "industry_code", "rows", "employment"]].itertuples(
+                index=False
+            )
+        ][:100],
+    }
+
+
 def _manifest(
     ctx: BuildContext,
     source: SourceTable,
@@ -680,6 +751,7 @@ def _manifest(
         "count": len(agg.unclustered),
         "employment": float(agg.unclustered["employment"].sum()) if len(agg.unclustered) else 0.0,
     }
+    manifest["rows_outside_the_detail_level"] = outside_detail_summary(agg.other_levels)
     # Detailed cells withheld by the source without any estimate: they add 0 where they are.
     manifest["suppressed_cells_not_imputed"] = int(agg.detailed["unimputed_rows"].sum())
     imported = ctx.store.has(definition.classification)

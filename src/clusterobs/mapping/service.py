@@ -120,11 +120,20 @@ def build_result(
 def warnings(manifest: dict[str, Any]) -> list[str]:
     """What a user must know before reading a result: definition codes that received no
     employment, tests that could not be applied, regions whose detailed industries cover too
-    little of the published total or whose coverage jumps between years."""
+    little of the published total or whose coverage jumps between years, and rows whose codes
+    have no detailed rows beneath them."""
     out = [
         f"definition code {p['code']} (row {p['row']}): {p['reason']}"
         for p in (manifest.get("definition_codes") or {}).get("problems", [])
     ]
     out += [f"{t['test']} skipped: {t['why']}" for t in manifest.get("tests_skipped", [])]
     out += [w["message"] for w in manifest.get("coverage_warnings", [])]
+    outside = manifest.get("rows_outside_the_detail_level") or {}
+    if outside.get("no_detail_rows"):
+        codes = ", ".join(repr(c["code"]) for c in outside["no_detail_codes"][:10])
+        out.append(
+            f"{outside['no_detail_rows']} rows ({outside['no_detail_employment']:,.0f} employed) "
+            f"have industry codes with no detailed rows beneath them ({codes}): their employment "
+            "reaches no cluster and no detailed total, only the published totals"
+        )
     return out

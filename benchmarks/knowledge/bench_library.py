@@ -10,7 +10,9 @@ p50/p95 latency of full-text, semantic and hybrid search for 200 different quest
 labelled questions of ``queries.json`` and random 3-6 word queries from the vocabulary), as an
 anonymous reader, on the configured database (SQLite by default).
 
-Run: ``.venv/bin/python benchmarks/knowledge/bench_library.py [--passages N]``.
+Run: ``.venv/bin/python benchmarks/knowledge/bench_library.py [--passages N] [--data-dir DIR]``;
+with ``--data-dir`` a later run reuses the library an earlier one imported there (the import
+of 10,000 passages takes 3-15 minutes depending on the machine's load).
 """
 
 from __future__ import annotations
@@ -61,11 +63,14 @@ def import_all(files, admin) -> float:
 
 
 def latencies(questions: list[str], mode: str) -> list[float]:
+    """Milliseconds per search. The query-vector cache is emptied first, so that every
+    question of every mode pays for its encoding (as a new question would)."""
     from django.contrib.auth.models import AnonymousUser
 
-    from clusterobs.knowledge import selectors
+    from clusterobs.knowledge import selectors, semantic
 
-    selectors.search(AnonymousUser(), questions[0], mode=mode)  # warm the caches
+    selectors.search(AnonymousUser(), "warm the caches", mode=mode)
+    semantic.query_vector.cache_clear()
     out = []
     for q in questions:
         start = time.perf_counter()
@@ -119,10 +124,17 @@ def main() -> None:
         f"database: {connection.vendor}; {documents} documents, {Passage.objects.count()} passages"
     )
     asked = questions(rng)
+    print(f"load average before the queries: {_load()}")
     print("| search | p50 ms | p95 ms | max ms |\n|---|---|---|---|")
     for mode in ("fulltext", "semantic", "hybrid"):
         times = latencies(asked, mode)
         print(f"| {mode} | {statistics.median(times):.1f} | {p95(times):.1f} | {max(times):.1f} |")
+    print(f"load average after the queries: {_load()}")
+
+
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages (the machine is shared: read numbers with it)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

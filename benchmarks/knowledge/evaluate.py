@@ -27,6 +27,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
 QUERIES = HERE / "queries.json"
+#: questions written after the fusion was chosen, never used to choose anything
+HELDOUT = HERE / "heldout.json"
 DEPTH = 10
 
 
@@ -50,11 +52,17 @@ def _normal(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def _docs(query: dict[str, Any]) -> list[str]:
+    """The documents that answer ``query`` ("doc" is one key or, where two answer, a list)."""
+    doc = query["doc"]
+    return [doc] if isinstance(doc, str) else list(doc)
+
+
 def _first_relevant(hits: list[Any], query: dict[str, Any]) -> int | None:
     answers = [_normal(a) for a in query["answers"]]
     for rank, hit in enumerate(hits, start=1):
         text = _normal(f"{hit.passage.heading} {hit.passage.text}")
-        if _key(hit.document) == query["doc"] and any(a in text for a in answers):
+        if _key(hit.document) in _docs(query) and any(a in text for a in answers):
             return rank
     return None
 
@@ -70,7 +78,9 @@ def check_labels(queries: list[dict[str, Any]]) -> list[str]:
     return [
         q["q"]
         for q in queries
-        if not any(_normal(a) in t for a in q["answers"] for t in texts.get(q["doc"], []))
+        if not any(
+            _normal(a) in t for a in q["answers"] for d in _docs(q) for t in texts.get(d, [])
+        )
     ]
 
 
@@ -91,16 +101,21 @@ def _scores(ranks: list[int | None]) -> dict[str, float]:
     }
 
 
-def evaluate() -> dict[str, Any]:
-    """Search every question in every run over the imported corpus; the scores per run, on
-    all questions and on the odd and even halves (a check that the fusion's one parameter,
-    chosen on this set, is not fitted to a few questions)."""
+def load_queries(path: Path = QUERIES) -> list[dict[str, Any]]:
+    return list(json.loads(path.read_text())["queries"])
+
+
+def evaluate(queries: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Search every question (``queries.json`` unless given) in every run over the imported
+    corpus; the scores per run, on all questions and on the odd and even halves, and each
+    question's rank per run (``ranks``: None when not in the first ``DEPTH``)."""
     from django.contrib.auth.models import AnonymousUser
 
     from clusterobs.knowledge import selectors
 
-    queries = json.loads(QUERIES.read_text())["queries"]
+    queries = load_queries() if queries is None else queries
     scores: dict[str, dict[str, float]] = {}
+    all_ranks: dict[str, list[int | None]] = {}
     default = selectors.FUSION
     try:
         for label, mode, fusion in RUNS:
@@ -111,12 +126,18 @@ def evaluate() -> dict[str, Any]:
                 if result.mode != mode:
                     raise RuntimeError(f"{mode} search is not available: {result.notice}")
                 ranks.append(_first_relevant(result.hits, query))
+            all_ranks[label] = ranks
             scores[label] = _scores(ranks)
             scores[label]["mrr odd"] = _scores(ranks[1::2])["mrr"]
             scores[label]["mrr even"] = _scores(ranks[0::2])["mrr"]
     finally:
         selectors.FUSION = default
-    return {"questions": len(queries), "scores": scores, "unlabelled": check_labels(queries)}
+    return {
+        "questions": len(queries),
+        "scores": scores,
+        "ranks": all_ranks,
+        "unlabelled": check_labels(queries),
+    }
 
 
 def load_corpus() -> int:
@@ -158,12 +179,24 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    sys.path.insert(0, str(REPO))
+    from benchmarks.knowledge import crossval
+
     passages = load_corpus()
-    report = evaluate()
-    print(f"{report['questions']} questions, {passages} passages")
-    print(table(report))
-    if report["unlabelled"]:
-        print("answer phrase in no passage:", *report["unlabelled"], sep="\n  ")
+    for title, path in (("labelled set", QUERIES), ("held-out set", HELDOUT)):
+        queries = load_queries(path)
+        report = evaluate(queries)
+        print(f"\n{title} ({path.name}): {report['questions']} questions, {passages} passages")
+        print(table(report))
+        if report["unlabelled"]:
+            print("answer phrase in no passage:", *report["unlabelled"], sep="\n  ")
+        curve = crossval.share_curve(queries)
+        crossval.check_reproduces(curve, report)
+        if path == QUERIES:
+            print("\nleave-one-out cross-validation of the full-text share (labelled set):")
+            print(crossval.cv_table(crossval.cross_validate(curve), report))
+        print(f"\nMRR and recall@5 by full-text share ({title}; not used to choose it):")
+        print(crossval.curve_table(curve))
 
 
 if __name__ == "__main__":

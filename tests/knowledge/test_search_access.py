@@ -206,3 +206,34 @@ def test_links_confirmed_only_by_editors_through_the_page(library, users, client
     assert link.status == "confirmed"
     page = client.get(f"/clusters/{link.cluster.slug}/")
     assert "Trust" in page.content.decode().split("record-knowledge", 1)[1]
+
+
+@pytest.mark.parametrize("overfetch", [1, 2, 4])
+def test_fulltext_ranks_then_filters_with_the_exact_answer(registry, users, monkeypatch, overfetch):
+    """FTS5 ranks first and the access filter runs on the best ``OVERFETCH x limit``; when
+    those hold too few readable passages the exact one-pass query runs. Either way a reader
+    gets the passages an editor's ranking gives, less the hidden ones, in the same order.
+    The hidden document's passages match best, so small overfetches take the fallback
+    (SQLite; PostgreSQL filters in its one query, and the same must hold there)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from clusterobs.knowledge import access, fulltext
+    from clusterobs.knowledge.models import Passage
+
+    editor = users["editor"]
+    short = "Funding agencies fund exporters; exporters ask funding agencies."
+    hidden = "\n\n".join(f"## Part {i}\n\n{short}" for i in range(6))
+    shown = "\n\n".join(f"## Part {i}\n\n{EXPORTS} {FUNDING}" for i in range(6))
+    services.import_files(
+        user=editor, files=[("hidden.md", hidden.encode())], metadata={"visibility": "editors"}
+    )
+    services.import_files(user=editor, files=[("shown.md", shown.encode())])
+    monkeypatch.setattr(fulltext, "OVERFETCH", overfetch)
+    question = "funding agencies exporters"
+    everything = fulltext.ranked(question, Document.objects.all(), 100)
+    readable = access.visible_documents(Document.objects.all(), AnonymousUser())
+    doc_of = dict(Passage.objects.values_list("pk", "document__visibility"))
+    assert doc_of[everything[0][0]] == "editors"  # the hidden passages rank first
+    for limit in (1, 3, 6, 10):
+        expected = [(pk, s) for pk, s in everything if doc_of[pk] == "public"][:limit]
+        assert fulltext.ranked(question, readable, limit) == expected

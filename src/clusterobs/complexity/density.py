@@ -30,4 +30,4 @@ def relatedness_density(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
     out = m @ phi.T
     with np.errstate(divide="ignore", invalid="ignore"):
         out /= weight[None, :]
-    return out
+    return np.asarray(out)

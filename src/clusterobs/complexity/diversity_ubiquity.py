@@ -17,9 +17,9 @@ SOURCE = "Hidalgo & Hausmann (2009)"
 
 def diversity(presence: np.ndarray) -> np.ndarray:
     """Number of industries with ``M_rp = 1`` per region (int64)."""
-    return np.asarray(presence, dtype=bool).sum(axis=1).astype(np.int64)
+    return np.asarray(np.asarray(presence, dtype=bool).sum(axis=1), dtype=np.int64)
 
 
 def ubiquity(presence: np.ndarray) -> np.ndarray:
     """Number of regions with ``M_rp = 1`` per industry (int64)."""
-    return np.asarray(presence, dtype=bool).sum(axis=0).astype(np.int64)
+    return np.asarray(np.asarray(presence, dtype=bool).sum(axis=0), dtype=np.int64)

@@ -59,7 +59,7 @@ class RegionIndustryMatrix:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.employment.shape  # type: ignore[return-value]
+        return self.employment.shape
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.employment, index=self.regions, columns=self.industries)

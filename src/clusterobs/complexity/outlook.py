@@ -40,7 +40,7 @@ def complexity_outlook_index(
     """``COI`` per region (industries with a null PCI or density contribute nothing)."""
     absent = ~np.asarray(presence, dtype=bool)
     terms = np.nan_to_num(density) * absent  # density of the industries the region lacks
-    return terms @ np.nan_to_num(pci)
+    return np.asarray(terms @ np.nan_to_num(pci))
 
 
 def complexity_outlook_gain(presence: np.ndarray, phi: np.ndarray, pci: np.ndarray) -> np.ndarray:
@@ -54,4 +54,4 @@ def complexity_outlook_gain(presence: np.ndarray, phi: np.ndarray, pci: np.ndarr
     gain = m @ x
     np.subtract(x.sum(axis=0)[None, :], gain, out=gain)
     gain[m != 0] = 0.0
-    return gain
+    return np.asarray(gain)

@@ -102,7 +102,7 @@ def _growth(ind: pd.DataFrame) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         g = (j["employment"] / j["base"]) ** (1.0 / span) - 1.0
     g = g.where((span > 0) & (j["base"] > 0))
-    return g.to_numpy(dtype="float64")
+    return np.asarray(g.to_numpy(dtype="float64"))
 
 
 def tables(result: ComplexityResult) -> dict[str, pd.DataFrame]:

@@ -307,13 +307,11 @@ def read_b18(
     codes of the classification (default: every well-formed code is known). The frame keeps
     ``main_workers`` and ``marginal_workers`` of the selection, the row's ``level`` and title.
     """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    paths = [Path(p) for p in paths]
-    if not paths:
+    files = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+    if not files:
         raise ValueError("no B-table files given")
     frames = []
-    for p in paths:
+    for p in files:
         f, _facts = read_b18_frame(p)
         f["file"] = p.name
         frames.append(f)
@@ -323,7 +321,7 @@ def read_b18(
         i = int(dup.to_numpy().nonzero()[0][0])
         raise InputValidationError(
             f"region {frame['region_code'].iloc[i]} appears in more than one file",
-            file=paths[0].parent / str(frame["file"].iloc[i]),
+            file=files[0].parent / str(frame["file"].iloc[i]),
             row=int(frame["line"].iloc[i]),
             field=CODE_COLUMNS["district"],
         )
@@ -332,7 +330,7 @@ def read_b18(
     mismatches = hierarchy_mismatches(frame, f"main_{area}_{sex}")
     mismatches_marginal = hierarchy_mismatches(frame, f"marginal_{area}_{sex}")
     report = ImportReport(
-        source=", ".join(p.name for p in paths),
+        source=", ".join(p.name for p in files),
         dataset="Census of India 2011, Table B-18",
         rows_read=len(frame),
         rows_output=0,
@@ -387,7 +385,7 @@ def read_b18(
         src = source_table(
             engine,
             out,
-            paths[0],
+            files[0],
             notes=[f"Census of India 2011 B-18: {selection.label()}"],
             measure=selection.label(),
             has=(),

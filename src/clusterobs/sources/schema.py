@@ -147,7 +147,7 @@ def _fail_numeric(src: SourceTable, column: str, why: str, bad: Callable[..., An
     raise InputValidationError(why, file=src.path, row=row, field=raw)
 
 
-def validate(src: SourceTable, execute: Callable[[ibis.Expr], object]) -> None:
+def validate(src: SourceTable, execute: Callable[[ibis.Expr], pd.DataFrame]) -> None:
     """Raise :class:`InputValidationError` (file, row, field) on an empty key (region,
     industry, year), negative or non-numeric values, duplicate keys, or more than one
     classification vintage within one year."""
@@ -162,7 +162,7 @@ def _raw_column(src: SourceTable, column: str) -> str:
     return src.raw_field.get(column, column).split("+")[0].lower()
 
 
-def _check_empty_keys(src: SourceTable, execute: Callable[[ibis.Expr], object]) -> None:
+def _check_empty_keys(src: SourceTable, execute: Callable[[ibis.Expr], pd.DataFrame]) -> None:
     """A row without region, industry or year cannot be placed: it would appear as a null
     region in the outputs and be counted in the national totals. An empty employment cell
     without a suppression flag is missing data, not zero. Negative values are impossible. One
@@ -215,7 +215,7 @@ def _fail_empty(src: SourceTable, column: str, n: int) -> None:
     )
 
 
-def _check_numeric_text(src: SourceTable, execute: Callable[[ibis.Expr], object]) -> None:
+def _check_numeric_text(src: SourceTable, execute: Callable[[ibis.Expr], pd.DataFrame]) -> None:
     """Text in a numeric column: the cast gave null where the raw text was not empty."""
     if src.raw is None:
         return
@@ -255,7 +255,7 @@ def _not_integer(text: pd.Series) -> pd.Series:
     return text.str.strip().ne("") & (values.isna() | (values.astype("float64") % 1 != 0))
 
 
-def _check_duplicates(src: SourceTable, execute: Callable[[ibis.Expr], object]) -> None:
+def _check_duplicates(src: SourceTable, execute: Callable[[ibis.Expr], pd.DataFrame]) -> None:
     """One exact group-by on the key columns. (A first pass on a 64-bit hash of the
     concatenated key was slower: 19.2 s CPU against 14.3 s on 51.2 M rows, DuckDB, because
     building the concatenated strings costs more than grouping the columns; and Spark's hash is
@@ -288,7 +288,7 @@ def _check_duplicates(src: SourceTable, execute: Callable[[ibis.Expr], object]) 
     )
 
 
-def _check_vintages(src: SourceTable, execute: Callable[[ibis.Expr], object]) -> None:
+def _check_vintages(src: SourceTable, execute: Callable[[ibis.Expr], pd.DataFrame]) -> None:
     t = src.table
     mixed = execute(
         t.group_by("year")

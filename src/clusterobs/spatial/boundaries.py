@@ -124,7 +124,9 @@ def file_fingerprint(path: Path, *extra: str) -> str:
     return h.hexdigest()
 
 
-def _pick(columns: Iterable[str], wanted: str | None, candidates: Sequence[str], path: Path, what):
+def _pick(
+    columns: Iterable[str], wanted: str | None, candidates: Sequence[str], path: Path, what: str
+) -> str | None:
     cols = list(columns)
     if wanted is not None:
         if wanted not in cols:

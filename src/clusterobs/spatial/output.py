@@ -23,17 +23,24 @@ import json
 import math
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from clusterobs.tables.atomic import write_directory
 
+if TYPE_CHECKING:
+    from clusterobs.spatial.boundaries import RegionGeometries
+    from clusterobs.spatial.hotspots import HotSpotAnalysis
+    from clusterobs.spatial.points.industries import IndustryMatch
+    from clusterobs.spatial.points.kd import DurantonOverman
+    from clusterobs.spatial.points.mfunction import MarconPuech
+
 KD_FILE, SUMMARY = "kd.csv", "summary.json"
 
 
-def _clean(value):
+def _clean(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -49,7 +56,9 @@ def dump_json(data: dict[str, Any]) -> str:
     return json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False)
 
 
-def write_hotspots(analysis, regions, out: Path, meta: dict[str, Any]) -> Path:
+def write_hotspots(
+    analysis: HotSpotAnalysis, regions: RegionGeometries, out: Path, meta: dict[str, Any]
+) -> Path:
     """``analysis``: a :class:`~clusterobs.spatial.hotspots.HotSpotAnalysis`; ``regions`` its
     :class:`~clusterobs.spatial.boundaries.RegionGeometries`."""
     import shapely
@@ -128,7 +137,7 @@ def write_concentration(
     return write_directory(out, write)
 
 
-def kd_table(kd, m=None) -> pd.DataFrame:
+def kd_table(kd: DurantonOverman, m: MarconPuech | None = None) -> pd.DataFrame:
     """The curve and its bands as one table (``kd``: DurantonOverman, ``m``: MarconPuech)."""
     df = pd.DataFrame(
         {
@@ -149,7 +158,13 @@ def kd_table(kd, m=None) -> pd.DataFrame:
     return df
 
 
-def write_kd(kd, match, out: Path, meta: dict[str, Any], m=None) -> Path:
+def write_kd(
+    kd: DurantonOverman,
+    match: IndustryMatch,
+    out: Path,
+    meta: dict[str, Any],
+    m: MarconPuech | None = None,
+) -> Path:
     def write(tmp: Path) -> None:
         kd_table(kd, m).to_csv(tmp / KD_FILE, index=False, float_format="%.10g")
         match.codes.to_csv(tmp / "industry_codes.csv", index=False)

@@ -106,11 +106,11 @@ def choose_frame(lon: np.ndarray, lat: np.ndarray, requested: str = "auto") -> D
         return DistanceFrame("projected", req, f"Euclidean distance in {req} ({crs.name})")
     if lon.size == 0:
         return GEODESIC
-    for name, crs, x0, y0, x1, y1 in REGIONAL_PROJECTIONS:
+    for name, code, x0, y0, x1, y1 in REGIONAL_PROJECTIONS:
         inside = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
         if inside.all():
             return DistanceFrame(
-                "projected", crs, f"Euclidean distance in {crs} (every point lies in {name})"
+                "projected", code, f"Euclidean distance in {code} (every point lies in {name})"
             )
     return DistanceFrame(
         "geodesic",

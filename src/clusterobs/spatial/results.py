@@ -100,11 +100,11 @@ class MeasureTable:
 
     @property
     def codes(self) -> list[str]:
-        return self.frame["region_code"].tolist()
+        return [str(c) for c in self.frame["region_code"]]
 
     @property
     def values(self) -> np.ndarray:
-        return self.frame["value"].to_numpy(dtype="float64")
+        return np.asarray(self.frame["value"].to_numpy(dtype="float64"))
 
 
 def _source(path: Path, name: str) -> str | None:
@@ -118,7 +118,8 @@ def read_manifest(result_dir: Path) -> dict[str, Any]:
     path = Path(result_dir) / "manifest.json"
     if not path.exists():
         raise FileNotFoundError(f"{result_dir} is not a mapping result (no manifest.json)")
-    return json.loads(path.read_text())
+    manifest: dict[str, Any] = json.loads(path.read_text())
+    return manifest
 
 
 def _query(sql: str, params: list[Any]) -> pd.DataFrame:
@@ -136,7 +137,7 @@ def result_region_types(result_dir: Path) -> list[str]:
         "WHERE region_type <> 'nation' GROUP BY 1 ORDER BY n DESC, 1",
         [src],
     )
-    return df["region_type"].tolist()
+    return [str(t) for t in df["region_type"]]
 
 
 def result_years(result_dir: Path) -> list[int]:

@@ -122,7 +122,7 @@ class SpatialWeights:
             groups[lab].append(code)
         return sorted(groups, key=lambda g: (-len(g), g[0]))
 
-    def adjacency(self):
+    def adjacency(self) -> Any:  # scipy.sparse.csr_matrix (SciPy is untyped)
         """Binary sparse adjacency matrix in ``ids`` order (rows: focal region)."""
         from scipy import sparse
 
@@ -135,7 +135,7 @@ class SpatialWeights:
         data = np.ones(len(rows))
         return sparse.csr_matrix((data, (rows, cols)), shape=(self.n, self.n))
 
-    def to_libpysal(self, transform: str = "b"):
+    def to_libpysal(self, transform: str = "b") -> Any:  # libpysal.weights.W (untyped)
         """A fresh ``libpysal.weights.W`` (esda transforms its weights in place)."""
         from libpysal.weights import W
 

@@ -25,7 +25,7 @@ def bw_nrd0(x: np.ndarray) -> float:
     lo = min(hi, float(q75 - q25) / 1.34)
     if not lo:
         lo = hi or abs(float(x[0])) or 1.0
-    return 0.9 * lo * n ** (-0.2)
+    return float(0.9 * lo * n ** (-0.2))
 
 
 def bw_nrd0_binned(centres: np.ndarray, counts: np.ndarray, edges: np.ndarray) -> float:
@@ -41,4 +41,4 @@ def bw_nrd0_binned(centres: np.ndarray, counts: np.ndarray, edges: np.ndarray) -
     lo = min(sd, float(q75 - q25) / 1.34)
     if not lo:
         lo = sd or abs(float(centres[0])) or 1.0
-    return 0.9 * lo * n ** (-0.2)
+    return float(0.9 * lo * n ** (-0.2))

@@ -16,15 +16,22 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def _quiet(func):
+
+def _quiet(func: Callable[P, R]) -> Callable[P, R]:
     """Distances where every simulation is undefined (M at r = 0) give NaN bands, silently."""
 
-    def wrapper(*args, **kwargs):
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             return func(*args, **kwargs)

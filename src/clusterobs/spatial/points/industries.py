@@ -29,10 +29,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from clusterobs.classifications.store import ClassificationStore
 
 
 @dataclass
@@ -61,7 +64,7 @@ class IndustryMatch:
         }
 
 
-def _family(store, target_vintage: str | None) -> list[str]:
+def _family(store: ClassificationStore, target_vintage: str | None) -> list[str]:
     """Vintages of the target's family with official concordances (a vintage bridged by identical
     codes only, such as NAICS 1997 without its concordance file, adds no information)."""
     prefix = "".join(ch for ch in (target_vintage or "NAICS") if ch.isalpha())
@@ -74,7 +77,7 @@ def _family(store, target_vintage: str | None) -> list[str]:
     return sorted(n for n in store.names() if n.startswith(prefix) and n not in bridged)
 
 
-def _targets(store, target: str, vintage: str) -> set[str]:
+def _targets(store: ClassificationStore, target: str, vintage: str) -> set[str]:
     detailed = set(store.detailed_codes(vintage))
     return {c for c in detailed if c.startswith(target)}
 
@@ -82,7 +85,7 @@ def _targets(store, target: str, vintage: str) -> set[str]:
 def match_industry(
     codes: np.ndarray,
     target: str,
-    store=None,
+    store: ClassificationStore | None = None,
     *,
     target_vintage: str | None = None,
     include_partial: bool = False,

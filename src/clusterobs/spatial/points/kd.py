@@ -142,7 +142,13 @@ def estimate_kd(
     return KdEstimate(kd, h, int(d.size))
 
 
-def _estimate_binned(coords, frame, options, weights, total) -> KdEstimate:
+def _estimate_binned(
+    coords: np.ndarray,
+    frame: DistanceFrame,
+    options: KdOptions,
+    weights: np.ndarray | None,
+    total: float,
+) -> KdEstimate:
     r_max = options.r_max_km
     width = 2 * r_max / BINS
     edges = np.arange(BINS + 1) * width

@@ -90,8 +90,7 @@ def gaussian_sums(
     # moment index m = j + half + 1 holds position j; conv index m + (t + half) -> position j + t.
     start = 2 * half + 1
     grid = conv[start : start + length]
-    out = np.clip(grid[::sub][:n_out], 0.0, None) / (h * SQRT_2PI)
-    return out
+    return np.asarray(np.clip(grid[::sub][:n_out], 0.0, None) / (h * SQRT_2PI))
 
 
 def reflected_density(

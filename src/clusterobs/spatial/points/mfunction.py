@@ -67,7 +67,7 @@ def _m_values(
     num = np.where(finite, local, 0.0).sum(axis=0)
     den = (finite * global_ratio[:, None]).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return num / den
+        return np.asarray(num / den)
 
 
 class MarconPuech:

@@ -343,8 +343,8 @@ def read_sbs(
     report -- ``sbs_r_nuts06_r2`` has one: wages of ``B06`` in ``NO06``, 2014, ``-8.3``.
     """
     path = Path(path)
-    indicators = {"employment": employment, "establishments": establishments, "payroll": payroll}
-    indicators = {k: v for k, v in indicators.items() if v}
+    asked = {"employment": employment, "establishments": establishments, "payroll": payroll}
+    indicators: dict[str, str] = {k: v for k, v in asked.items() if v}
     table = read_eurostat_tsv(path, keep={"indic_sb": list(indicators.values())})
     dims = table.dimensions
     for need in ("indic_sb", "nace_r2", "geo"):
@@ -493,7 +493,7 @@ def read_sbs(
     # Canonical measures.
     conf = frame["employment_status"] == "confidential"
     frame["employment_reported"] = frame["employment_value"].where(~conf)
-    frame["size_class"] = pd.Series(np.where(conf, SUPPRESSED_CLASS, None), dtype="string")
+    frame["size_class"] = pd.Series(np.where(conf, SUPPRESSED_CLASS, None), dtype="string")  # type: ignore[call-overload]
     for measure in ("establishments", "payroll"):
         if measure in indicators:
             factor = payroll_multiplier if measure == "payroll" else 1.0
@@ -729,7 +729,10 @@ def aggregate_nuts2(frame: pd.DataFrame, level: Literal["nuts1", "country"]) -> 
             "year": agg["year"].astype("int64"),
             "vintage": NACE_VINTAGE,
             "employment_reported": agg["emp"].where(complete & (agg["emp_ok"] == agg["rows"])),
-            "size_class": pd.Series(np.where(agg["conf"], SUPPRESSED_CLASS, None), dtype="string"),
+            "size_class": pd.Series(
+                np.where(agg["conf"], SUPPRESSED_CLASS, None),  # type: ignore[call-overload]
+                dtype="string",
+            ),
             "establishments": agg["establishments"].where(complete & (agg["est_n"] == agg["rows"])),
             "payroll": agg["payroll"].where(complete & (agg["pay_n"] == agg["rows"])),
             "employment_estimated": agg["est"].where(complete & (agg["est_ok"] == agg["rows"])),

@@ -175,10 +175,10 @@ def _estimate_year(part: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, dict[str
             open_kids = [k for k in kids if k in unknown and k not in derived]
             parent_known = parent in known or parent in derived
             if parent_known and len(open_kids) == 1:
-                p = known.get(parent, derived.get(parent))
+                total = known.get(parent, derived.get(parent))
                 rest = sum(known.get(k, derived.get(k, 0.0)) for k in kids if k != open_kids[0])
-                if p is not None and p - rest >= 0:
-                    derived[open_kids[0]] = p - rest
+                if total is not None and total - rest >= 0:
+                    derived[open_kids[0]] = total - rest
                     changed = True
             elif parent in unknown and parent not in derived and not open_kids:
                 derived[parent] = sum(known.get(k, derived.get(k, 0.0)) for k in kids)
@@ -216,27 +216,27 @@ def _estimate_year(part: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, dict[str
         row_target: dict[str, float] = {}
         if ip is not None:
             for r in rows:
-                parent = value_of((r, ip))
+                margin = value_of((r, ip))
                 kids = [(r, k) for k in industry_children[ip] if (r, k) in pos]
-                if parent is None or any(k in missing for k in kids):
+                if margin is None or any(k in missing for k in kids):
                     continue
                 rest = sum(value_of(k) or 0.0 for k in kids if k not in cell_set)
-                if parent - rest < 0:
+                if margin - rest < 0:
                     counts["negative_margin"] += 1
                     continue
-                row_target[r] = parent - rest
+                row_target[r] = margin - rest
         col_target: dict[str, float] = {}
         if rp is not None and rp in region_children:
             for i in cols:
-                parent = value_of((rp, i))
+                margin = value_of((rp, i))
                 kids = [(k, i) for k in region_children[rp] if (k, i) in pos]
-                if parent is None or any(k in missing for k in kids):
+                if margin is None or any(k in missing for k in kids):
                     continue
                 rest = sum(value_of(k) or 0.0 for k in kids if k not in cell_set)
-                if parent - rest < 0:
+                if margin - rest < 0:
                     counts["negative_margin"] += 1
                     continue
-                col_target[i] = parent - rest
+                col_target[i] = margin - rest
         if not row_target and not col_target:
             counts["blocks_without_margin"] += 1
             continue
@@ -251,11 +251,11 @@ def _estimate_year(part: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, dict[str
             seed[(r, i)] = units * ratio if units and ratio else (units or 1.0)
             seed[(r, i)] = max(seed[(r, i)], 1e-9)
         fitted = _ras(cells, seed, row_target, col_target)
-        for k, v in fitted.items():
-            if v is None:
+        for k, fit in fitted.items():
+            if fit is None:
                 continue
-            estimated[k] = v
-            out_value[pos[k]] = v
+            estimated[k] = fit
+            out_value[pos[k]] = fit
             out_method[pos[k]] = "ras"
             counts["ras"] += 1
     return out_value, out_method, counts

@@ -81,6 +81,17 @@ class ListField(forms.CharField):
         return [x.strip() for x in text.replace("\n", ",").split(",") if x.strip()]
 
 
+class CountryListField(ListField):
+    """ISO 3166-1 alpha-2 codes, separated as in :class:`ListField`, upper-cased and checked."""
+
+    def clean(self, value: Any) -> list[str]:
+        countries = [c.upper() for c in super().clean(value)]
+        unknown = [c for c in countries if not is_known_country(c)]
+        if unknown:
+            raise forms.ValidationError(f"not ISO 3166-1 alpha-2 country codes: {unknown}")
+        return countries
+
+
 class PartnerRequestForm(forms.Form):
     """A new partner search. Who may post for the organisation is the service's rule
     (a non-manager gets 403, not a form error); the form checks types and names the field."""
@@ -91,7 +102,7 @@ class PartnerRequestForm(forms.Form):
     partner_kinds = forms.MultipleChoiceField(required=False, choices=())
     sector_codes = ListField(required=False)
     technologies = ListField(required=False)
-    countries = ListField(required=False)
+    countries = CountryListField(required=False)
     deadline = forms.DateField(required=False, widget=DATE)
     visibility = forms.ChoiceField(choices=())
     audience = forms.ModelMultipleChoiceField(queryset=None, to_field_name="slug", required=False)
@@ -108,13 +119,6 @@ class PartnerRequestForm(forms.Form):
         fields["partner_kinds"].choices = OrganisationKind.choices
         fields["visibility"].choices = Visibility.choices
         fields["visibility"].initial = Visibility.PUBLIC
-
-    def clean_countries(self) -> list[str]:
-        countries = [c.upper() for c in self.cleaned_data["countries"]]
-        unknown = [c for c in countries if not is_known_country(c)]
-        if unknown:
-            raise forms.ValidationError(f"not ISO 3166-1 alpha-2 country codes: {unknown}")
-        return countries
 
 
 class VerificationRequestForm(forms.Form):
@@ -147,7 +151,7 @@ class ProfileEditForm(forms.Form):
     editors overwriting each other (checked by the service)."""
 
     summary = forms.CharField(required=False)
-    target_countries = ListField(required=False)
+    target_countries = CountryListField(required=False)
     languages = ListField(required=False)
     emerging_fields = ListField(required=False)
     past_cooperation = forms.CharField(required=False)
@@ -161,13 +165,6 @@ class ProfileEditForm(forms.Form):
         for category in self.categories:
             self.fields[f"offers_{category}"] = ListField(required=False)
             self.fields[f"needs_{category}"] = ListField(required=False)
-
-    def clean_target_countries(self) -> list[str]:
-        countries = [c.upper() for c in self.cleaned_data["target_countries"]]
-        unknown = [c for c in countries if not is_known_country(c)]
-        if unknown:
-            raise forms.ValidationError(f"not ISO 3166-1 alpha-2 country codes: {unknown}")
-        return countries
 
     def changes(self) -> dict[str, Any]:
         """The profile fields to write, in the service's shape."""

@@ -39,10 +39,6 @@ from clusterobs.registry.safe_redirect import back_url
 from clusterobs.registry.services import ConflictError
 
 
-def _list(value: str) -> list[str]:
-    return [x.strip() for x in value.replace("\n", ",").split(",") if x.strip()]
-
-
 def _guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Turn service exceptions, and input that is not a number or date where one is needed,
     into a message and a redirect back to the page (never a 500, never off-site)."""

@@ -178,6 +178,7 @@ def test_a_code_without_detail_beneath_it_is_counted_and_warned_about() -> None:
     res = build_frame(pd.concat([rows, pd.DataFrame(extra)], ignore_index=True), DEFN)
     outside = res.manifest["rows_outside_the_detail_level"]
     assert outside["no_detail_rows"] == 1 and outside["no_detail_employment"] == 7.0
+    assert outside["no_detail_code_count"] == 1
     assert outside["no_detail_codes"] == [
         {"vintage": "TEST", "code": "x", "rows": 1, "employment": 7.0}
     ]

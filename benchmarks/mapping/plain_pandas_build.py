@@ -57,11 +57,12 @@ def main(cbp: Path, defs: Path, out: Path, first: int, last: int) -> None:
     suppressed = raw["empflag"].notna() & (raw["empflag"] != "")
     raw["employment"] = np.where(suppressed, raw["empflag"].map(MIDPOINT), raw["emp"])
     raw["reported"] = raw["emp"].where(~suppressed)
+    raw["suppressed"] = suppressed  # a column: the merge below renumbers the rows
     totals = raw[raw["naics"] == "------"].set_index(["fipstate", "year"])["employment"]
     six = raw[raw["naics"].str.fullmatch(r"\d{6}")]
     six = six.merge(definition(defs), on="naics")
     ok = six["ap_nf"].fillna("") != "D"
-    six["payroll"] = (six["ap"] * 1000.0).where(~suppressed & ok)
+    six["payroll"] = (six["ap"] * 1000.0).where(~six["suppressed"] & ok)
     six["wage_emp"] = six["reported"].where(six["payroll"].notna())
     keys = ["fipstate", "year", "cluster", "traded"]
     c = six.groupby(keys, as_index=False).agg(

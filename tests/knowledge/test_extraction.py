@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
+from collections import Counter
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clusterobs.knowledge import extraction, passages
 from clusterobs.knowledge.extraction import ExtractionError, extract
@@ -113,3 +119,50 @@ def test_passages_keep_headings_and_stay_within_a_page():
     assert cut[0].heading == "I. Introduction"
     assert cut[-1].heading == "II. Funding" and cut[-1].page == 2
     assert all(len(p.text) <= passages.MAX_CHARS + passages.TARGET_CHARS for p in cut)
+
+
+def test_a_numbered_list_stays_text_under_its_heading():
+    """Seen on the INDIA GATE report: the eight numbered actions of "3. Recommendations" each
+    passed for a numbered heading, replaced the one before, and seven were in no passage."""
+    page = (
+        "3. Recommendations\n\nThe eight actions proposed are:\n\n"
+        "1. Align funding priorities in the EU budget with competitiveness\n"
+        "2. Enhance cluster-related framework conditions\n"
+        "3. Review current profile of funding recipients\n\n"
+        "4. Next section\n\nMore text."
+    )
+    cut = passages.split_pages([page])
+    first = next(p for p in cut if "Align funding" in p.text)
+    assert first.heading == "3. Recommendations"
+    assert "Enhance cluster-related" in first.text and "Review current profile" in first.text
+    assert cut[-1].heading == "4. Next section"
+
+
+def test_a_heading_without_text_beneath_it_stays_searchable():
+    cut = passages.split_pages(["II. Funding\nIII. Results\nGrants rose.", "IV. Annex only"])
+    assert [(p.heading, p.text) for p in cut] == [
+        ("III. Results", "II. Funding\nGrants rose."),
+        ("IV. Annex only", "IV. Annex only"),
+    ]
+
+
+_LINES = st.one_of(
+    st.sampled_from(["", "I. Introduction", "II. Funding", "# Title", "Annex 2 Tables"]),
+    st.builds(lambda n, w: f"{n}. {w}", st.integers(1, 12), st.sampled_from(["Align", "Review"])),
+    st.text(alphabet="abc XYZ.,;12", min_size=1, max_size=30),
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("CLUSTEROBS_FUZZ_EXAMPLES", "200")),
+    derandomize=os.environ.get("CI", "").lower() == "true",
+    deadline=None,
+)
+@given(st.lists(st.lists(_LINES, max_size=12).map("\n".join), min_size=1, max_size=3))
+def test_every_word_of_a_page_lands_in_a_passage(pages):
+    """Whatever the mix of headings, numbered lines and text, every word of the pages is in
+    some passage's heading or text, as often as it occurs (no line is dropped)."""
+    cut = passages.split_pages(pages)
+    words = Counter(w for page in pages for w in re.findall(r"\w+", page))
+    kept = Counter(w for p in cut for w in re.findall(r"\w+", f"{p.heading} {p.text}"))
+    assert not words - kept

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
-#: a known phrase is the start of a section's first paragraph, this many words at most: short
-#: enough to stay on the heading's page (headings are kept with the lines after them)
+#: a known phrase is the start of the first sentence of a section's first paragraph, this many
+#: words at most: short enough to stay on the heading's page (headings are kept with the lines
+#: after them), and within one sentence, since a long paragraph is cut into passages at
+#: sentence ends (where the cut falls moves as the docs change)
 PHRASE_WORDS = 10
 
 
@@ -84,7 +86,7 @@ def sections(markdown: str) -> list[Section]:
         if i + 4 < len(tokens) and tokens[i + 3].type == "paragraph_open":
             text = _plain(tokens[i + 4])
             sentence = re.split(r"(?<=[.!?:])\s", text)[0]
-            opening = " ".join(text.split()[:PHRASE_WORDS])
+            opening = " ".join(sentence.split()[:PHRASE_WORDS])
         found.append(Section(level, title, opening, sentence, docx_page=page))
     return found
 

@@ -80,7 +80,7 @@ def test_hybrid_fuses_both_rankings(library, users):
     near = selectors.search(users["viewer"], question, mode="semantic", limit=50).hits
     full_score = next(h.score for h in full if h.passage == top.passage)
     cosine = next(h.score for h in near if h.passage == top.passage)
-    share = selectors.FULLTEXT_SHARE
+    share = selectors.fulltext_share()
     assert top.score == pytest.approx(share * full_score / full[0].score + (1 - share) * cosine)
     assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
 

@@ -26,7 +26,7 @@ CANDIDATES = 50
 #: How hybrid search fuses the two rankings: "convex" (default) or "rrf".
 #:
 #: * convex combination (Bruch, Gai & Ingber 2023, "An Analysis of Fusion Functions for Hybrid
-#:   Retrieval", ACM TOIS): ``FULLTEXT_SHARE * fulltext / max(fulltext) + (1 - FULLTEXT_SHARE)
+#:   Retrieval", ACM TOIS): ``share * fulltext / max(fulltext) + (1 - share)
 #:   * cosine``; each full-text score is divided by the best one of the query, so both parts
 #:   lie in [0, 1];
 #: * reciprocal rank fusion (Cormack, Clarke & Büttcher 2009): ``sum of w / (k + rank)``.
@@ -35,6 +35,14 @@ CANDIDATES = 50
 #: weaker ranking; RRF gives it a full vote by rank alone and falls below full-text, while the
 #: convex combination lets a confident full-text match keep its lead and beats it.
 FUSION = "convex"
+#: The convex fusion's full-text share, per database, because the full-text scores differ:
+#: SQLite's FTS5 ``bm25`` weighs rare words (inverse document frequency), PostgreSQL's
+#: ``ts_rank`` does not and is the weaker ranking. Each share is the one leave-one-out
+#: cross-validation chooses on the labelled questions of that database (SQLite 0.6 in 59 of
+#: 60 folds, PostgreSQL 0.3 in 59 of 60); a second held-out set written before this choice
+#: checks it (benchmarks/knowledge/RESULTS.md).
+FULLTEXT_SHARES = {"sqlite": 0.6, "postgresql": 0.3}
+#: for a database not measured (neither of the two above)
 FULLTEXT_SHARE = 0.6
 RRF_K = 60
 RRF_WEIGHTS = (1.0, 1.0)
@@ -125,8 +133,13 @@ def _ranks(rankings: list[list[tuple[int, float]]]) -> dict[int, list[int | None
     return ranks
 
 
+def fulltext_share() -> float:
+    """The full-text share of the convex fusion on the database in use."""
+    return FULLTEXT_SHARES.get(connection.vendor, FULLTEXT_SHARE)
+
+
 def _convex(
-    full: list[tuple[int, float]], near: list[tuple[int, float]], share: float = FULLTEXT_SHARE
+    full: list[tuple[int, float]], near: list[tuple[int, float]], share: float
 ) -> list[tuple[int, float, list[int | None]]]:
     """Convex combination of the full-text score (over the query's best) and the cosine."""
     best = max((score for _pk, score in full), default=0.0) or 1.0
@@ -188,7 +201,7 @@ def fuse(
     near: list[tuple[int, float]],
     used: str = "hybrid",
     *,
-    share: float = FULLTEXT_SHARE,
+    share: float | None = None,
 ) -> list[tuple[int, float, list[int | None]]]:
     """One ranking out of ``candidates``: (id, score, [fulltext rank, semantic rank])."""
     if used == "fulltext":
@@ -197,7 +210,7 @@ def fuse(
         return [(pk, s, [None, i]) for i, (pk, s) in enumerate(near, start=1)]
     if FUSION == "rrf":
         return _fuse([full, near], RRF_WEIGHTS)
-    return _convex(full, near, share)
+    return _convex(full, near, fulltext_share() if share is None else share)
 
 
 def rank_passages(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 import time
 
 import pandas as pd
@@ -132,6 +134,26 @@ def test_search_regions_clusters_industries(client, store) -> None:
     auto = _get(client, "/api/observatory/search/", q="automotive")
     assert any(h["kind"] == "cluster" for h in auto)
     assert _get(client, "/api/observatory/search/", q="x") == []
+
+
+def test_compare_refuses_unknown_codes_and_more_than_ten_regions(client) -> None:
+    """Never a silent cut: the API refuses what it would leave out, the page names it."""
+    url = "/api/observatory/compare/"
+    r = client.get(url, {"regions": f"{CA},XX", "clusters": "1,nope"})
+    assert r.status_code == 400
+    assert r.json() == {
+        "regions": "not in this result: XX",
+        "clusters": "not in this result: nope",
+    }
+    eleven = ["01", "02", "04", "05", "06", "08", "09", "10", "11", "12", "13"]
+    r = client.get(url, {"regions": ",".join(eleven)})
+    assert r.status_code == 400 and r.json() == {"regions": "at most 10 regions, 11 given"}
+    page = client.get("/observatory/compare/", {"regions": ",".join([*eleven, "XX"])})
+    html = page.content.decode()
+    assert "Not regions of this result, left out: XX." in html
+    assert "Up to 10 regions are compared; this one was left out: 13." in html
+    rows = json.loads(re.search(r'id="compare-data"[^>]*>(.*?)</script>', html, re.S).group(1))
+    assert [r["region_code"] for r in rows] == eleven[:10]
 
 
 def test_compare_and_peers(client) -> None:
@@ -292,3 +314,28 @@ def test_registry_records_by_state_and_cluster_numbering(client, store) -> None:
     assert [o["name"] for o in auto["registry"]["organisations"]] == ["Detroit Mobility Lab"]
     apparel = _get(client, f"/api/observatory/clusters/{cl['Apparel']}/")
     assert apparel["registry"]["organisations"] == []
+
+
+def test_registry_lists_say_how_many_they_leave_out(client, store) -> None:
+    """A region with more organisations than a page lists says how many there are in all and
+    links to the registry's list of them (it once cut at 200 without a word)."""
+    from clusterobs.observatory.selectors.registry_queries import REGISTRY_LIMIT
+    from clusterobs.regions.models import Region
+    from clusterobs.registry.models import Organisation
+
+    store._memo.clear()
+    tx = Region.objects.create(country="US", level="state", code="48", name="Texas")
+    n = REGISTRY_LIMIT + 3
+    Organisation.objects.bulk_create(
+        Organisation(name=f"Org {i:03}", slug=f"org-{i:03}", kind="supplier", state=tx)
+        for i in range(n)
+    )
+    d = _get(client, f"/api/observatory/regions/{TX}/")["registry"]
+    assert len(d["organisations"]) == REGISTRY_LIMIT and d["organisations_total"] == n
+    assert d["organisations"][0]["name"] == "Org 000"
+    assert d["organisations_url"] == "/organisations/?state=48" and d["clusters_total"] == 0
+    html = client.get(f"/observatory/regions/state/{TX}/").content.decode()
+    assert f"The first {REGISTRY_LIMIT} of {n} organisations are listed." in html
+    assert '<a href="/organisations/?state=48">All of them in the registry</a>' in html
+    listed = client.get("/organisations/?state=48")
+    assert listed.status_code == 200 and "Org 000" in listed.content.decode()

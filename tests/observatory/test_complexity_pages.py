@@ -188,3 +188,20 @@ def test_openapi_lists_the_complexity_endpoints(client) -> None:
         "/api/observatory/complexity/clusters/{id}/",
     ):
         assert path in schema, path
+
+
+def test_more_priorities_than_checked_are_named_or_refused(client) -> None:
+    """Never a silent cut: the page names the priorities beyond the limit, the API refuses."""
+    from clusterobs.observatory.complexity_selectors import MAX_PRIORITIES
+
+    codes = [str(c) for c in range(1, MAX_PRIORITIES + 3)]
+    page = client.get(
+        "/observatory/complexity/regions/state/56/smart-specialisation/",
+        {"dataset": CLUSTERS, "priorities": ",".join(codes)},
+    ).content.decode()
+    assert f"Up to {MAX_PRIORITIES} priorities are checked; left out: 51, 52." in page
+    url = f"/api/observatory/complexity/regions/56/smart-specialisation/?dataset={CLUSTERS}"
+    r = client.get(url, {"priorities": ",".join(codes)})
+    assert r.status_code == 400
+    assert r.json()["priorities"] == f"at most {MAX_PRIORITIES} codes, {len(codes)} given"
+    assert client.get(url, {"priorities": ",".join(codes[:MAX_PRIORITIES])}).status_code == 200

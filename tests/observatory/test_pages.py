@@ -87,3 +87,31 @@ def test_chart_strings_are_translatable(client) -> None:
     js = Path(finders.find("observatory/observatory.js")).read_text(encoding="utf-8")
     for phrase in ('_("no data")', '_("(strong)")', '_("%s: employment %s")', '_("n/a")'):
         assert phrase in js
+
+
+def test_custom_region_list_pages_through_all_of_them(client, django_user_model) -> None:
+    """Shared custom regions of every user add up: the list pages through them (it once
+    showed the first 100 without a word)."""
+    from clusterobs.observatory.models import CustomRegion
+    from clusterobs.observatory.views import CUSTOM_PAGE_SIZE
+
+    owner = django_user_model.objects.create_user("bo", password="pw-bo-12345")
+    n = CUSTOM_PAGE_SIZE + 1
+    CustomRegion.objects.bulk_create(
+        CustomRegion(
+            owner=owner,
+            name=f"Union {i:03}",
+            dataset="x",
+            region_type="state",
+            members=["06", "41"],
+            shared=True,
+        )
+        for i in range(n)
+    )
+    first = client.get("/observatory/custom-regions/").content.decode()
+    second = client.get("/observatory/custom-regions/?page=2").content.decode()
+    names = {f"Union {i:03}" for i in range(n)}
+    shown = [{x for x in names if f">{x}<" in page} for page in (first, second)]
+    assert len(shown[0]) == CUSTOM_PAGE_SIZE and len(shown[1]) == 1
+    assert shown[0] | shown[1] == names
+    assert "Page 1 of 2" in first and 'rel="next"' in first

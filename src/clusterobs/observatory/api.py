@@ -325,16 +325,20 @@ class CompareViewSet(_Stats):
         indicator = request.query_params.get("indicator") or "lq_traded_local"
         if indicator not in glossary.MAP_INDICATORS or indicator == "cluster_strength":
             raise ValidationError({"indicator": "unknown indicator"})
-        return Response(
-            compare_reads.compare(
-                store,
-                rt,
-                _list(request, "regions"),
-                _list(request, "clusters"),
-                _year(request),
-                indicator,
-            )
+        regions = list(dict.fromkeys(_list(request, "regions")))
+        if len(regions) > compare_reads.MAX_REGIONS:
+            limit = compare_reads.MAX_REGIONS
+            raise ValidationError({"regions": f"at most {limit} regions, {len(regions)} given"})
+        d = compare_reads.compare(
+            store, rt, regions, _list(request, "clusters"), _year(request), indicator
         )
+        unknown = {"regions": d.pop("unknown_regions"), "clusters": d.pop("unknown_clusters")}
+        d.pop("regions_left_out")
+        if unknown["regions"] or unknown["clusters"]:
+            raise ValidationError(
+                {k: f"not in this result: {', '.join(v)}" for k, v in unknown.items() if v}
+            )
+        return Response(d)
 
 
 class SavedViewSerializer(serializers.ModelSerializer):

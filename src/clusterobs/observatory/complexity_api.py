@@ -85,7 +85,11 @@ class ComplexityRegionViewSet(_Stats):
         store = _complexity_store(request)
         rt = _region_type(request, store)
         self._check(store, rt, pk)
-        priorities = _list(request, "priorities")[:50]
+        priorities = list(dict.fromkeys(_list(request, "priorities")))
+        if len(priorities) > cx.MAX_PRIORITIES:
+            raise ValidationError(
+                {"priorities": f"at most {cx.MAX_PRIORITIES} codes, {len(priorities)} given"}
+            )
         return Response(cx.smart_specialisation(store, rt, pk, _year(request), priorities))
 
 

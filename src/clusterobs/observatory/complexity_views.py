@@ -28,7 +28,7 @@ def _missing(request: HttpRequest, store: ResultsStore, exc: Exception) -> HttpR
 
 
 def _codes(text: str) -> list[str]:
-    return [c for c in text.replace(",", " ").replace(";", " ").split() if c][:50]
+    return list(dict.fromkeys(c for c in text.replace(",", " ").replace(";", " ").split() if c))
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -130,13 +130,15 @@ def smart_specialisation(request: HttpRequest, region_type: str, code: str) -> H
     text = request.GET.get("priorities", "")
     codes = _codes(text)
     year = int_param(request.GET.get("year"))
-    d = cx.smart_specialisation(store, region_type, code, year, codes)
+    d = cx.smart_specialisation(store, region_type, code, year, codes[: cx.MAX_PRIORITIES])
     return render(
         request,
         "observatory/complexity_smart.html",
         {
             "d": d,
             "text": text,
+            "left_out": codes[cx.MAX_PRIORITIES :],
+            "max_priorities": cx.MAX_PRIORITIES,
             # Unlocalised numbers for the chart's data attributes (no decimal commas).
             "xcut": "" if d["cuts"]["density"] is None else repr(d["cuts"]["density"]),
             "ycut": "" if d["cuts"]["pci"] is None else repr(d["cuts"]["pci"]),

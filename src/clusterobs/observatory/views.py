@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from django.contrib import messages
-from django.db.models import Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -271,7 +273,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Comparison saved."))
         return redirect(f"{reverse('observatory:compare')}?{request.POST.get('params', '')}")
-    codes = [x for v in request.GET.getlist("regions") for x in v.split(",") if x][:10]
+    codes = [x for v in request.GET.getlist("regions") for x in v.split(",") if x]
     clusters = [x for v in request.GET.getlist("clusters") for x in v.split(",") if x]
     indicator = request.GET.get("indicator") or "lq_traded_local"
     if indicator not in glossary.MAP_INDICATORS or indicator == "cluster_strength":
@@ -330,6 +332,15 @@ def compare(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: custom regions or clusters listed per page (shared ones from every user add up)
+CUSTOM_PAGE_SIZE = 100
+
+
+def _page(request: HttpRequest, qs: QuerySet[Any]) -> Page[Any]:
+    """One page of a list of custom regions or clusters (the page links reach the rest)."""
+    return Paginator(qs, CUSTOM_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 def _visible_custom(request: HttpRequest):
     q = Q(shared=True)
     if request.user.is_authenticated:
@@ -346,7 +357,7 @@ def custom_regions(request: HttpRequest) -> HttpResponse:
         {
             "regions": region_reads.region_list(store, rt),
             "region_type": rt,
-            "custom": _visible_custom(request)[:100],
+            "custom": _page(request, _visible_custom(request)),
         },
     )
 
@@ -453,7 +464,7 @@ def custom_clusters(request: HttpRequest) -> HttpResponse:
             "found": found,
             "error": error,
             "industries": request.POST.get("industries", ""),
-            "custom": _visible_custom_clusters(request)[:100],
+            "custom": _page(request, _visible_custom_clusters(request)),
         },
     )
 

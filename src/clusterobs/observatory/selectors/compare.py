@@ -18,6 +18,8 @@ from clusterobs.observatory.selectors.results import (
 )
 from clusterobs.observatory.store import ResultsStore
 
+#: regions compared side by side at most (a table and a bar chart stay readable)
+MAX_REGIONS = 10
 COMPARE_INDICATORS = [
     "employment",
     "employment_cagr",
@@ -36,9 +38,14 @@ def compare(
     year: int | None = None,
     cluster_indicator: str = "lq_traded_local",
 ) -> dict[str, Any]:
-    """Up to 10 regions side by side: summary indicators and chosen clusters' values."""
+    """Up to ``MAX_REGIONS`` regions side by side: summary indicators and chosen clusters'
+    values. Codes that are no region or cluster of the result, and regions beyond the limit,
+    are returned by name (``unknown_regions``, ``unknown_clusters``, ``regions_left_out``) for
+    the page to say so; the API refuses them instead."""
     year = result_year(store, year)
-    codes = [c for c in codes if region_exists(store, region_type, c)][:10]
+    known = [c for c in dict.fromkeys(codes) if region_exists(store, region_type, c)]
+    unknown = [c for c in dict.fromkeys(codes) if c not in known]
+    codes, left_out = known[:MAX_REGIONS], known[MAX_REGIONS:]
     names = region_names(store, region_type)
     rows = []
     cl = cluster_level(store, region_type)
@@ -46,6 +53,8 @@ def compare(
         (cl["year"] == year) & cl["region_code"].isin(codes) & cl["cluster_code"].isin(clusters)
     ]
     cnames = cluster_names(store)
+    unknown_clusters = [c for c in dict.fromkeys(clusters) if c not in cnames]
+    clusters = [c for c in dict.fromkeys(clusters) if c in cnames]
     for code in codes:
         s = region_summary(store, region_type, code, year)
         row = {"region_code": code, "name": names.get(code, code)}
@@ -70,6 +79,9 @@ def compare(
         "cluster_indicator": cluster_indicator,
         "tables": {"compare": as_table(rows, columns)},
         "fields": relabel(FIELDS, store.manifest),
+        "unknown_regions": unknown,
+        "unknown_clusters": unknown_clusters,
+        "regions_left_out": left_out,
     }
 
 

@@ -4,9 +4,20 @@ shows next to the statistics: the only database reads of the observatory's selec
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
+
+#: registry records listed on an observatory page at most; the page then says how many there
+#: are in all and links to the registry's own list (never a silent cut)
+REGISTRY_LIMIT = 200
+
+
+def _listed(qs: QuerySet[Any]) -> tuple[list[Any], int]:
+    """The first ``REGISTRY_LIMIT`` records of ``qs`` and how many there are in all."""
+    shown = list(qs[:REGISTRY_LIMIT])
+    return shown, len(shown) if len(shown) < REGISTRY_LIMIT else qs.count()
 
 
 def find_region(region_type: str, code: str):
@@ -25,20 +36,29 @@ def find_region(region_type: str, code: str):
     return qs.order_by("country").first()
 
 
-def registry_in_region(region_type: str, code: str) -> dict[str, list[dict[str, Any]]]:
-    """Published registry organisations and clusters located in the region (or its children)."""
+def registry_in_region(region_type: str, code: str) -> dict[str, Any]:
+    """Published registry organisations and clusters located in the region (or its children):
+    the first ``REGISTRY_LIMIT`` of each, their totals, and the registry lists of them all."""
+    from clusterobs.regions.models import RegionLevel
     from clusterobs.registry.models import Cluster, Organisation
 
     r = find_region(region_type, code)
     if r is None:
-        return {"organisations": [], "clusters": []}
+        return {"organisations": [], "clusters": [], "organisations_total": 0, "clusters_total": 0}
     # Registry records point at a state (and clusters also at a district) of the regions app.
-    orgs = Organisation.objects.filter(Q(state=r) | Q(state__parent=r), published=True).order_by(
-        "name"
-    )[:200]
-    clusters = Cluster.objects.filter(
-        Q(state=r) | Q(district=r) | Q(state__parent=r), published=True
+    orgs, orgs_total = _listed(
+        Organisation.objects.filter(Q(state=r) | Q(state__parent=r), published=True).order_by(
+            "name"
+        )
     )
+    clusters, clusters_total = _listed(
+        Cluster.objects.filter(
+            Q(state=r) | Q(district=r) | Q(state__parent=r), published=True
+        ).order_by("name")
+    )
+    where = {RegionLevel.STATE: {"state": r.code}, RegionLevel.DISTRICT: {"district": r.code}}
+    where[RegionLevel.COUNTRY] = {"country": r.country}
+    query = where.get(r.level)
     return {
         "organisations": [
             {
@@ -56,8 +76,17 @@ def registry_in_region(region_type: str, code: str) -> dict[str, list[dict[str, 
                 "latitude": c.latitude,
                 "longitude": c.longitude,
             }
-            for c in clusters.order_by("name")[:200]
+            for c in clusters
         ],
+        "organisations_total": orgs_total,
+        "clusters_total": clusters_total,
+        # the registry's lists filter organisations by state or country, clusters also by district
+        "organisations_url": (
+            f"{reverse('registry:organisation-list')}?{urlencode(query)}"
+            if query and "district" not in query
+            else None
+        ),
+        "clusters_url": f"{reverse('registry:cluster-list')}?{urlencode(query)}" if query else None,
     }
 
 
@@ -68,7 +97,7 @@ def sub_regions(region_type: str, code: str) -> list[dict[str, Any]]:
         return []
     return [
         {"code": c.code, "name": c.name, "region_type": c.region_type or c.level}
-        for c in parent.children.order_by("name")[:500]
+        for c in parent.children.order_by("name")
     ]
 
 
@@ -80,16 +109,16 @@ def registry_for_cluster(
     from clusterobs.registry.models import Cluster, Organisation
 
     org_q = Q(sector_codes__code__in=uscmp_codes) | Q(sector_codes__title__iexact=name)
-    orgs = (
+    orgs, orgs_total = _listed(
         Organisation.objects.filter(org_q, published=True, sector_codes__classification="USCMP")
         .distinct()
-        .order_by("name")[:200]
+        .order_by("name")
     )
     cl_q = Q(industry_codes__code__in=uscmp_codes) | Q(industry_codes__title__iexact=name)
-    clusters = (
+    clusters, clusters_total = _listed(
         Cluster.objects.filter(cl_q, published=True, industry_codes__classification="USCMP")
         .distinct()
-        .order_by("name")[:200]
+        .order_by("name")
     )
 
     def row(o: Any, kind: str) -> dict[str, Any]:
@@ -103,4 +132,6 @@ def registry_for_cluster(
     return {
         "organisations": [row(o, "organisation") for o in orgs],
         "clusters": [row(c, "cluster") for c in clusters],
+        "organisations_total": orgs_total,
+        "clusters_total": clusters_total,
     }

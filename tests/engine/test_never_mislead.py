@@ -365,3 +365,19 @@ def test_only_unclustered_industries_build_with_no_cluster_and_no_change_rows(
     written = output.write_result(result, tmp_path / "res")
     change = pd.read_parquet(written / "cluster_region_change.parquet")
     assert len(change) == 0 and {"start_year", "end_year", "cluster_code"} <= set(change.columns)
+
+
+def test_the_warning_about_codes_without_detail_says_how_many_it_does_not_name() -> None:
+    from clusterobs.mapping import service
+
+    codes = [{"vintage": "V", "code": f"c{i}", "rows": 1, "employment": 1.0} for i in range(130)]
+    manifest = {
+        "rows_outside_the_detail_level": {
+            "no_detail_rows": 130,
+            "no_detail_employment": 130.0,
+            "no_detail_code_count": 130,
+            "no_detail_codes": codes,
+        }
+    }
+    (warned,) = service.warnings(manifest)
+    assert "'c9' and 120 more, all listed in the manifest" in warned and "'c10'" not in warned

@@ -704,13 +704,13 @@ def outside_detail_summary(other: pd.DataFrame) -> dict[str, Any]:
         "subtotal_employment": float(subtotals["employment"].sum()),
         "no_detail_rows": int(alone["rows"].sum()),
         "no_detail_employment": float(alone["employment"].sum()),
-        "no_detail_code_count": len(alone),  # the list below shows the first 100
-        "no_detail_codes": [
+        "no_detail_code_count": len(alone),
+        "no_detail_codes": [  # all of them: the CLI and the pages name the first ten
             {"vintage": str(v), "code": str(c), "rows": int(r), "employment": float(e)}
             for v, c, r, e in alone[["vintage", "industry_code", "rows", "employment"]].itertuples(
                 index=False
             )
-        ][:100],
+        ],
     }
 
 

@@ -131,6 +131,8 @@ def warnings(manifest: dict[str, Any]) -> list[str]:
     outside = manifest.get("rows_outside_the_detail_level") or {}
     if outside.get("no_detail_rows"):
         codes = ", ".join(repr(c["code"]) for c in outside["no_detail_codes"][:10])
+        more = len(outside["no_detail_codes"]) - 10
+        codes += f" and {more} more, all listed in the manifest" if more > 0 else ""
         out.append(
             f"{outside['no_detail_rows']} rows ({outside['no_detail_employment']:,.0f} employed) "
             f"have industry codes with no detailed rows beneath them ({codes}): their employment "

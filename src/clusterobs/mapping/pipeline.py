@@ -231,40 +231,61 @@ def detailed_rows(t: ibis.Table, lengths: dict[str, set[int]]) -> ibis.Table:
     return t.filter(t.industry_code.length() == t.vintage.substitute(mode, else_=-1))
 
 
-def other_level_rows(t: ibis.Table, lengths: dict[str, set[int]]) -> ibis.Table:
-    """The rows that are neither detailed nor the all-industry total: subtotals (sectors,
-    divisions) that the detailed rows already count, or codes without detail beneath them
-    (see :func:`other_levels`)."""
+def code_profile(ctx: BuildContext, t: ibis.Table) -> pd.DataFrame:
+    """Per vintage and industry code (the all-industry total row excepted): its rows and
+    employment, with the source's ``detailed`` mark where it has one, and the code's length.
+    One pass over the input serves both the detailed level (:func:`detail_lengths`) and the
+    account of the rows outside it (:func:`other_levels`); the table is as small as the code
+    list."""
     coded = t.filter(t.industry_code != "")
-    if "detailed" in t.columns:
-        return coded.filter(~coded.detailed)
+    keys = ["vintage", "industry_code", *(["detailed"] if "detailed" in t.columns else [])]
+    profile = ctx.frame(
+        coded.group_by(keys).aggregate(rows=coded.count(), employment=coded.employment.sum())
+    )
+    if profile.empty:  # an engine may return an empty result without its columns
+        profile = pd.DataFrame(columns=[*keys, "rows", "employment"])
+    profile["vintage"] = profile["vintage"].astype(str)
+    profile["length"] = profile["industry_code"].astype(str).str.len()
+    return profile
+
+
+def _declared(profile: pd.DataFrame, value: bool) -> pd.Series:
+    """Rows the source marks ``detailed`` (or not); an unmarked row is neither."""
+    return profile["detailed"].map(lambda d: d is not None and not pd.isna(d) and bool(d) == value)
+
+
+def _detailed_mask(profile: pd.DataFrame, lengths: dict[str, set[int]]) -> pd.Series:
+    """The profile's codes that :func:`detailed_rows` keeps."""
+    if "detailed" in profile.columns:
+        return _declared(profile, True)
     mode = {v: next(iter(n)) for v, n in lengths.items()}
-    return coded.filter(coded.industry_code.length() != coded.vintage.substitute(mode, else_=-1))
+    return profile["length"] == profile["vintage"].map(mode).fillna(-1)
 
 
-def other_levels(ctx: BuildContext, t: ibis.Table, lengths: dict[str, set[int]]) -> pd.DataFrame:
+def other_levels(profile: pd.DataFrame, lengths: dict[str, set[int]]) -> pd.DataFrame:
     """Per vintage and code, the rows outside the detailed level, with ``no_detail`` true where
     the code is no prefix of any detailed code of its vintage: no detailed row beneath it
     carries its employment (CBP's NAICS 1997 wholesale "42" without 6-digit rows, "99"
     unclassified, a mistyped code), so that employment reaches no cluster and no detailed total.
     Named in the manifest and warned about; never silently dropped. Where the source marks its
     detailed rows itself (Eurostat), its other rows are its declared aggregates."""
-    other = other_level_rows(t, lengths)
-    rows = ctx.frame(
-        other.group_by("vintage", "industry_code").aggregate(
-            rows=other.count(), employment=other.employment.sum()
-        )
+    declared = "detailed" in profile.columns
+    detail = _detailed_mask(profile, lengths)
+    other = _declared(profile, False) if declared else ~detail
+    rows = (
+        profile[other]
+        .groupby(["vintage", "industry_code"], as_index=False)[["rows", "employment"]]
+        .sum()
     )
-    if rows.empty:  # an engine may return an empty result without its columns
+    if rows.empty:
         rows = pd.DataFrame(columns=["vintage", "industry_code", "rows", "employment"])
-    detail = detailed_rows(t, lengths)
-    codes = ctx.frame(detail.select("vintage", "industry_code").distinct())
     prefixes = {
         (str(v), code[:n])
-        for v, code in zip(codes["vintage"], codes["industry_code"], strict=True)
+        for v, code in zip(
+            profile.loc[detail, "vintage"], profile.loc[detail, "industry_code"], strict=True
+        )
         for n in range(1, len(code))
     }
-    declared = "detailed" in t.columns
     rows["no_detail"] = pd.Series(
         [
             not declared and (str(v), str(c)) not in prefixes
@@ -276,15 +297,16 @@ def other_levels(ctx: BuildContext, t: ibis.Table, lengths: dict[str, set[int]])
     return rows.sort_values(["vintage", "industry_code"], ignore_index=True)
 
 
-def detail_lengths(ctx: BuildContext, t: ibis.Table) -> dict[str, set[int]]:
-    """Per vintage, the code lengths of the detailed rows (see :func:`detailed_rows`)."""
-    rows = t.filter(t.industry_code != "")
-    if "detailed" in t.columns:
-        rows = rows.filter(rows.detailed)
-    n = ctx.frame(
-        rows.group_by("vintage", length=rows.industry_code.length()).aggregate(n=rows.count())
+def detail_lengths(profile: pd.DataFrame) -> dict[str, set[int]]:
+    """Per vintage, the code lengths of the detailed rows (see :func:`detailed_rows`): those the
+    source marks, else the length most rows have (the longer one on a tie)."""
+    rows = profile[_declared(profile, True)] if "detailed" in profile.columns else profile
+    n = (
+        rows.groupby(["vintage", "length"], as_index=False)["rows"]
+        .sum()
+        .rename(columns={"rows": "n"})
     )
-    if "detailed" in t.columns:
+    if "detailed" in profile.columns:
         return {str(v): set(g["length"].astype(int)) for v, g in n.groupby("vintage")}
     top = n.sort_values(["vintage", "n", "length"], ascending=[True, False, False])
     return {str(v): {int(g["length"].iloc[0])} for v, g in top.groupby("vintage")}
@@ -338,7 +360,11 @@ def checked_codes(ctx: BuildContext, imap: IndustryMap, vintages: list[str]) -> 
 
 
 def aggregated(
-    ctx: BuildContext, t: ibis.Table, imap: IndustryMap, lengths: dict[str, set[int]]
+    ctx: BuildContext,
+    t: ibis.Table,
+    imap: IndustryMap,
+    lengths: dict[str, set[int]],
+    profile: pd.DataFrame,
 ) -> Aggregates:
     """Sum the detailed industries into region x cell x year (weights from the crosswalk);
     count what could not be mapped and what the detailed rows add up to. A cell's
@@ -398,7 +424,7 @@ def aggregated(
         total_rows=ctx.frame(
             totals.group_by(REGION_KEYS).aggregate(total_row=totals.employment.sum())
         ),
-        other_levels=other_levels(ctx, t, lengths),
+        other_levels=other_levels(profile, lengths),
     )
 
 
@@ -657,11 +683,12 @@ def build(
     table, impute_notes = imputed(ctx, source.table)
     ctx.timer.step("crosswalk")
     ctx.vintages = {int(y): str(v) for y, v in zip(overview.year, overview.vintage, strict=True)}
-    lengths = detail_lengths(ctx, table)
+    profile = code_profile(ctx, table)
+    lengths = detail_lengths(profile)
     imap = mapped_industries(ctx, table, lengths)
     definition_codes = checked_codes(ctx, imap, sorted(lengths))
     ctx.timer.step("aggregate")
-    agg = aggregated(ctx, table, imap, lengths)
+    agg = aggregated(ctx, table, imap, lengths, profile)
     ctx.timer.step("statistics")
     den = denominators(ctx, agg, imap)
     yc = year_chunks(ctx, agg.cells)

@@ -166,3 +166,70 @@ def test_every_word_of_a_page_lands_in_a_passage(pages):
     words = Counter(w for page in pages for w in re.findall(r"\w+", page))
     kept = Counter(w for p in cut for w in re.findall(r"\w+", f"{p.heading} {p.text}"))
     assert not words - kept
+
+
+def _with_notes(data: bytes, marker: str) -> bytes:
+    """``data`` (a DOCX) with a footnote referenced after ``marker`` and one endnote: Word's
+    own parts (python-docx cannot write notes)."""
+    import io as _io
+    import zipfile
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    sep = '<w:{0} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{0}>'
+    parts = {
+        "footnotes": f'<w:footnotes {w}>{sep.format("footnote")}<w:footnote w:id="1"><w:p><w:r>'
+        "<w:t>Source: annual report of the ministry, 2012.</w:t></w:r></w:p></w:footnote>"
+        "</w:footnotes>",
+        "endnotes": f'<w:endnotes {w}>{sep.format("endnote")}<w:endnote w:id="1"><w:p><w:r>'
+        "<w:t>Glossary of cluster terms.</w:t></w:r></w:p></w:endnote></w:endnotes>",
+    }
+    out = _io.BytesIO()
+    with zipfile.ZipFile(_io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            if not item.filename.endswith((".xml", ".rels")):  # e.g. the thumbnail
+                dst.writestr(item, src.read(item.filename))
+                continue
+            body = src.read(item.filename).decode()
+            if item.filename == "word/document.xml":
+                body = body.replace(
+                    f"{marker}</w:t></w:r>",
+                    f'{marker}</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>',
+                )
+            elif item.filename == "word/_rels/document.xml.rels":
+                rels = "".join(
+                    f'<Relationship Id="rId{k}9" Type="http://schemas.openxmlformats.org/'
+                    f'officeDocument/2006/relationships/{k}" Target="{k}.xml"/>'
+                    for k in parts
+                )
+                body = body.replace("</Relationships>", rels + "</Relationships>")
+            elif item.filename == "[Content_Types].xml":
+                types = "".join(
+                    f'<Override PartName="/word/{k}.xml" ContentType="application/vnd.'
+                    f'openxmlformats-officedocument.wordprocessingml.{k}+xml"/>'
+                    for k in parts
+                )
+                body = body.replace("</Types>", types + "</Types>")
+            dst.writestr(item, body)
+        for k, xml in parts.items():
+            dst.writestr(f"word/{k}.xml", xml)
+    return out.getvalue()
+
+
+def test_docx_footnotes_and_endnotes_are_text_on_their_pages():
+    """python-docx reads neither footnotes nor endnotes; a report's sources live there."""
+    data = _with_notes(make_docx([[PAGE_ONE], [PAGE_TWO]]), "Agra.")
+    pages = extract("notes.docx", data).pages
+    assert "annual report of the ministry" in pages[1]
+    assert "annual report" not in pages[0] and "separator" not in " ".join(pages)
+    assert pages[-1].endswith("Glossary of cluster terms.")
+
+
+def test_html_table_cells_and_list_items_stay_apart():
+    """ "<td>Textiles</td><td>Leather</td>" read "TextilesLeather": neither word was found."""
+    page = extract(
+        "t.html",
+        b"<html><body><table><tr><th>Sector</th><td>Textiles</td><td>Leather</td></tr></table>"
+        b"<dl><dt>Agra</dt><dd>Footwear</dd></dl><blockquote>Quoted</blockquote>after</body></html>",
+    ).pages[0]
+    words = page.split()
+    assert {"Sector", "Textiles", "Leather", "Agra", "Footwear", "Quoted", "after"} <= set(words)

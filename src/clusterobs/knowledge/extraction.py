@@ -14,6 +14,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 #: suffix -> media type of the formats the library reads
 MEDIA_TYPES = {
@@ -115,6 +116,8 @@ def _docx(name: str, data: bytes) -> Extracted:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ExtractionError(f"{name}: not a readable DOCX file ({exc}).") from exc
+    footnotes = _notes(document, "footnotes", "footnote")
+    endnotes = _notes(document, "endnotes", "endnote")
     pages: list[list[str]] = [[]]
     for block in document.iter_inner_content():
         if isinstance(block, docx.table.Table):
@@ -124,6 +127,7 @@ def _docx(name: str, data: bytes) -> Extracted:
         if block.paragraph_format.page_break_before and pages[-1]:
             pages.append([])
         line: list[str] = []
+        notes: list[str] = []
         for node in block._p.iter():
             if node.tag == qn("w:t"):
                 line.append(node.text or "")
@@ -131,16 +135,51 @@ def _docx(name: str, data: bytes) -> Extracted:
                 pages[-1].append("".join(line).strip())
                 pages.append([])
                 line = []
+            elif node.tag == qn("w:footnoteReference"):
+                notes.append(footnotes.get(node.get(qn("w:id")) or "", ""))
         pages[-1].append("".join(line).strip())
+        pages[-1].extend(n for n in notes if n)  # a footnote stands on its reference's page
+    pages[-1].extend(endnotes.values())  # endnotes stand at the end of the document
     title = document.core_properties.title or ""
     return Extracted(pages=[_clean("\n".join(p)) for p in pages], media_type="", title=title)
+
+
+def _notes(document: Any, part_name: str, tag: str) -> dict[str, str]:
+    """The text of a DOCX's footnotes or endnotes by id (python-docx reads neither; without
+    this their text, often the sources and links of a report, would be lost). Word's
+    separator notes are left out."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    reltype = RT.FOOTNOTES if part_name == "footnotes" else RT.ENDNOTES
+    try:
+        part = document.part.part_related_by(reltype)
+    except KeyError:
+        return {}
+    root = etree.fromstring(part.blob)
+    found: dict[str, str] = {}
+    for note in root.iter(qn(f"w:{tag}")):
+        if note.get(qn("w:type")) in ("separator", "continuationSeparator", "continuationNotice"):
+            continue
+        text = " ".join("".join(t.text or "" for t in note.iter(qn("w:t"))).split())
+        if text:
+            found[note.get(qn("w:id")) or ""] = text
+    return found
 
 
 class _HTMLText(html.parser.HTMLParser):
     """Visible text of an HTML page, block elements as line breaks, scripts and styles out."""
 
     SKIP = {"script", "style", "noscript", "template"}
-    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section"}
+    #: elements that end a line; table cells too, or "<td>Textiles</td><td>Leather</td>"
+    #: would read "TextilesLeather" and neither word could be found
+    BLOCK = {
+        "p", "div", "br", "hr", "li", "dt", "dd", "tr", "td", "th", "caption", "table", "ul",
+        "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header",
+        "footer", "main", "nav", "aside", "blockquote", "pre", "figure", "figcaption",
+        "address", "details", "summary",
+    }  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

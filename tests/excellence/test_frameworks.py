@@ -87,6 +87,10 @@ def _copy(tmp_path):
             ("members_large,structure,", "members_total,structure,"),
             "cluster-benchmark-2026.csv, row 5, field key: appears twice",
         ),
+        (  # a misspelt optional column: its values would have been read as empty
+            ("key,area,question,unit,", "key,area,question,units,"),
+            "cluster-benchmark-2026.csv: unknown column(s) units; the columns are key, area,",
+        ),
     ],
 )
 def test_bad_indicator_files_name_file_row_and_field(db, tmp_path, change, message):

@@ -345,6 +345,23 @@ def test_import_is_all_or_nothing_and_names_row_and_field(world, frameworks):
         import_labels(user=world["label_admin"], text=CSV_OK, source="")
 
 
+def test_a_misspelt_or_overlong_label_row_is_refused_not_defaulted(world, frameworks):
+    """ "expires" for "expires_on" would have been read as absent and replaced by the level's
+    default validity without a word."""
+    misspelt = CSV_OK.replace("expires_on", "expires", 1)
+    with pytest.raises(LabelImportError) as exc:
+        import_labels(user=world["label_admin"], text=misspelt, source="ESCA", name="esca.csv")
+    assert exc.value.errors == [
+        "esca.csv: unknown column(s) expires; the columns are number, organisation, level, "
+        "awarded_on, expires_on, source_detail"
+    ]
+    overlong = CSV_OK + "ESCA-3,agra-footwear-association,gold,2025-01-01,,,extra\n"
+    with pytest.raises(LabelImportError) as exc:
+        import_labels(user=world["label_admin"], text=overlong, source="ESCA", name="esca.csv")
+    assert exc.value.errors == ["esca.csv, row 4: more values than columns"]
+    assert Label.objects.count() == 0
+
+
 # --- where labels matter -------------------------------------------------------------------------
 
 

@@ -40,6 +40,7 @@ from clusterobs.excellence.models import (
 FRAMEWORKS = resources.files("clusterobs.excellence") / "data" / "frameworks"
 RULE_KINDS = {"pct_lt", "pct_gt", "value_lt", "value_gt", "is"}
 REQUIRED = ("key", "area", "question", "type", "better")
+OPTIONAL = ("unit", "evidence", "prefill", "rule", "advice", "thresholds", "me_indicator")
 
 
 class FrameworkError(ValueError):
@@ -150,7 +151,17 @@ def read(json_path: Path) -> ParsedFramework:
     csv_path = json_path.with_name(meta["indicators_file"])
     indicators, seen = [], set()
     with csv_path.open(encoding="utf-8", newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
+        reader = csv.DictReader(handle)
+        # a misspelt optional column would be read as empty, its values silently lost
+        unknown = [c for c in reader.fieldnames or [] if c not in (*REQUIRED, *OPTIONAL)]
+        if unknown:
+            raise FrameworkError(
+                f"{csv_path.name}: unknown column(s) {', '.join(unknown)}; the columns are "
+                f"{', '.join((*REQUIRED, *OPTIONAL))}"
+            )
+        for line, row in enumerate(reader, start=2):
+            if None in row:
+                raise FrameworkError(f"{csv_path.name}, row {line}: more values than columns")
             checked = _check_row(row, line, csv_path.name, areas, levels)
             if checked["key"] in seen:
                 raise FrameworkError(f"{csv_path.name}, row {line}, field key: appears twice")

@@ -22,6 +22,7 @@ from clusterobs.excellence.models import Label, LabelLevel
 from clusterobs.registry.models import Organisation
 
 REQUIRED = ("number", "organisation", "level", "awarded_on")
+OPTIONAL = ("expires_on", "source_detail")
 
 
 class LabelImportError(ValueError):
@@ -87,9 +88,22 @@ def import_labels(*, user, text: str, source: str, name: str = "labels.csv") -> 
         raise LabelImportError(
             [_("%(n)s: missing column(s) %(c)s") % {"n": name, "c": ", ".join(absent)}]
         )
+    # A misspelt optional column ("expires" for "expires_on") would be read as absent and its
+    # values silently replaced by defaults.
+    unknown = [c for c in reader.fieldnames or [] if c not in (*REQUIRED, *OPTIONAL)]
+    if unknown:
+        raise LabelImportError(
+            [
+                _("%(n)s: unknown column(s) %(c)s; the columns are %(k)s")
+                % {"n": name, "c": ", ".join(unknown), "k": ", ".join((*REQUIRED, *OPTIONAL))}
+            ]
+        )
     errors: list[str] = []
     labels, seen = [], set()
     for line, row in enumerate(reader, start=2):
+        if None in row:  # csv puts values beyond the header under the key None
+            errors.append(_("%(n)s, row %(l)s: more values than columns") % {"n": name, "l": line})
+            continue
         label = _row(row, line, name, seen, errors)
         if label is not None:
             label.source = source.strip()

@@ -115,3 +115,18 @@ def test_custom_region_list_pages_through_all_of_them(client, django_user_model)
     assert len(shown[0]) == CUSTOM_PAGE_SIZE and len(shown[1]) == 1
     assert shown[0] | shown[1] == names
     assert "Page 1 of 2" in first and 'rel="next"' in first
+
+
+def test_custom_cluster_builder_says_how_many_industries_match(client, store) -> None:
+    """The builder lists the first 100 matching industries; a user picking every industry of
+    a sector must learn that more match (it once cut at 100 without a word)."""
+    from clusterobs.observatory.selectors.search import search
+    from clusterobs.observatory.views import INDUSTRY_HITS_SHOWN
+
+    total = sum(1 for r in search(store, "31", limit=None) if r["kind"] == "industry")
+    assert total > INDUSTRY_HITS_SHOWN  # NAICS 31: food, beverages, textiles, apparel
+    html = client.get("/observatory/custom-clusters/", {"q": "31"}).content.decode()
+    assert html.count("data-add-code=") == INDUSTRY_HITS_SHOWN
+    assert f"The first {INDUSTRY_HITS_SHOWN} of {total} matching industries are listed" in html
+    few = client.get("/observatory/custom-clusters/", {"q": "336111"}).content.decode()
+    assert "matching industries are listed" not in few and few.count("data-add-code=") == 1

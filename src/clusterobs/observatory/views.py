@@ -332,6 +332,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: industries of a search listed in the custom-cluster builder (the page says how many match)
+INDUSTRY_HITS_SHOWN = 100
 #: custom regions or clusters listed per page (shared ones from every user add up)
 CUSTOM_PAGE_SIZE = 100
 
@@ -454,14 +456,16 @@ def custom_clusters(request: HttpRequest) -> HttpResponse:
             services.start_recompute(custom_cluster=cc)
             return redirect("observatory:custom-cluster", pk=cc.pk)
     q = request.GET.get("q", "").strip()
-    hits = search_reads.search(store, q, limit=100) if q else []
-    found = [r for r in hits if r["kind"] == "industry"]
+    hits = search_reads.search(store, q, limit=None) if q else []
+    matches = [r for r in hits if r["kind"] == "industry"]
+    found = matches[:INDUSTRY_HITS_SHOWN]
     return render(
         request,
         "observatory/custom_clusters.html",
         {
             "q": q,
             "found": found,
+            "matches": len(matches),
             "error": error,
             "industries": request.POST.get("industries", ""),
             "custom": _page(request, _visible_custom_clusters(request)),

@@ -17,8 +17,9 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def search(store: ResultsStore, q: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Regions, clusters, industry titles and codes ("which cluster is NAICS 336111 in?")."""
+def search(store: ResultsStore, q: str, limit: int | None = 20) -> list[dict[str, Any]]:
+    """Regions, clusters, industry titles and codes ("which cluster is NAICS 336111 in?"); the
+    best ``limit`` (None: all of them)."""
     q = q.strip()
     if len(q) < 2:
         return []
@@ -57,7 +58,7 @@ def search(store: ResultsStore, q: str, limit: int = 20) -> list[dict[str, Any]]
         by_code = d[plain.str.startswith(digits)] if len(digits) >= 2 else d.iloc[:0]
         by_title = d[d["industry_title"].fillna("").str.lower().str.contains(ql, regex=False)]
         hits = pd.concat([by_code, by_title]).drop_duplicates("industry_code")
-        for r in hits.head(limit).itertuples():
+        for r in (hits if limit is None else hits.head(limit)).itertuples():
             cname = names.get(r.cluster_code, r.cluster_code)
             out.append(
                 {
@@ -71,4 +72,4 @@ def search(store: ResultsStore, q: str, limit: int = 20) -> list[dict[str, Any]]
             )
     order = {"region": 0, "cluster": 1, "industry": 2}
     out.sort(key=lambda r: (order[r["kind"]], not r["label"].lower().startswith(ql), r["label"]))
-    return out[:limit]
+    return out if limit is None else out[:limit]

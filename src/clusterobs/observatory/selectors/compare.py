@@ -43,8 +43,9 @@ def compare(
     are returned by name (``unknown_regions``, ``unknown_clusters``, ``regions_left_out``) for
     the page to say so; the API refuses them instead."""
     year = result_year(store, year)
-    known = [c for c in dict.fromkeys(codes) if region_exists(store, region_type, c)]
-    unknown = [c for c in dict.fromkeys(codes) if c not in known]
+    asked = list(dict.fromkeys(codes))  # in the order given, each once
+    known = [c for c in asked if region_exists(store, region_type, c)]
+    unknown = [c for c in asked if c not in known]
     codes, left_out = known[:MAX_REGIONS], known[MAX_REGIONS:]
     names = region_names(store, region_type)
     rows = []

@@ -20,6 +20,16 @@ def _listed(qs: QuerySet[Any]) -> tuple[list[Any], int]:
     return shown, len(shown) if len(shown) < REGISTRY_LIMIT else qs.count()
 
 
+def _record(o: Any, kind: str) -> dict[str, Any]:
+    """A registry cluster or organisation as a page lists it and the map places it."""
+    return {
+        "name": o.name,
+        "url": reverse(f"registry:{kind}-detail", args=[o.slug]),
+        "latitude": o.latitude,
+        "longitude": o.longitude,
+    }
+
+
 def find_region(region_type: str, code: str):
     """The regions-app record of a result region (U.S. states first for 2-digit FIPS codes:
     results do not record their country, and state codes repeat across countries)."""
@@ -44,7 +54,8 @@ def registry_in_region(region_type: str, code: str) -> dict[str, Any]:
 
     r = find_region(region_type, code)
     if r is None:
-        return {"organisations": [], "clusters": [], "organisations_total": 0, "clusters_total": 0}
+        return {"organisations": [], "clusters": [], "organisations_total": 0, "clusters_total": 0,
+                "organisations_url": None, "clusters_url": None}  # fmt: skip
     # Registry records point at a state (and clusters also at a district) of the regions app.
     orgs, orgs_total = _listed(
         Organisation.objects.filter(Q(state=r) | Q(state__parent=r), published=True).order_by(
@@ -56,31 +67,17 @@ def registry_in_region(region_type: str, code: str) -> dict[str, Any]:
             Q(state=r) | Q(district=r) | Q(state__parent=r), published=True
         ).order_by("name")
     )
-    where = {RegionLevel.STATE: {"state": r.code}, RegionLevel.DISTRICT: {"district": r.code}}
-    where[RegionLevel.COUNTRY] = {"country": r.country}
-    query = where.get(r.level)
+    # the registry's lists filter by state, district or country (organisations not by district)
+    query = {
+        RegionLevel.STATE: {"state": r.code},
+        RegionLevel.DISTRICT: {"district": r.code},
+        RegionLevel.COUNTRY: {"country": r.country},
+    }.get(r.level)
     return {
-        "organisations": [
-            {
-                "name": o.name,
-                "url": reverse("registry:organisation-detail", args=[o.slug]),
-                "latitude": o.latitude,
-                "longitude": o.longitude,
-            }
-            for o in orgs
-        ],
-        "clusters": [
-            {
-                "name": c.name,
-                "url": reverse("registry:cluster-detail", args=[c.slug]),
-                "latitude": c.latitude,
-                "longitude": c.longitude,
-            }
-            for c in clusters
-        ],
+        "organisations": [_record(o, "organisation") for o in orgs],
+        "clusters": [_record(c, "cluster") for c in clusters],
         "organisations_total": orgs_total,
         "clusters_total": clusters_total,
-        # the registry's lists filter organisations by state or country, clusters also by district
         "organisations_url": (
             f"{reverse('registry:organisation-list')}?{urlencode(query)}"
             if query and "district" not in query
@@ -121,17 +118,9 @@ def registry_for_cluster(
         .order_by("name")
     )
 
-    def row(o: Any, kind: str) -> dict[str, Any]:
-        return {
-            "name": o.name,
-            "url": reverse(f"registry:{kind}-detail", args=[o.slug]),
-            "latitude": o.latitude,
-            "longitude": o.longitude,
-        }
-
     return {
-        "organisations": [row(o, "organisation") for o in orgs],
-        "clusters": [row(c, "cluster") for c in clusters],
+        "organisations": [_record(o, "organisation") for o in orgs],
+        "clusters": [_record(c, "cluster") for c in clusters],
         "organisations_total": orgs_total,
         "clusters_total": clusters_total,
     }
